@@ -1,0 +1,103 @@
+"""The `kg` command line: a thin layer over the `kg` package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from kg import __version__
+from kg.build import build as build_graph
+from kg.errors import KgError
+from kg.project import Project
+from kg.query import open_graph, run_query
+from kg.render import build_summary, results_table
+from kg.textfile import read_text
+
+app = typer.Typer(
+    help="Build, check and query the technology-sovereignty knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+RootOption = Annotated[
+    Path, typer.Option("--root", help="Project folder holding ontology/, mappings/ and seeds/.")
+]
+
+
+@contextmanager
+def _reporting_errors() -> Iterator[None]:
+    """Turn bad input into one line per problem on stderr and exit code 1."""
+    try:
+        yield
+    except KgError as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sovereignty-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Build, check and query the technology-sovereignty knowledge graph."""
+
+
+@app.command()
+def build(
+    root: RootOption = Path("."),
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder (default: dist/).")] = None,
+    include_drafts: Annotated[
+        bool, typer.Option("--include-drafts", help="Also include facts whose review status is draft.")
+    ] = False,
+) -> None:
+    """Compile ontology, reference data and reviewed mappings into dist/ (Turtle, N-Triples, TriG, N-Quads)."""
+    with _reporting_errors():
+        project = Project.at(root)
+        report = build_graph(
+            project,
+            out_dir,
+            include_drafts=include_drafts,
+            progress=lambda step: err.print(f"[dim]… {step}[/]", highlight=False),
+        )
+    out.print(build_summary(report))
+
+
+@app.command()
+def query(
+    text: Annotated[str | None, typer.Argument(help="A SPARQL query.", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
+    root: RootOption = Path("."),
+    graph_dir: Annotated[Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")] = None,
+) -> None:
+    """Run a SPARQL query (inline or from a file) on the built graph and print the result as a table."""
+    with _reporting_errors():
+        if (text is None) == (file is None):
+            raise KgError("give a query or --file, not both")
+        query_text = read_text(file, file) if file else str(text)
+        dist = graph_dir or Project.at(root).dist
+        result = run_query(open_graph(dist), query_text, file)
+    out.print(results_table(result))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,143 @@
+"""Finding and loading mapping files: YAML in, validated models out, errors with lines."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kg import schema
+from kg.errors import ErrorCollector, KgError, Location
+from kg.yamlfile import YamlDocument, YamlPath, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+_FIELD_NAMES = sorted(
+    {name for model in vars(schema).values() if isinstance(model, type) and issubclass(model, schema.Model)
+     for name in model.model_fields}
+)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated mapping file and the YAML it came from (for line numbers)."""
+
+    model: M
+    source: YamlDocument
+
+    def at(self, *path: str | int) -> Location:
+        return self.source.at(path)
+
+
+@dataclass(frozen=True)
+class Mappings:
+    registry: list[Loaded[schema.RegistryFile]]
+    documents: list[Loaded[schema.DocumentFile]]
+
+
+def load_mappings(directory: Path, display: Path) -> Mappings:
+    """Load `registry/*.yaml` and `documents/*.yaml` under `directory`; report all errors."""
+    errors = ErrorCollector()
+    registry = _load_all(directory / "registry", display / "registry", schema.RegistryFile, errors)
+    documents = _load_all(directory / "documents", display / "documents", schema.DocumentFile, errors)
+    if not registry and not documents and not errors.errors:
+        errors.add("no mapping files found (expected registry/*.yaml and documents/*.yaml)", Location(display))
+    errors.raise_if_any()
+    return Mappings(registry, documents)
+
+
+def _load_all(directory: Path, display: Path, model: type[M], errors: ErrorCollector) -> list[Loaded[M]]:
+    loaded = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            loaded.append(load_model(path, display / path.name, model))
+        except KgError as exc:
+            errors.extend(exc)
+    return loaded
+
+
+def load_model(path: Path, display: Path, model: type[M]) -> Loaded[M]:
+    """Read one YAML file and validate it against `model`."""
+    source = load_yaml(path, display)
+    try:
+        return Loaded(model.model_validate(source.data), source)
+    except ValidationError as exc:
+        collector = ErrorCollector()
+        for path_in_file, message in _messages(source.data, exc):
+            collector.add(message, source.at(path_in_file))
+        collector.raise_if_any()
+        raise AssertionError("unreachable") from exc
+
+
+def _messages(data: Any, exc: ValidationError) -> list[tuple[YamlPath, str]]:
+    """One message per problem. A value that fits no branch of a union gets pydantic's
+    errors for every branch; keep the specific ones (an unknown field inside a mapping)
+    and merge the rest ("should be a valid string", "... a valid list") into one."""
+    located = [(*_locate(data, e["loc"]), e) for e in exc.errors()]
+    misspelt = {(path[:-1], str(path[-1])) for path, _, e in located if e["type"] == "extra_forbidden" and path}
+    located = [
+        (path, field, e) for path, field, e in located
+        if not (e["type"] == "missing" and any(
+            parent == path and difflib.get_close_matches(str(field), [name], n=1) for parent, name in misspelt
+        ))
+    ]
+    specific = [path for path, _, e in located if not e["type"].endswith("_type")]
+    merged: dict[YamlPath, list[str]] = {}
+    for path, field, error in located:
+        if not error["type"].endswith("_type"):
+            merged.setdefault(path, []).append(_describe(error, path, field))
+        elif not any(other[: len(path)] == path for other in specific):
+            merged.setdefault(path, []).append(_prefix(path) + error["msg"])
+    result = []
+    for path, found in merged.items():
+        unique, prefix = list(dict.fromkeys(found)), _prefix(path)
+        if len(unique) > 1 and all(m.startswith(prefix) for m in unique):
+            unique = [prefix + " or ".join(m.removeprefix(prefix) for m in unique)]
+        result.extend((path, message) for message in unique)
+    return result
+
+
+def _prefix(path: YamlPath) -> str:
+    where = _dotted(path)
+    return f"{where}: " if where else ""
+
+
+def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[YamlPath, str | int | None]:
+    """Follow pydantic's error location through the YAML data, skipping union tags."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            if part == loc[-1]:
+                return tuple(path), part
+            continue
+        path.append(part)
+    return tuple(path), None
+
+
+def _describe(error: Any, path: YamlPath, field: str | int | None) -> str:
+    prefix = _prefix(path)
+    kind = error["type"]
+    if kind == "missing":
+        return f"{prefix}missing required field '{field}'"
+    if kind == "extra_forbidden":
+        name = str(path[-1]) if path else str(field)
+        parent = _dotted(path[:-1])
+        hint = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return f"{parent + ': ' if parent else ''}unknown field '{name}'{suggestion}"
+    return f"{prefix}{error['msg']}"
+
+
+def _dotted(path: YamlPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

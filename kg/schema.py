@@ -1,0 +1,125 @@
+"""The shape of mapping files, checked on load (see mappings/README.md for the reference).
+
+Two kinds of file: registry files (`mappings/registry/*.yaml`) declare entities; document
+files (`mappings/documents/*.yaml`) describe one seed document: its articles, the facts
+it states with their quotes, and review metadata. Unknown fields are errors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Stance = Literal["reported", "rumoured", "alleged", "officially-stated", "denied"]
+_LINES = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(Model):
+    """Text in English and/or Chinese (simplified)."""
+
+    en: Text | None = None
+    zh: Text | None = None
+
+
+class Variants(Model):
+    """Other names: spellings, word orders, abbreviations, translations."""
+
+    en: list[Text] = []
+    zh: list[Text] = []
+
+
+class Label(Names):
+    en: Text
+
+
+class Entity(Model):
+    """One real-world thing, declared once, with one IRI across all documents."""
+
+    id: Slug
+    kind: Text = Field(description="CURIE of an ontology class, e.g. kg:ListedCompany")
+    label: Label
+    variants: Variants = Variants()
+    description: Names | None = None
+    country: Text | None = Field(None, description="country:XX (ISO 3166-1 alpha-2)")
+    parent: Slug | None = Field(None, description="id of the parent organisation")
+
+
+class RegistryFile(Model):
+    entities: list[Entity] = Field(min_length=1)
+
+
+class Review(Model):
+    status: Literal["draft", "reviewed"]
+    reviewer: Text
+    date: datetime.date
+
+
+class Article(Model):
+    """One article inside a document, located by its lines (1-based, inclusive)."""
+
+    id: Slug
+    lines: str
+    title: Names | None = None
+    byline: Text | None = None
+    outlet: Slug | None = None
+    published: Text | None = Field(None, description="YYYY-MM-DD or YYYY-MM-DD HH:MM")
+    language: list[LanguageTag] = Field(min_length=1)
+
+    @field_validator("lines")
+    @classmethod
+    def _line_range(cls, value: str) -> str:
+        match = _LINES.match(value)
+        if not match:
+            raise ValueError("lines must be 'N' or 'FIRST-LAST', e.g. '2-11'")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if not 1 <= first <= last:
+            raise ValueError(f"line range {value} is empty or starts before line 1")
+        return value
+
+    @property
+    def line_range(self) -> tuple[int, int]:
+        first, _, last = self.lines.partition("-")
+        return int(first), int(last or first)
+
+
+class Evidence(Model):
+    """A verbatim quote supporting a fact, and who says it how."""
+
+    quote: Text
+    article: Slug | None = Field(None, description="article id; may be left out if the document has one")
+    stance: Stance = "reported"
+    asserted_by: Text | None = Field(None, description="who says it; defaults to the article's outlet")
+    via: list[Text] = Field([], description="outlets that relayed the asserter's words")
+    occurrence: int | None = Field(None, ge=1, description="which occurrence, when the quote recurs")
+
+
+Value = Text | Names
+
+
+class Fact(Model):
+    """Statements about one subject, all supported by the same evidence."""
+
+    id: Slug
+    subject: Text
+    properties: dict[str, Value | list[Value]] = Field(min_length=1)
+    evidence: list[Evidence] = Field(min_length=1)
+    review: Review | None = None
+
+
+class DocumentFile(Model):
+    id: Slug
+    document: Text = Field(description="path of the seed file, e.g. seeds/002_2b76bc5165057ce8.txt")
+    review: Review
+    articles: list[Article] = Field(min_length=1)
+    entities: list[Entity] = []
+    facts: list[Fact] = []

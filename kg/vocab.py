@@ -1,0 +1,118 @@
+"""IRIs: the namespaces of the graph and the ontology terms the code writes.
+
+`KG` is closed: a term missing here fails at import time, and a test checks that every
+term listed here is declared in `ontology/`.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/sovereignty-kg/"
+ONTOLOGY_IRI = BASE + "ontology"
+
+ENTITY = Namespace(BASE + "entity/")
+ROLE = Namespace(BASE + "role/")
+ELEMENT = Namespace(BASE + "element/")
+COUNTRY = Namespace(BASE + "country/")
+DOCUMENT = Namespace(BASE + "document/")
+ARTICLE = Namespace(BASE + "article/")
+STATEMENT = Namespace(BASE + "statement/")
+EVIDENCE = Namespace(BASE + "evidence/")
+GRAPH = Namespace(BASE + "graph/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+
+class KG(DefinedNamespace):
+    """The ontology terms that the build writes itself."""
+
+    _fail = True
+    _NS = Namespace(BASE + "ontology#")
+
+    Alleged: URIRef
+    Article: URIRef
+    ChemicalElement: URIRef
+    Country: URIRef
+    Denied: URIRef
+    Document: URIRef
+    Draft: URIRef
+    Evidence: URIRef
+    OfficiallyStated: URIRef
+    RareEarthElements: URIRef
+    Reported: URIRef
+    Reviewed: URIRef
+    Rumoured: URIRef
+    Statement: URIRef
+    assertedBy: URIRef
+    atomicNumber: URIRef
+    byline: URIRef
+    country: URIRef
+    endOffset: URIRef
+    evidence: URIRef
+    isoAlpha2: URIRef
+    isoAlpha3: URIRef
+    outlet: URIRef
+    reportedVia: URIRef
+    reviewStatus: URIRef
+    reviewedBy: URIRef
+    reviewedOn: URIRef
+    setByBuild: URIRef
+    sha256: URIRef
+    sourcePath: URIRef
+    stance: URIRef
+    startOffset: URIRef
+    symbol: URIRef
+
+
+# Prefixes written into Turtle and TriG output, and accepted as CURIEs in mapping files.
+PREFIXES: dict[str, str] = {
+    "kg": str(KG._NS),
+    "role": str(ROLE),
+    "ent": str(ENTITY),
+    "element": str(ELEMENT),
+    "country": str(COUNTRY),
+    "doc": str(DOCUMENT),
+    "article": str(ARTICLE),
+    "stmt": str(STATEMENT),
+    "ev": str(EVIDENCE),
+    "graph": str(GRAPH),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "dcterms": str(DCTERMS),
+    "schema": str(SDO),
+    "skos": str(SKOS),
+    "eli": str(ELI),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}
+
+__all__ = [
+    "ARTICLE",
+    "BASE",
+    "COUNTRY",
+    "DCTERMS",
+    "DOCUMENT",
+    "ELEMENT",
+    "ENTITY",
+    "EVIDENCE",
+    "GRAPH",
+    "KG",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "ROLE",
+    "SDO",
+    "SKOS",
+    "STATEMENT",
+    "XSD",
+]

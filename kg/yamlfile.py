@@ -1,0 +1,117 @@
+"""Reading YAML mapping files safely, keeping the line of every value.
+
+Mapping files are data, never code: every scalar is read as a string (no YAML 1.1
+surprises such as the country code ``NO`` turning into ``False``), aliases are refused
+(no alias bombs), tags other than the core ones are refused (no ``!!python/object``),
+and a key given twice in one mapping is an error instead of a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kg.errors import KgError, Location
+from kg.textfile import read_text
+
+MAX_BYTES = 5_000_000
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from a YAML file, with the line of each value by its path."""
+
+    path: Path
+    data: Any
+    lines: dict[YamlPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: YamlPath) -> int:
+        """Line of the value at `path`, or of its nearest enclosing value."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def at(self, path: YamlPath) -> Location:
+        return Location(self.path, self.line_of(path))
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise KgError(
+                f"YAML alias '*{event.anchor}' is not allowed in mapping files; write the value out",
+                Location(Path(self.name), event.start_mark.line + 1),
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
+    """Parse one YAML file into plain dicts, lists and strings with a line map."""
+    shown = display or path
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise KgError(f"cannot read file: {exc.strerror}", Location(shown)) from None
+    if size > MAX_BYTES:
+        raise KgError(f"file is larger than {MAX_BYTES} bytes", Location(shown))
+    text = read_text(path, shown)
+    loader = _Loader(text)
+    loader.name = str(shown)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        context = ""
+        if exc.context and exc.context_mark and exc.problem:
+            context = f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        raise KgError(f"malformed YAML: {exc.problem or exc.context}{context}", Location(shown, line)) from None
+    except yaml.YAMLError as exc:
+        raise KgError(f"malformed YAML: {exc}", Location(shown)) from None
+    finally:
+        loader.dispose()
+    document = YamlDocument(shown, None)
+    document.data = {} if node is None else _convert(node, (), document)
+    return document
+
+
+def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
+    line = node.start_mark.line + 1
+    document.lines[path] = line
+    if node.tag not in _ALLOWED_TAGS:
+        raise KgError(f"YAML tag '{node.tag}' is not allowed in mapping files", Location(document.path, line))
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_convert(item, (*path, i), document) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                raise KgError("mapping keys must be plain strings", Location(document.path, key_line))
+            key = key_node.value
+            if key == "<<":
+                raise KgError("YAML merge keys ('<<') are not allowed", Location(document.path, key_line))
+            if key in result:
+                first = document.lines[(*path, key)]
+                raise KgError(
+                    f"duplicate key '{key}' (first given on line {first})", Location(document.path, key_line)
+                )
+            result[key] = _convert(value_node, (*path, key), document)
+            document.lines[(*path, key)] = key_line
+        return result
+    raise KgError(f"unsupported YAML node {type(node).__name__}", Location(document.path, line))

@@ -1,0 +1,39 @@
+"""Shared fixtures: the seed graph built once per session, and throwaway projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import BuildReport, Project, build, open_graph
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def make_project(tmp_path: Path, fixture: str = "minimal") -> Path:
+    """A copy of a fixture project (mappings + seeds) with the real ontology."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / fixture, root, ignore=shutil.ignore_patterns("expected*"))
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    return root
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    """Rows of a SELECT as {variable: lexical value}, unbound variables left out."""
+    solutions = store.query(query)
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    return build(Project.at(REPO), tmp_path_factory.mktemp("seed") / "dist")
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_build: BuildReport) -> ox.Store:
+    return open_graph(seed_build.out)
