@@ -4,7 +4,7 @@ from importlib.metadata import version
 
 __version__ = version("sovereignty-kg")
 
-from kg.build import BuildReport, build  # noqa: E402
+from kg.builder import BuildReport, build  # noqa: E402
 from kg.errors import KgError  # noqa: E402
 from kg.project import Project  # noqa: E402
 from kg.query import QueryResult, open_graph, run_query  # noqa: E402

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg import __version__
-from kg.build import build as build_graph
+from kg.builder import build as build_graph
 from kg.errors import KgError
 from kg.project import Project
 from kg.query import open_graph, run_query

@@ -51,6 +51,10 @@ class Ontology:
             except SyntaxError as exc:
                 raise KgError(f"invalid Turtle: {exc}", Location(shown / path.name)) from None
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in triples)
+        # Blank nodes (OWL lists, axioms) get RDFC-1.0 canonical labels, so output is stable.
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
         ontology = ox.NamedNode(ONTOLOGY_IRI)
         quads.append(ox.Quad(ontology, _n(OWL.versionIRI), ox.NamedNode(f"{ONTOLOGY_IRI}/{version}"), ONTOLOGY_GRAPH))
         quads.append(ox.Quad(ontology, _n(OWL.versionInfo), ox.Literal(version), ONTOLOGY_GRAPH))

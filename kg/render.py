@@ -6,7 +6,7 @@ import pyoxigraph as ox
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from kg.build import BuildReport
+from kg.builder import BuildReport
 from kg.query import QueryResult, Term
 from kg.vocab import PREFIXES
 

@@ -1,0 +1,119 @@
+"""`kg build`: deterministic, atomic, reviewed facts only unless asked, with a summary."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg import BuildReport, KgError, Project, build
+from kg.cli import app
+from tests.conftest import REPO, make_project
+
+
+def _build_in_subprocess(out: Path, hash_seed: str) -> dict[str, bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--root", str(REPO), "--out", str(out)],
+        check=True, env=env, capture_output=True,
+    )
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_same_input_gives_identical_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
+    first = _build_in_subprocess(tmp_path / "a", "1")
+    second = _build_in_subprocess(tmp_path / "b", "4242")
+    assert set(first) == {"build.json", "graph.nq", "graph.nt", "graph.trig", "graph.ttl"}
+    assert first == second
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "dist").iterdir()}
+    mapping = root / "mappings" / "documents" / "doc.yaml"
+    mapping.write_text(mapping.read_text().replace("in February 2025", "in March 2025"))
+
+    with pytest.raises(KgError, match="quote not found"):
+        build(Project.at(root))
+
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "dist").iterdir()}
+    assert after == before
+    assert sorted(p.name for p in root.iterdir()) == ["dist", "mappings", "ontology", "seeds"]
+
+
+def test_failure_while_writing_leaves_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+
+    def disk_full(*args: object) -> None:
+        (args[0] / "graph.nq").write_text("half written")  # type: ignore[operator]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kg.builder.write_graph_files", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        build(Project.at(root))
+
+    assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
+    assert sorted(p.name for p in root.iterdir()) == ["dist", "mappings", "ontology", "seeds"]
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "todo.txt").write_text("keep me")
+    with pytest.raises(KgError, match="not a previous build output"):
+        build(Project.at(root), precious)
+    assert (precious / "todo.txt").read_text() == "keep me"
+
+
+def test_drafts_are_left_out_unless_asked(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    released = build(Project.at(root))
+    assert released.documents["doc"].facts == 4
+    assert released.documents["doc"].drafts_left_out == 1
+    assert "evidence/doc.draft-country.1" not in (root / "dist" / "graph.nt").read_text()
+
+    with_drafts = build(Project.at(root), include_drafts=True)
+    assert with_drafts.documents["doc"].facts == 5
+    assert with_drafts.documents["doc"].drafts_left_out == 0
+    graph = (root / "dist" / "graph.nt").read_text()
+    assert (
+        "<https://w3id.org/sovereignty-kg/evidence/doc.draft-country.1> "
+        "<https://w3id.org/sovereignty-kg/ontology#reviewStatus> "
+        "<https://w3id.org/sovereignty-kg/ontology#Draft> ."
+    ) in graph
+
+
+def test_summary_counts_the_seed_graph(seed_build: BuildReport) -> None:
+    nt = (seed_build.out / "graph.nt").read_text(encoding="utf-8")
+    assert seed_build.triples == len(nt.splitlines())
+    assert seed_build.instances_per_class["ChemicalElement"] == 118
+    assert seed_build.instances_per_class["Evidence"] == seed_build.quotes_verified
+    assert set(seed_build.documents) == {"001", "002"}
+    assert sum(seed_build.quads_per_graph.values()) == len(
+        (seed_build.out / "graph.nq").read_text(encoding="utf-8").splitlines()
+    )
+
+
+def test_cli_build_prints_progress_and_summary(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    result = CliRunner().invoke(app, ["build", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "compiling facts and verifying quotes" in result.stderr
+    assert "4 quotes verified" in result.stdout
+    assert "Facts per document" in result.stdout
+
+
+def test_not_a_project_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "is not a sovereignty-kg project (no ontology/, mappings/, seeds/)" in result.stderr
