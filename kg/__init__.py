@@ -4,9 +4,18 @@ from importlib.metadata import version
 
 __version__ = version("sovereignty-kg")
 
-from kg.builder import BuildReport, build  # noqa: E402
-from kg.errors import KgError  # noqa: E402
-from kg.project import Project  # noqa: E402
-from kg.query import QueryResult, open_graph, run_query  # noqa: E402
+from kg.builder import BuildReport, build
+from kg.errors import KgError
+from kg.project import Project
+from kg.query import QueryResult, open_graph, run_query
 
-__all__ = ["BuildReport", "KgError", "Project", "QueryResult", "__version__", "build", "open_graph", "run_query"]
+__all__ = [
+    "BuildReport",
+    "KgError",
+    "Project",
+    "QueryResult",
+    "__version__",
+    "build",
+    "open_graph",
+    "run_query",
+]

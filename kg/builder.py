@@ -14,7 +14,14 @@ from kg import __version__
 from kg.compile import DocumentStats, Paths, compile_mappings
 from kg.mappings import load_mappings
 from kg.ontology import Ontology
-from kg.output import MANIFEST, distinct_triples, replace_directory, sorted_quads, write_graph_files, write_json
+from kg.output import (
+    MANIFEST,
+    distinct_triples,
+    replace_directory,
+    sorted_quads,
+    write_graph_files,
+    write_json,
+)
 from kg.project import Project
 from kg.reference import reference_quads
 from kg.vocab import KG, RDF
@@ -86,14 +93,19 @@ def _instances_per_class(triples: list[ox.Triple]) -> dict[str, int]:
     counts = Counter(
         t.object.value.removeprefix(kg)
         for t in triples
-        if t.predicate.value == str(RDF.type) and t.object.value.startswith(kg)
+        if t.predicate.value == str(RDF.type)
+        and isinstance(t.object, ox.NamedNode)
+        and t.object.value.startswith(kg)
     )
     return dict(sorted(counts.items()))
 
 
 def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> dict[str, object]:
     inputs = sorted(
-        p for folder in (project.ontology, project.mappings, project.seeds) for p in folder.rglob("*") if p.is_file()
+        p
+        for folder in (project.ontology, project.mappings, project.seeds)
+        for p in folder.rglob("*")
+        if p.is_file()
     )
     return {
         "generator": f"sovereignty-kg {__version__}",
@@ -102,6 +114,8 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
         "quads_per_graph": report.quads_per_graph,
         "instances_per_class": report.instances_per_class,
         "documents": {doc: vars(stats) for doc, stats in report.documents.items()},
-        "inputs": {str(project.display(p).as_posix()): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs},
+        "inputs": {
+            str(project.display(p).as_posix()): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs
+        },
         "files": files,
     }

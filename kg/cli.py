@@ -56,7 +56,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """Build, check and query the technology-sovereignty knowledge graph."""
@@ -67,10 +68,15 @@ def build(
     root: RootOption = Path("."),
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder (default: dist/).")] = None,
     include_drafts: Annotated[
-        bool, typer.Option("--include-drafts", help="Also include facts whose review status is draft.")
+        bool,
+        typer.Option("--include-drafts", help="Also include facts whose review status is draft."),
     ] = False,
 ) -> None:
-    """Compile ontology, reference data and reviewed mappings into dist/ (Turtle, N-Triples, TriG, N-Quads)."""
+    """Compile ontology, reference data and reviewed mappings into dist/.
+
+    Writes Turtle, N-Triples, TriG and N-Quads. Only reviewed facts go in unless
+    --include-drafts; every quote is checked against its document.
+    """
     with _reporting_errors():
         project = Project.at(root)
         report = build_graph(
@@ -87,7 +93,9 @@ def query(
     text: Annotated[str | None, typer.Argument(help="A SPARQL query.", show_default=False)] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
     root: RootOption = Path("."),
-    graph_dir: Annotated[Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")] = None,
+    graph_dir: Annotated[
+        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
+    ] = None,
 ) -> None:
     """Run a SPARQL query (inline or from a file) on the built graph and print the result as a table."""
     with _reporting_errors():

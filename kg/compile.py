@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -102,7 +103,8 @@ class _Compiler:
         for entity, location, _ in declared:
             if entity.id in self.entities:
                 self.errors.add(
-                    f"duplicate entity id '{entity.id}' (first declared at {self.entities[entity.id]})", location
+                    f"duplicate entity id '{entity.id}' (first declared at {self.entities[entity.id]})",
+                    location,
                 )
             else:
                 self.entities[entity.id] = location
@@ -113,7 +115,10 @@ class _Compiler:
         for loaded in self.mappings.documents:
             doc = loaded.model
             if doc.id in seen_ids:
-                self.errors.add(f"duplicate document id '{doc.id}' (also at {seen_ids[doc.id]})", loaded.at("id"))
+                self.errors.add(
+                    f"duplicate document id '{doc.id}' (also at {seen_ids[doc.id]})",
+                    loaded.at("id"),
+                )
                 continue
             seen_ids[doc.id] = loaded.at("id")
             try:
@@ -122,7 +127,10 @@ class _Compiler:
                 self.errors.extend(exc)
                 continue
             if path in seen_paths:
-                self.errors.add(f"document '{doc.document}' is already mapped at {seen_paths[path]}", loaded.at("document"))
+                self.errors.add(
+                    f"document '{doc.document}' is already mapped at {seen_paths[path]}",
+                    loaded.at("document"),
+                )
                 continue
             seen_paths[path] = loaded.at("document")
             try:
@@ -204,8 +212,13 @@ class _Compiler:
             self._fact(fact, review, doc.id, articles, source, graph, stats, at)
 
     def _article(
-        self, article: schema.Article, doc_id: str, document: ox.NamedNode, source: SourceDocument,
-        graph: ox.NamedNode, at: _At,
+        self,
+        article: schema.Article,
+        doc_id: str,
+        document: ox.NamedNode,
+        source: SourceDocument,
+        graph: ox.NamedNode,
+        at: _At,
     ) -> _Article | None:
         try:
             span = source.span(*article.line_range)
@@ -250,16 +263,34 @@ class _Compiler:
     # Facts -------------------------------------------------------------------
 
     def _fact(
-        self, fact: schema.Fact, review: schema.Review, doc_id: str, articles: dict[str, _Article],
-        source: SourceDocument, graph: ox.NamedNode, stats: DocumentStats, at: _At,
+        self,
+        fact: schema.Fact,
+        review: schema.Review,
+        doc_id: str,
+        articles: dict[str, _Article],
+        source: SourceDocument,
+        graph: ox.NamedNode,
+        stats: DocumentStats,
+        at: _At,
     ) -> None:
         subject = self._ref(fact.subject, at.loc("subject"), articles)
         triples = list(self._triples(fact, articles, at))
         evidence = [
             node
             for i, item in enumerate(fact.evidence, 1)
-            if (node := self._evidence(item, i, fact.id, review, doc_id, articles, source, graph,
-                                       _At(at.loaded, (*at.path, "evidence", i - 1))))
+            if (
+                node := self._evidence(
+                    item,
+                    i,
+                    fact.id,
+                    review,
+                    doc_id,
+                    articles,
+                    source,
+                    graph,
+                    _At(at.loaded, (*at.path, "evidence", i - 1)),
+                )
+            )
         ]
         if subject is None or len(evidence) != len(fact.evidence) or None in triples:
             return
@@ -269,9 +300,9 @@ class _Compiler:
             stats.statements += 1
             self._statement(subject, predicate, obj, evidence, graph)
 
-    def _triples(self, fact: schema.Fact, articles: dict[str, _Article], at: _At) -> Iterator[
-        tuple[ox.NamedNode, ox.NamedNode | ox.Literal] | None
-    ]:
+    def _triples(
+        self, fact: schema.Fact, articles: dict[str, _Article], at: _At
+    ) -> Iterator[tuple[ox.NamedNode, ox.NamedNode | ox.Literal] | None]:
         for key, values in fact.properties.items():
             location = at.loc("properties", key)
             prop = None if key == "a" else self._property(key, location)
@@ -300,8 +331,16 @@ class _Compiler:
                     yield None
 
     def _evidence(
-        self, item: schema.Evidence, number: int, fact_id: str, review: schema.Review, doc_id: str,
-        articles: dict[str, _Article], source: SourceDocument, graph: ox.NamedNode, at: _At,
+        self,
+        item: schema.Evidence,
+        number: int,
+        fact_id: str,
+        review: schema.Review,
+        doc_id: str,
+        articles: dict[str, _Article],
+        source: SourceDocument,
+        graph: ox.NamedNode,
+        at: _At,
     ) -> ox.NamedNode | None:
         article = self._pick_article(item, articles, at)
         if article is None:
@@ -312,7 +351,11 @@ class _Compiler:
             self.errors.add(str(exc), at.loc("quote"))
             return None
         node = ox.NamedNode(EVIDENCE[f"{doc_id}.{fact_id}.{number}"])
-        asserter = self._ref(item.asserted_by, at.loc("asserted_by"), articles) if item.asserted_by else article.asserter
+        asserter = (
+            self._ref(item.asserted_by, at.loc("asserted_by"), articles)
+            if item.asserted_by
+            else article.asserter
+        )
         via = [self._ref(v, at.loc("via", i), articles) for i, v in enumerate(item.via)]
         if asserter is None or None in via:
             return None
@@ -338,7 +381,10 @@ class _Compiler:
     def _pick_article(self, item: schema.Evidence, articles: dict[str, _Article], at: _At) -> _Article | None:
         if item.article is not None:
             if item.article not in articles:
-                self.errors.add(f"unknown article '{item.article}' (articles: {', '.join(articles)})", at.loc("article"))
+                self.errors.add(
+                    f"unknown article '{item.article}' (articles: {', '.join(articles)})",
+                    at.loc("article"),
+                )
             return articles.get(item.article)
         if len(articles) != 1:
             self.errors.add("the document has several articles; say which with 'article:'", at.loc("quote"))
@@ -346,8 +392,12 @@ class _Compiler:
         return next(iter(articles.values()))
 
     def _statement(
-        self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal,
-        evidence: list[ox.NamedNode], graph: ox.NamedNode,
+        self,
+        subject: ox.NamedNode,
+        predicate: ox.NamedNode,
+        obj: ox.NamedNode | ox.Literal,
+        evidence: list[ox.NamedNode],
+        graph: ox.NamedNode,
     ) -> None:
         triple = ox.Triple(subject, predicate, obj)
         node = ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
@@ -383,12 +433,15 @@ class _Compiler:
     def _reference(self, curie: str, location: Location) -> ox.NamedNode | None:
         iri = self.ontology.expand(curie)
         prefix, _, local = curie.partition(":")
-        known = {
-            "country": lambda: local in country_codes(),
-            "element": lambda: local in element_symbols(),
-            "ent": lambda: local in self.entities,
-        }.get(prefix, lambda: iri in self.ontology.individuals)
-        if iri is None or not known():
+        if prefix == "country":
+            known = local in country_codes()
+        elif prefix == "element":
+            known = local in element_symbols()
+        elif prefix == "ent":
+            known = local in self.entities
+        else:
+            known = iri in self.ontology.individuals
+        if iri is None or not known:
             self.errors.add(f"unknown reference '{curie}'", location)
             return None
         return ox.NamedNode(iri)
@@ -410,7 +463,9 @@ class _Compiler:
             return None
         return prop
 
-    def _adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> Callable[[str, ox.NamedNode | ox.Literal], None]:
+    def _adder(
+        self, subject: ox.NamedNode, graph: ox.NamedNode
+    ) -> Callable[[str, ox.NamedNode | ox.Literal], None]:
         quads = self.result.quads
 
         def add(predicate: str, obj: ox.NamedNode | ox.Literal) -> None:
@@ -423,7 +478,7 @@ class _Compiler:
 class _At:
     """A place inside a loaded mapping file."""
 
-    loaded: Loaded  # type: ignore[type-arg]
+    loaded: Loaded[Any]
     path: tuple[str | int, ...]
 
     def loc(self, *more: str | int) -> Location:

@@ -16,8 +16,12 @@ from kg.yamlfile import YamlDocument, YamlPath, load_yaml
 M = TypeVar("M", bound=BaseModel)
 
 _FIELD_NAMES = sorted(
-    {name for model in vars(schema).values() if isinstance(model, type) and issubclass(model, schema.Model)
-     for name in model.model_fields}
+    {
+        name
+        for model in vars(schema).values()
+        if isinstance(model, type) and issubclass(model, schema.Model)
+        for name in model.model_fields
+    }
 )
 
 
@@ -44,7 +48,10 @@ def load_mappings(directory: Path, display: Path) -> Mappings:
     registry = _load_all(directory / "registry", display / "registry", schema.RegistryFile, errors)
     documents = _load_all(directory / "documents", display / "documents", schema.DocumentFile, errors)
     if not registry and not documents and not errors.errors:
-        errors.add("no mapping files found (expected registry/*.yaml and documents/*.yaml)", Location(display))
+        errors.add(
+            "no mapping files found (expected registry/*.yaml and documents/*.yaml)",
+            Location(display),
+        )
     errors.raise_if_any()
     return Mappings(registry, documents)
 
@@ -77,12 +84,19 @@ def _messages(data: Any, exc: ValidationError) -> list[tuple[YamlPath, str]]:
     errors for every branch; keep the specific ones (an unknown field inside a mapping)
     and merge the rest ("should be a valid string", "... a valid list") into one."""
     located = [(*_locate(data, e["loc"]), e) for e in exc.errors()]
-    misspelt = {(path[:-1], str(path[-1])) for path, _, e in located if e["type"] == "extra_forbidden" and path}
+    misspelt = {
+        (path[:-1], str(path[-1])) for path, _, e in located if e["type"] == "extra_forbidden" and path
+    }
     located = [
-        (path, field, e) for path, field, e in located
-        if not (e["type"] == "missing" and any(
-            parent == path and difflib.get_close_matches(str(field), [name], n=1) for parent, name in misspelt
-        ))
+        (path, field, e)
+        for path, field, e in located
+        if not (
+            e["type"] == "missing"
+            and any(
+                parent == path and difflib.get_close_matches(str(field), [name], n=1)
+                for parent, name in misspelt
+            )
+        )
     ]
     specific = [path for path, _, e in located if not e["type"].endswith("_type")]
     merged: dict[YamlPath, list[str]] = {}
@@ -91,7 +105,7 @@ def _messages(data: Any, exc: ValidationError) -> list[tuple[YamlPath, str]]:
             merged.setdefault(path, []).append(_describe(error, path, field))
         elif not any(other[: len(path)] == path for other in specific):
             merged.setdefault(path, []).append(_prefix(path) + error["msg"])
-    result = []
+    result: list[tuple[YamlPath, str]] = []
     for path, found in merged.items():
         unique, prefix = list(dict.fromkeys(found)), _prefix(path)
         if len(unique) > 1 and all(m.startswith(prefix) for m in unique):
@@ -110,9 +124,9 @@ def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[YamlPath, str | int 
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         else:
             if part == loc[-1]:

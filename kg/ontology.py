@@ -56,7 +56,14 @@ class Ontology:
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         quads = list(dataset)
         ontology = ox.NamedNode(ONTOLOGY_IRI)
-        quads.append(ox.Quad(ontology, _n(OWL.versionIRI), ox.NamedNode(f"{ONTOLOGY_IRI}/{version}"), ONTOLOGY_GRAPH))
+        quads.append(
+            ox.Quad(
+                ontology,
+                _n(OWL.versionIRI),
+                ox.NamedNode(f"{ONTOLOGY_IRI}/{version}"),
+                ONTOLOGY_GRAPH,
+            )
+        )
         quads.append(ox.Quad(ontology, _n(OWL.versionInfo), ox.Literal(version), ONTOLOGY_GRAPH))
         result = cls(quads)
         result._index()

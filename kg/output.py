@@ -56,7 +56,9 @@ def write_graph_files(directory: Path, quads: list[ox.Quad], triples: list[ox.Tr
 
 
 def write_json(path: Path, content: dict[str, Any]) -> None:
-    path.write_text(json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:

@@ -66,9 +66,15 @@ def _refuse_service(text: str, source: Path | None) -> None:
     try:
         algebra = translateQuery(parseQuery(text)).algebra
         found: list[object] = []
-        traverse(algebra, visitPre=lambda n: found.append(n) if getattr(n, "name", "") == "ServiceGraphPattern" else None)
+        traverse(
+            algebra,
+            visitPre=lambda n: found.append(n) if getattr(n, "name", "") == "ServiceGraphPattern" else None,
+        )
         federated = bool(found)
     except Exception:  # rdflib cannot parse it (e.g. newer syntax): fall back to the keyword
         federated = bool(_SERVICE_KEYWORD.search(text))
     if federated:
-        raise KgError("SERVICE is not allowed: queries run on the local graph only", Location(source) if source else None)
+        raise KgError(
+            "SERVICE is not allowed: queries run on the local graph only",
+            Location(source) if source else None,
+        )

@@ -60,7 +60,11 @@ def _element_quads(names_zh: dict[str, str]) -> list[ox.Quad]:
             _q(node, RDF.type, ox.NamedNode(KG.ChemicalElement)),
             _q(node, RDFS.label, ox.Literal(element.name.capitalize(), language="en")),
             _q(node, KG.symbol, ox.Literal(element.symbol)),
-            _q(node, KG.atomicNumber, ox.Literal(str(element.number), datatype=ox.NamedNode(XSD.positiveInteger))),
+            _q(
+                node,
+                KG.atomicNumber,
+                ox.Literal(str(element.number), datatype=ox.NamedNode(XSD.positiveInteger)),
+            ),
         ]
         if element.symbol in names_zh:
             quads.append(_q(node, RDFS.label, ox.Literal(names_zh[element.symbol], language="zh-Hans")))

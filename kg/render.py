@@ -17,7 +17,7 @@ def compact(iri: str) -> str:
     """`prefix:local` for IRIs in a known namespace, else `<iri>`."""
     for prefix, namespace in _BY_LENGTH:
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
 
 
@@ -46,9 +46,22 @@ def results_table(result: QueryResult) -> RenderableType:
 
 
 def build_summary(report: BuildReport) -> RenderableType:
-    documents = Table("document", "facts", "statements", "quotes verified", "drafts left out", title="Facts per document")
+    documents = Table(
+        "document",
+        "facts",
+        "statements",
+        "quotes verified",
+        "drafts left out",
+        title="Facts per document",
+    )
     for doc, stats in report.documents.items():
-        documents.add_row(doc, str(stats.facts), str(stats.statements), str(stats.quotes), str(stats.drafts_left_out))
+        documents.add_row(
+            doc,
+            str(stats.facts),
+            str(stats.statements),
+            str(stats.quotes),
+            str(stats.drafts_left_out),
+        )
     classes = Table("class", "instances", title="Instances per class")
     for name, count in report.instances_per_class.items():
         classes.add_row(f"kg:{name}", str(count))

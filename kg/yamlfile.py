@@ -46,14 +46,14 @@ class YamlDocument:
 
 
 class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event: AliasEvent = self.peek_event()  # type: ignore[no-untyped-call]
             raise KgError(
                 f"YAML alias '*{event.anchor}' is not allowed in mapping files; write the value out",
-                Location(Path(self.name), event.start_mark.line + 1),
+                Location(Path(self.name), event.start_mark.line + 1 if event.start_mark else 0),
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
@@ -76,7 +76,9 @@ def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
         context = ""
         if exc.context and exc.context_mark and exc.problem:
             context = f" ({exc.context} started on line {exc.context_mark.line + 1})"
-        raise KgError(f"malformed YAML: {exc.problem or exc.context}{context}", Location(shown, line)) from None
+        raise KgError(
+            f"malformed YAML: {exc.problem or exc.context}{context}", Location(shown, line)
+        ) from None
     except yaml.YAMLError as exc:
         raise KgError(f"malformed YAML: {exc}", Location(shown)) from None
     finally:
@@ -109,7 +111,8 @@ def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
             if key in result:
                 first = document.lines[(*path, key)]
                 raise KgError(
-                    f"duplicate key '{key}' (first given on line {first})", Location(document.path, key_line)
+                    f"duplicate key '{key}' (first given on line {first})",
+                    Location(document.path, key_line),
                 )
             result[key] = _convert(value_node, (*path, key), document)
             document.lines[(*path, key)] = key_line

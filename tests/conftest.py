@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import BuildReport, Project, build, open_graph
+from kg.vocab import PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -24,7 +25,8 @@ def make_project(tmp_path: Path, fixture: str = "minimal") -> Path:
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT as {variable: lexical value}, unbound variables left out."""
-    solutions = store.query(query)
+    solutions = store.query(query, prefixes=PREFIXES)
+    assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
 

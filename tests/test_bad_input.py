@@ -27,57 +27,77 @@ class Defect:
 
 DEFECTS = {
     "malformed-yaml": Defect(
-        DOC, b"  - id: subsidiary\n", b"  - id: subsidiary\n   subject: [oops\n",
+        DOC,
+        b"  - id: subsidiary\n",
+        b"  - id: subsidiary\n   subject: [oops\n",
         f"{DOC}:31: malformed YAML: expected <block end>, but found '<block mapping start>'"
         " (while parsing a block collection started on line 30)",
     ),
     "alias-bomb": Defect(
-        REGISTRY, b"entities:\n",
+        REGISTRY,
+        b"entities:\n",
         b"bomb: &a [x, x, x, x, x, x, x, x, x]\nbomb2: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nentities:\n",
         f"{REGISTRY}:2: YAML alias '*a' is not allowed in mapping files; write the value out",
     ),
     "python-object-tag": Defect(
-        DOC, b"\nreview: {status", b"\nx: !!python/object/apply:os.system [echo pwned]\nreview: {status",
+        DOC,
+        b"\nreview: {status",
+        b"\nx: !!python/object/apply:os.system [echo pwned]\nreview: {status",
         f"{DOC}:3: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in mapping files",
     ),
     "duplicate-key": Defect(
-        DOC, b"    subject: acme-rare-metals\n", b"    subject: acme-rare-metals\n    subject: acme-group\n",
+        DOC,
+        b"    subject: acme-rare-metals\n",
+        b"    subject: acme-rare-metals\n    subject: acme-group\n",
         f"{DOC}:32: duplicate key 'subject' (first given on line 31)",
     ),
     "unknown-field": Defect(
-        DOC, b'      - article: "1"\n        quote: "Acme Rare Metals, a subsidiary',
+        DOC,
+        b'      - article: "1"\n        quote: "Acme Rare Metals, a subsidiary',
         b'      - article: "1"\n        quot: "Acme Rare Metals, a subsidiary',
         f"{DOC}:36: facts[0].evidence[0]: unknown field 'quot'; did you mean 'quote'?",
     ),
     "unknown-entity": Defect(
-        DOC, b"      org:member: jane-doe\n", b"      org:member: jane-do\n",
+        DOC,
+        b"      org:member: jane-doe\n",
+        b"      org:member: jane-do\n",
         f"{DOC}:41: unknown entity 'jane-do' (declare it in mappings/registry/)",
     ),
     "duplicate-id": Defect(
-        REGISTRY, b"  - id: example-daily\n",
+        REGISTRY,
+        b"  - id: example-daily\n",
         b"  - id: jane-doe\n    kind: kg:Person\n    label: {en: Jane Doe again}\n\n  - id: example-daily\n",
         f"{REGISTRY}:26: duplicate entity id 'jane-doe' (first declared at {REGISTRY}:14)",
     ),
     "impossible-date": Defect(
-        DOC, b'kg:endDate: "2025-02"', b'kg:endDate: "2025-02-30"',
+        DOC,
+        b'kg:endDate: "2025-02"',
+        b'kg:endDate: "2025-02-30"',
         f"{DOC}:44: kg:endDate: impossible date '2025-02-30': day is out of range for month",
     ),
     "quote-not-in-document": Defect(
-        DOC, b'quote: "Jane Doe resigned as chief financial officer in February 2025"',
+        DOC,
+        b'quote: "Jane Doe resigned as chief financial officer in February 2025"',
         b'quote: "Jane Doe quit as chief financial officer in February 2025"',
         f"{DOC}:48: quote not found in seeds/doc.txt; nearest passage (line 3, 88% similar): "
         '"Jane Doe resigned as chief financial officer in February 2025."',
     ),
     "path-outside-seeds": Defect(
-        DOC, b"document: seeds/doc.txt", b"document: seeds/../mappings/registry/entities.yaml",
+        DOC,
+        b"document: seeds/doc.txt",
+        b"document: seeds/../mappings/registry/entities.yaml",
         f"{DOC}:2: document path 'seeds/../mappings/registry/entities.yaml' is outside seeds/",
     ),
     "non-utf8-mapping": Defect(
-        REGISTRY, b"label: {en: Jane Doe}", b"label: {en: Jane D\xf6e}",
+        REGISTRY,
+        b"label: {en: Jane Doe}",
+        b"label: {en: Jane D\xf6e}",
         f"{REGISTRY}:16: not valid UTF-8 (byte 0xf6 at byte offset 390)",
     ),
     "non-utf8-seed": Defect(
-        "seeds/doc.txt", "示例日报 · 2025-03-05".encode(), "示例日报 · 2025-03-05".encode("gb18030"),
+        "seeds/doc.txt",
+        "示例日报 · 2025-03-05".encode(),
+        "示例日报 · 2025-03-05".encode("gb18030"),
         "seeds/doc.txt:5: not valid UTF-8 (byte 0xc0 at byte offset 283)",
     ),
 }

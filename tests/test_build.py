@@ -19,7 +19,9 @@ def _build_in_subprocess(out: Path, hash_seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     subprocess.run(
         [sys.executable, "-m", "kg", "build", "--root", str(REPO), "--out", str(out)],
-        check=True, env=env, capture_output=True,
+        check=True,
+        env=env,
+        capture_output=True,
     )
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 

@@ -30,7 +30,7 @@ def _graph(dataset: Dataset, name: str, blank_statements: bool) -> Graph:
 
 def _describe(expected: Graph, actual: Graph) -> str:
     _, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
-    lines = ["missing:"] + sorted(f"  {t}" for t in missing) + ["unexpected:"] + sorted(f"  {t}" for t in extra)
+    lines = ["missing:", *sorted(f"  {t}" for t in missing), "unexpected:", *sorted(f"  {t}" for t in extra)]
     return "\n".join(lines)
 
 

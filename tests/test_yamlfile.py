@@ -19,7 +19,11 @@ def _load(tmp_path: Path, text: str) -> YamlDocument:
 def test_scalars_stay_strings_so_country_codes_and_symbols_survive(tmp_path: Path) -> None:
     doc = _load(tmp_path, "countries: [NO, ON, Y]\nvalue: 012\nwhen: 2025-06-28\nempty:\nquoted: ''\n")
     assert doc.data == {
-        "countries": ["NO", "ON", "Y"], "value": "012", "when": "2025-06-28", "empty": None, "quoted": "",
+        "countries": ["NO", "ON", "Y"],
+        "value": "012",
+        "when": "2025-06-28",
+        "empty": None,
+        "quoted": "",
     }
 
 

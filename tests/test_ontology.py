@@ -1,0 +1,63 @@
+"""The hand-edited ontology: every term labelled in English and Chinese and defined; the
+terms the code writes exist; the release header carries the version."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg import __version__
+from kg.vocab import KG, ONTOLOGY_IRI
+from tests.conftest import REPO, select
+
+
+def _ontology() -> Graph:
+    graph = Graph()
+    for path in sorted((REPO / "ontology").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def test_every_declared_term_has_english_and_chinese_labels_and_a_definition() -> None:
+    graph = _ontology()
+    terms = {s for s in graph.subjects() if isinstance(s, URIRef) and s != URIRef(ONTOLOGY_IRI)}
+    assert len(terms) > 150
+    problems = []
+    for term in sorted(terms):
+        languages = {
+            label.language or "" for label in graph.objects(term, RDFS.label) if isinstance(label, Literal)
+        }
+        if not {"en", "zh-Hans"} <= languages:
+            problems.append(f"{term}: labels in {sorted(languages)}")
+        if not any(
+            isinstance(d, Literal) and d.language == "en" for d in graph.objects(term, SKOS.definition)
+        ):
+            problems.append(f"{term}: no English definition")
+    assert problems == []
+
+
+def test_terms_the_code_writes_are_declared() -> None:
+    graph = _ontology()
+    declared = set(graph.subjects(RDF.type, None))
+    written = {KG._NS[name] for name in KG.__annotations__}
+    assert written - declared == set()
+
+
+def test_people_organisations_countries_elements_documents_are_disjoint() -> None:
+    graph = _ontology()
+    groups = [
+        set(graph.items(members))
+        for axiom in graph.subjects(RDF.type, OWL.AllDisjointClasses)
+        for members in graph.objects(axiom, OWL.members)
+    ]
+    wanted = {KG._NS[name] for name in ("Person", "Organization", "Country", "ChemicalElement", "Document")}
+    assert any(wanted <= group for group in groups)
+
+
+def test_release_header_carries_the_package_version(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        f"SELECT ?v ?i WHERE {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v ; owl:versionInfo ?i }}",
+    )
+    assert rows == [{"v": f"{ONTOLOGY_IRI}/{__version__}", "i": __version__}]

@@ -1,0 +1,85 @@
+"""`kg query`: SPARQL on the built graph; SELECT, ASK and graph results; hostile queries refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg import BuildReport, KgError, open_graph, run_query
+from kg.cli import app
+
+
+def test_select_ask_and_construct(seed_store: ox.Store) -> None:
+    select = run_query(seed_store, "SELECT ?l WHERE { ent:liao-chunsheng skos:altLabel ?l }")
+    assert select.variables == ["l"]
+    assert [[t.value for t in row] for row in select.rows] == [["Chunsheng Liao"]]  # type: ignore[union-attr]
+    assert run_query(seed_store, "ASK { ent:liao-chunsheng a kg:Person }").boolean is True
+    graph = run_query(
+        seed_store,
+        "CONSTRUCT { ?p org:member ?m } WHERE { ?p org:member ?m ; org:role role:director }",
+    )
+    assert graph.triples is not None and len(graph.triples) == 1
+
+
+def test_default_graph_holds_each_triple_once(seed_store: ox.Store) -> None:
+    result = run_query(
+        seed_store,
+        """
+        SELECT (COUNT(*) AS ?n) WHERE {
+          ?s rdf:subject ent:china-rare-earth-holdings ; rdf:predicate org:subOrganizationOf ; a kg:Statement }""",
+    )
+    assert result.rows[0][0].value == "1"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?q ?x } } }",
+    ],
+)
+def test_federated_queries_are_refused(seed_store: ox.Store, query: str) -> None:
+    with pytest.raises(KgError, match="SERVICE is not allowed"):
+        run_query(seed_store, query)
+
+
+def test_the_word_service_in_a_literal_is_fine(seed_store: ox.Store) -> None:
+    assert run_query(seed_store, 'ASK { FILTER ("customer SERVICE desk" != "") }').boolean is True
+
+
+def test_syntax_error_names_line_and_column(seed_store: ox.Store) -> None:
+    with pytest.raises(KgError, match=r"SPARQL syntax error: error at 2:\d+"):
+        run_query(seed_store, "SELECT ?s\nWHERE { ?s ?p }")
+
+
+def test_no_built_graph_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(KgError, match="run 'kg build' first"):
+        open_graph(tmp_path)
+
+
+def test_cli_query_from_file_prints_a_table(seed_build: BuildReport, tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?label WHERE { ent:xu-guangxian kg:knownAs ?label }", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["query", "-f", str(query), "--graph", str(seed_build.out)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Father of Chinese Rare Earths Chemistry" in result.stdout
+    assert "1 row(s)" in result.stdout
+
+
+def test_cli_query_error_is_one_line(seed_build: BuildReport) -> None:
+    result = CliRunner().invoke(
+        app, ["query", "SELECT * WHERE { SERVICE <http://x/> {} }", "--graph", str(seed_build.out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: SERVICE is not allowed: queries run on the local graph only"
+
+
+def test_cli_query_needs_exactly_one_source(seed_build: BuildReport) -> None:
+    result = CliRunner().invoke(app, ["query", "--graph", str(seed_build.out)])
+    assert result.exit_code == 1
+    assert "give a query or --file" in result.stderr

@@ -1,0 +1,67 @@
+"""Reference data generated from periodictable and pycountry."""
+
+from __future__ import annotations
+
+import pycountry
+import pyoxigraph as ox
+
+from tests.conftest import select
+
+
+def test_all_118_elements_with_symbol_number_and_label(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?symbol ?number ?label WHERE {
+          ?e a kg:ChemicalElement ; kg:symbol ?symbol ; kg:atomicNumber ?number ; rdfs:label ?label
+          FILTER (lang(?label) = "en") }""",
+    )
+    assert len(rows) == 118
+    assert sorted(int(r["number"]) for r in rows) == list(range(1, 119))
+    assert {"symbol": "Nd", "number": "60", "label": "Neodymium"} in rows
+
+
+def test_the_17_rare_earths_form_a_collection_with_chinese_labels(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?symbol ?zh WHERE {
+          kg:RareEarthElements skos:member ?e . ?e kg:symbol ?symbol ; rdfs:label ?zh
+          FILTER (lang(?zh) = "zh-hans") }""",
+    )
+    symbols = {r["symbol"] for r in rows}
+    assert symbols == {
+        "Sc",
+        "Y",
+        "La",
+        "Ce",
+        "Pr",
+        "Nd",
+        "Pm",
+        "Sm",
+        "Eu",
+        "Gd",
+        "Tb",
+        "Dy",
+        "Ho",
+        "Er",
+        "Tm",
+        "Yb",
+        "Lu",
+    }
+    assert {"symbol": "Dy", "zh": "镝"} in rows
+
+
+def test_every_iso_country_with_codes_and_neutral_labels(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?a2 ?a3 ?en ?zh WHERE {
+          ?c a kg:Country ; kg:isoAlpha2 ?a2 ; kg:isoAlpha3 ?a3 ; rdfs:label ?en FILTER (lang(?en) = "en")
+          OPTIONAL { ?c rdfs:label ?zh FILTER (lang(?zh) = "zh-hans") } }""",
+    )
+    assert len(rows) == len(pycountry.countries)
+    by_code = {r["a2"]: r for r in rows}
+    assert by_code["TW"] == {"a2": "TW", "a3": "TWN", "en": "Taiwan", "zh": "台湾"}
+    assert by_code["CN"] == {"a2": "CN", "a3": "CHN", "en": "China", "zh": "中国"}
+    assert by_code["CA"]["zh"] == "加拿大"

@@ -1,0 +1,207 @@
+"""Facts the seed mappings must hold, as an analyst would ask for them, and the evidence
+invariants every fact in the seed graph must satisfy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from tests.conftest import REPO, select
+
+CRH = "ent:china-rare-earth-holdings"
+
+
+def test_posts_held_and_left_at_china_rare_earth(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        f"""
+        SELECT ?person ?role ?end ?how WHERE {{
+          ?post a kg:Post ; org:organization {CRH} ; org:member/rdfs:label ?person ;
+                org:role/rdfs:label ?role .
+          FILTER (lang(?person) = "en" && lang(?role) = "en")
+          OPTIONAL {{ ?post kg:endDate ?end }}
+          OPTIONAL {{ ?post kg:endedHow/rdfs:label ?how FILTER (lang(?how) = "en") }}
+        }}""",
+    )
+    posts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: {"end": set(), "how": set()})
+    for row in rows:
+        post = posts[(row["person"], row["role"])]
+        post["end"].update([row["end"]] if "end" in row else [])
+        post["how"].update([row["how"]] if "how" in row else [])
+    assert dict(posts) == {
+        # 001: "the resignation of ... Qi Shuyong and ... Yang Jie in January" (no year given)
+        ("Qi Shuyong", "chief financial officer"): {"end": {"--01"}, "how": {"resigned"}},
+        ("Yang Jie", "chair of the supervisory board"): {"end": {"--01"}, "how": {"resigned"}},
+        # 001: "in April"; 002: resigned in 2025 ("this month" of an undated report)
+        ("Liao Chunsheng", "deputy general manager"): {
+            "end": {"--04", "2025"},
+            "how": {"resigned"},
+        },
+        ("Yang Guoan", "independent director"): {"end": set(), "how": {"resigned"}},
+        ("Dong Xianting", "independent director"): {"end": set(), "how": {"resigned"}},
+        ("Guo Huifu", "independent director"): {"end": set(), "how": {"resigned"}},
+        # 001: stepped down but kept other posts; 002: "the general manager ... resigned" in 2025
+        ("Yan Shengjian", "general manager"): {
+            "end": {"2025"},
+            "how": {"stepped down", "resigned"},
+        },
+        ("Yan Shengjian", "party committee secretary"): {"end": set(), "how": set()},
+        ("Yan Shengjian", "director"): {"end": set(), "how": set()},
+    }
+
+
+def test_where_liao_went_is_contested_with_both_sides_and_who_said_each(
+    seed_store: ox.Store,
+) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?claim ?asserter ?stance ?article WHERE {
+          ?claim a kg:Claim ; kg:about ent:liao-chunsheng ; kg:contradicts|^kg:contradicts ?other .
+          ?statement rdf:subject ?claim ; rdf:predicate kg:about ; rdf:object ent:liao-chunsheng ;
+                     kg:evidence ?evidence .
+          ?evidence kg:assertedBy/rdfs:label ?asserter ; kg:stance/rdfs:label ?stance ;
+                    prov:wasDerivedFrom ?article .
+          FILTER (lang(?asserter) = "en" && lang(?stance) = "en")
+        }""",
+    )
+    sides = {(r["claim"].rsplit("/", 1)[1], r["asserter"], r["stance"], r["article"][-5:]) for r in rows}
+    assert sides == {
+        ("claim-liao-took-technology-to-canada", "document 001, article 1", "rumoured", "001.1"),
+        ("claim-liao-took-technology-to-canada", "TechNews", "rumoured", "002.1"),
+        (
+            "claim-liao-at-shenzhen-institute",
+            "China Rare Earth Group",
+            "officially stated",
+            "001.1",
+        ),
+        (
+            "claim-liao-at-shenzhen-institute",
+            "China Rare Earth Group",
+            "officially stated",
+            "002.1",
+        ),
+    }
+
+
+def test_group_statement_denies_the_defection_rumour(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?date ?rumourStance WHERE {
+          ent:claim-crh-changes-are-normal kg:denies ?rumour ; kg:statedOn ?date .
+          ?s rdf:subject ?rumour ; kg:evidence/kg:stance/rdfs:label ?rumourStance .
+          FILTER (lang(?rumourStance) = "en")
+        }""",
+    )
+    assert {(r["date"], r["rumourStance"]) for r in rows} == {("--06-29", "rumoured")}
+
+
+def test_group_structure(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?unit ?parent WHERE { ?unit org:subOrganizationOf ?parent }""",
+    )
+    parents = {(r["unit"].rsplit("/", 1)[1], r["parent"].rsplit("/", 1)[1]) for r in rows}
+    assert parents == {
+        ("china-rare-earth-holdings", "china-rare-earth-group"),
+        ("china-rare-earth-shenzhen-research-institute", "china-rare-earth-group"),
+        ("sasac", "state-council-of-china"),
+    }
+    facts = select(
+        seed_store,
+        """
+        SELECT ?founded ?place ?supervisor WHERE {
+          ent:china-rare-earth-group kg:foundingDate ?founded ; kg:foundedIn/rdfs:label ?place ;
+              kg:supervisedBy ?supervisor ; kg:country country:CN ; a kg:StateOwnedGroup .
+          ent:china-rare-earth-holdings kg:listedOn/rdfs:label "Shenzhen Stock Exchange"@en .
+        }""",
+    )
+    assert facts == [
+        {
+            "founded": "2021-12",
+            "place": "Ganzhou",
+            "supervisor": "https://w3id.org/sovereignty-kg/entity/sasac",
+        }
+    ]
+
+
+def test_talent_directives_reported_by_the_wall_street_journal(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?policy ?requires ?asserter WHERE {
+          ?policy a kg:Directive ; kg:targets ent:chinese-rare-earth-companies ;
+                  kg:controls ent:rare-earth-technical-staff ; kg:requires ?requires .
+          ?s rdf:subject ?policy ; rdf:predicate kg:requires ; kg:evidence/kg:assertedBy/rdfs:label ?asserter .
+        }""",
+    )
+    assert {(r["policy"].rsplit("/", 1)[1], r["requires"], r["asserter"]) for r in rows} == {
+        (
+            "china-expert-list-directive",
+            "submit lists of employees with technical expertise",
+            "Wall Street Journal",
+        ),
+        (
+            "china-passport-directive",
+            "collect employees’ passports or submit them to local authorities",
+            "Wall Street Journal",
+        ),
+    }
+
+
+def test_every_fact_has_evidence_and_every_quote_is_where_its_offsets_say(
+    seed_store: ox.Store,
+) -> None:
+    unsupported = select(
+        seed_store,
+        """
+        SELECT ?s WHERE { ?s a kg:Statement FILTER NOT EXISTS { ?s kg:evidence ?e } }""",
+    )
+    assert unsupported == []
+    rows = select(
+        seed_store,
+        """
+        SELECT ?quote ?start ?end ?path ?articleStart ?articleEnd WHERE {
+          ?e a kg:Evidence ; oa:exact ?quote ; oa:start ?start ; oa:end ?end ; prov:wasDerivedFrom ?article .
+          ?article kg:startOffset ?articleStart ; kg:endOffset ?articleEnd ;
+                   dcterms:isPartOf/kg:sourcePath ?path .
+        }""",
+    )
+    assert len(rows) > 50
+    texts = {p: (REPO / p).read_text(encoding="utf-8") for p in {r["path"] for r in rows}}
+    for row in rows:
+        start, end = int(row["start"]), int(row["end"])
+        assert texts[row["path"]][start:end] == row["quote"]
+        assert int(row["articleStart"]) <= start < end <= int(row["articleEnd"])
+
+
+def test_every_truthy_fact_from_a_document_has_a_statement(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?g ?s ?p ?o WHERE {
+          GRAPH ?g { ?s ?p ?o }
+          FILTER (STRSTARTS(STR(?g), STR(graph:document-)))
+          FILTER NOT EXISTS { ?s a kg:Statement }
+          FILTER NOT EXISTS { ?s a kg:Evidence }
+          FILTER NOT EXISTS { ?s a kg:Document }
+          FILTER NOT EXISTS { ?s a kg:Article }
+          FILTER NOT EXISTS { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
+        }""",
+    )
+    assert rows == []
+
+
+def test_registry_relations_are_backed_by_quotes(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?s ?p ?o WHERE {
+          GRAPH graph:registry { ?s ?p ?o FILTER (?p IN (kg:country, org:subOrganizationOf)) }
+          FILTER NOT EXISTS { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?e }
+        }""",
+    )
+    assert rows == []
