@@ -9,7 +9,7 @@ stated by several documents is one statement with several pieces of evidence.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ import pyoxigraph as ox
 from kg import schema
 from kg.errors import ErrorCollector, KgError, Location
 from kg.mappings import Loaded, Mappings
-from kg.ontology import Ontology, Property
-from kg.reference import country_codes, element_symbols
+from kg.ontology import Ontology
+from kg.resolve import Resolver
 from kg.sources import SourceDocument, resolve_seed
 from kg.values import date_time, language_literals, typed_literal
 from kg.vocab import (
@@ -44,17 +44,18 @@ from kg.vocab import (
 
 REGISTRY_GRAPH = ox.NamedNode(GRAPH.registry)
 STANCES = {
-    "reported": "Reported",
-    "rumoured": "Rumoured",
-    "alleged": "Alleged",
-    "officially-stated": "OfficiallyStated",
-    "denied": "Denied",
+    "reported": KG.Reported,
+    "rumoured": KG.Rumoured,
+    "alleged": KG.Alleged,
+    "officially-stated": KG.OfficiallyStated,
+    "denied": KG.Denied,
 }
+Object = ox.NamedNode | ox.Literal
 
 
 @dataclass(frozen=True)
 class Paths:
-    """Where inputs live, and how to show them in messages (relative to the project)."""
+    """Where the project is, and its seed documents."""
 
     root: Path
     seeds: Path
@@ -73,405 +74,20 @@ class Compiled:
     quads: list[ox.Quad] = field(default_factory=list)
     documents: dict[str, DocumentStats] = field(default_factory=dict)
 
+    def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> _Adder:
+        return _Adder(self.quads, subject, graph)
+
 
 @dataclass(frozen=True)
-class _Article:
-    node: ox.NamedNode
-    span: tuple[int, int]
-    asserter: ox.NamedNode
+class _Adder:
+    """Appends quads about one subject in one graph."""
 
+    quads: list[ox.Quad]
+    subject: ox.NamedNode
+    graph: ox.NamedNode
 
-def compile_mappings(
-    mappings: Mappings, ontology: Ontology, paths: Paths, *, include_drafts: bool = False
-) -> Compiled:
-    """Check every mapping against the ontology and the seeds; return the quads."""
-    return _Compiler(mappings, ontology, paths, include_drafts).run()
-
-
-class _Compiler:
-    def __init__(self, mappings: Mappings, ontology: Ontology, paths: Paths, include_drafts: bool) -> None:
-        self.mappings = mappings
-        self.ontology = ontology
-        self.paths = paths
-        self.include_drafts = include_drafts
-        self.errors = ErrorCollector()
-        self.result = Compiled()
-        self.entities: dict[str, Location] = {}
-
-    def run(self) -> Compiled:
-        declared = list(self._declared_entities())
-        for entity, location, _ in declared:
-            if entity.id in self.entities:
-                self.errors.add(
-                    f"duplicate entity id '{entity.id}' (first declared at {self.entities[entity.id]})",
-                    location,
-                )
-            else:
-                self.entities[entity.id] = location
-        for entity, _, loaded_at in declared:
-            self._entity(entity, loaded_at)
-        seen_ids: dict[str, Location] = {}
-        seen_paths: dict[Path, Location] = {}
-        for loaded in self.mappings.documents:
-            doc = loaded.model
-            if doc.id in seen_ids:
-                self.errors.add(
-                    f"duplicate document id '{doc.id}' (also at {seen_ids[doc.id]})",
-                    loaded.at("id"),
-                )
-                continue
-            seen_ids[doc.id] = loaded.at("id")
-            try:
-                path = resolve_seed(self.paths.seeds, doc.document, self.paths.root, loaded.at("document"))
-            except KgError as exc:
-                self.errors.extend(exc)
-                continue
-            if path in seen_paths:
-                self.errors.add(
-                    f"document '{doc.document}' is already mapped at {seen_paths[path]}",
-                    loaded.at("document"),
-                )
-                continue
-            seen_paths[path] = loaded.at("document")
-            try:
-                source = SourceDocument.read(path, path.relative_to(self.paths.root.resolve()))
-            except KgError as exc:
-                self.errors.extend(exc)
-                continue
-            self._document(loaded, source)
-        self.errors.raise_if_any()
-        return self.result
-
-    # Entities ----------------------------------------------------------------
-
-    def _declared_entities(self) -> Iterator[tuple[schema.Entity, Location, _At]]:
-        for registry in self.mappings.registry:
-            for i, entity in enumerate(registry.model.entities):
-                yield entity, registry.at("entities", i, "id"), _At(registry, ("entities", i))
-        for document in self.mappings.documents:
-            for i, entity in enumerate(document.model.entities):
-                yield entity, document.at("entities", i, "id"), _At(document, ("entities", i))
-
-    def _entity(self, entity: schema.Entity, at: _At) -> None:
-        node = ox.NamedNode(ENTITY[entity.id])
-        add = self._adder(node, REGISTRY_GRAPH)
-        kind = self._class(entity.kind, at.loc("kind"))
-        if kind:
-            add(RDF.type, kind)
-        add(DCTERMS.identifier, ox.Literal(entity.id))
-        for literal in language_literals(entity.label):
-            add(RDFS.label, literal)
-        for lang, names in (("en", entity.variants.en), ("zh-Hans", entity.variants.zh)):
-            for name in names:
-                add(SKOS.altLabel, ox.Literal(name, language=lang))
-        if entity.description:
-            for literal in language_literals(entity.description):
-                add(SDO.description, literal)
-        if entity.country:
-            country = self._reference(entity.country, at.loc("country"))
-            if country:
-                add(KG.country, country)
-        if entity.parent:
-            parent = self._entity_ref(entity.parent, at.loc("parent"))
-            if parent:
-                add(ORG.subOrganizationOf, parent)
-
-    # Documents ---------------------------------------------------------------
-
-    def _document(self, loaded: Loaded[schema.DocumentFile], source: SourceDocument) -> None:
-        doc = loaded.model
-        graph = ox.NamedNode(GRAPH[f"document-{doc.id}"])
-        node = ox.NamedNode(DOCUMENT[doc.id])
-        add = self._adder(node, graph)
-        add(RDF.type, ox.NamedNode(KG.Document))
-        add(DCTERMS.identifier, ox.Literal(doc.id))
-        add(RDFS.label, ox.Literal(f"document {doc.id}", language="en"))
-        add(KG.sourcePath, ox.Literal(source.path.as_posix()))
-        add(KG.sha256, ox.Literal(source.sha256))
-        articles: dict[str, _Article] = {}
-        for i, article in enumerate(doc.articles):
-            at = _At(loaded, ("articles", i))
-            if article.id in articles:
-                self.errors.add(f"duplicate article id '{article.id}'", at.loc("id"))
-                continue
-            compiled = self._article(article, doc.id, node, source, graph, at)
-            if compiled:
-                articles[article.id] = compiled
-        stats = self.result.documents.setdefault(doc.id, DocumentStats())
-        fact_ids: set[str] = set()
-        for i, fact in enumerate(doc.facts):
-            at = _At(loaded, ("facts", i))
-            if fact.id in fact_ids:
-                self.errors.add(f"duplicate fact id '{fact.id}'", at.loc("id"))
-                continue
-            fact_ids.add(fact.id)
-            review = fact.review or doc.review
-            if review.status != "reviewed" and not self.include_drafts:
-                stats.drafts_left_out += 1
-                continue
-            self._fact(fact, review, doc.id, articles, source, graph, stats, at)
-
-    def _article(
-        self,
-        article: schema.Article,
-        doc_id: str,
-        document: ox.NamedNode,
-        source: SourceDocument,
-        graph: ox.NamedNode,
-        at: _At,
-    ) -> _Article | None:
-        try:
-            span = source.span(*article.line_range)
-        except ValueError as exc:
-            self.errors.add(f"lines {article.lines}: {exc}", at.loc("lines"))
-            return None
-        node = ox.NamedNode(ARTICLE[f"{doc_id}.{article.id}"])
-        add = self._adder(node, graph)
-        add(RDF.type, ox.NamedNode(KG.Article))
-        add(DCTERMS.isPartOf, document)
-        add(DCTERMS.identifier, ox.Literal(f"{doc_id}.{article.id}"))
-        add(KG.startOffset, ox.Literal(str(span[0]), datatype=ox.NamedNode(XSD.nonNegativeInteger)))
-        add(KG.endOffset, ox.Literal(str(span[1]), datatype=ox.NamedNode(XSD.nonNegativeInteger)))
-        for lang in article.language:
-            add(DCTERMS.language, ox.Literal(lang))
-        add(RDFS.label, ox.Literal(f"document {doc_id}, article {article.id}", language="en"))
-        if article.title:
-            for literal in language_literals(article.title):
-                key = "en" if literal.language == "en" else "zh"
-                self._verbatim(literal.value, source, span, at.loc("title", key))
-                add(DCTERMS.title, literal)
-        if article.byline:
-            self._verbatim(article.byline, source, span, at.loc("byline"))
-            add(KG.byline, ox.Literal(article.byline))
-        if article.published:
-            try:
-                add(DCTERMS.issued, date_time(article.published))
-            except ValueError as exc:
-                self.errors.add(str(exc), at.loc("published"))
-        asserter = node
-        if article.outlet:
-            outlet = self._entity_ref(article.outlet, at.loc("outlet"))
-            if outlet:
-                add(KG.outlet, outlet)
-                asserter = outlet
-        return _Article(node, span, asserter)
-
-    def _verbatim(self, text: str, source: SourceDocument, span: tuple[int, int], location: Location) -> None:
-        if source.text.find(text, *span) == -1:
-            self.errors.add(f"not found verbatim in the article; {source.nearest(text, span)}", location)
-
-    # Facts -------------------------------------------------------------------
-
-    def _fact(
-        self,
-        fact: schema.Fact,
-        review: schema.Review,
-        doc_id: str,
-        articles: dict[str, _Article],
-        source: SourceDocument,
-        graph: ox.NamedNode,
-        stats: DocumentStats,
-        at: _At,
-    ) -> None:
-        subject = self._ref(fact.subject, at.loc("subject"), articles)
-        triples = list(self._triples(fact, articles, at))
-        evidence = [
-            node
-            for i, item in enumerate(fact.evidence, 1)
-            if (
-                node := self._evidence(
-                    item,
-                    i,
-                    fact.id,
-                    review,
-                    doc_id,
-                    articles,
-                    source,
-                    graph,
-                    _At(at.loaded, (*at.path, "evidence", i - 1)),
-                )
-            )
-        ]
-        if subject is None or len(evidence) != len(fact.evidence) or None in triples:
-            return
-        stats.facts += 1
-        stats.quotes += len(evidence)
-        for predicate, obj in triples:  # type: ignore[misc]
-            stats.statements += 1
-            self._statement(subject, predicate, obj, evidence, graph)
-
-    def _triples(
-        self, fact: schema.Fact, articles: dict[str, _Article], at: _At
-    ) -> Iterator[tuple[ox.NamedNode, ox.NamedNode | ox.Literal] | None]:
-        for key, values in fact.properties.items():
-            location = at.loc("properties", key)
-            prop = None if key == "a" else self._property(key, location)
-            if key != "a" and prop is None:
-                yield None
-                continue
-            for i, value in enumerate(_listed(values)):
-                item = at.loc("properties", key, i) if isinstance(values, list) else location
-                if prop is None or prop.takes_entity:
-                    if not isinstance(value, str):
-                        self.errors.add(f"{key} takes an id, not text in several languages", item)
-                        yield None
-                        continue
-                    if prop is None:
-                        kind = self._class(value, item)
-                        yield (ox.NamedNode(RDF.type), kind) if kind else None
-                    else:
-                        target = self._ref(value, item, articles)
-                        yield (ox.NamedNode(prop.iri), target) if target else None
-                    continue
-                try:
-                    for literal in typed_literal(value, prop.range):
-                        yield ox.NamedNode(prop.iri), literal
-                except ValueError as exc:
-                    self.errors.add(f"{key}: {exc}", item)
-                    yield None
-
-    def _evidence(
-        self,
-        item: schema.Evidence,
-        number: int,
-        fact_id: str,
-        review: schema.Review,
-        doc_id: str,
-        articles: dict[str, _Article],
-        source: SourceDocument,
-        graph: ox.NamedNode,
-        at: _At,
-    ) -> ox.NamedNode | None:
-        article = self._pick_article(item, articles, at)
-        if article is None:
-            return None
-        try:
-            match = source.find(item.quote, article.span, item.occurrence)
-        except ValueError as exc:
-            self.errors.add(str(exc), at.loc("quote"))
-            return None
-        node = ox.NamedNode(EVIDENCE[f"{doc_id}.{fact_id}.{number}"])
-        asserter = (
-            self._ref(item.asserted_by, at.loc("asserted_by"), articles)
-            if item.asserted_by
-            else article.asserter
-        )
-        via = [self._ref(v, at.loc("via", i), articles) for i, v in enumerate(item.via)]
-        if asserter is None or None in via:
-            return None
-        add = self._adder(node, graph)
-        add(RDF.type, ox.NamedNode(KG.Evidence))
-        add(PROV.wasDerivedFrom, article.node)
-        add(OA.exact, ox.Literal(item.quote))
-        if match.prefix:
-            add(OA.prefix, ox.Literal(match.prefix))
-        if match.suffix:
-            add(OA.suffix, ox.Literal(match.suffix))
-        add(OA.start, ox.Literal(str(match.start), datatype=ox.NamedNode(XSD.nonNegativeInteger)))
-        add(OA.end, ox.Literal(str(match.end), datatype=ox.NamedNode(XSD.nonNegativeInteger)))
-        add(KG.assertedBy, asserter)
-        for relay in via:
-            add(KG.reportedVia, relay)  # type: ignore[arg-type]
-        add(KG.stance, ox.NamedNode(KG[STANCES[item.stance]]))
-        add(KG.reviewStatus, ox.NamedNode(KG.Reviewed if review.status == "reviewed" else KG.Draft))
-        add(KG.reviewedBy, ox.Literal(review.reviewer))
-        add(KG.reviewedOn, ox.Literal(review.date.isoformat(), datatype=ox.NamedNode(XSD.date)))
-        return node
-
-    def _pick_article(self, item: schema.Evidence, articles: dict[str, _Article], at: _At) -> _Article | None:
-        if item.article is not None:
-            if item.article not in articles:
-                self.errors.add(
-                    f"unknown article '{item.article}' (articles: {', '.join(articles)})",
-                    at.loc("article"),
-                )
-            return articles.get(item.article)
-        if len(articles) != 1:
-            self.errors.add("the document has several articles; say which with 'article:'", at.loc("quote"))
-            return None
-        return next(iter(articles.values()))
-
-    def _statement(
-        self,
-        subject: ox.NamedNode,
-        predicate: ox.NamedNode,
-        obj: ox.NamedNode | ox.Literal,
-        evidence: list[ox.NamedNode],
-        graph: ox.NamedNode,
-    ) -> None:
-        triple = ox.Triple(subject, predicate, obj)
-        node = ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
-        quads = self.result.quads
-        quads.append(ox.Quad(subject, predicate, obj, graph))
-        add = self._adder(node, graph)
-        add(RDF.type, ox.NamedNode(KG.Statement))
-        add(RDF.subject, subject)
-        add(RDF.predicate, predicate)
-        add(RDF.object, obj)
-        for item in evidence:
-            add(KG.evidence, item)
-
-    # References --------------------------------------------------------------
-
-    def _ref(self, ref: str, location: Location, articles: dict[str, _Article]) -> ox.NamedNode | None:
-        """An entity id, `article:ID` of this document, or a CURIE of reference data or a term."""
-        if ref.startswith("article:"):
-            article = articles.get(ref.removeprefix("article:"))
-            if article is None:
-                self.errors.add(f"unknown article '{ref}'", location)
-            return article.node if article else None
-        if ":" in ref:
-            return self._reference(ref, location)
-        return self._entity_ref(ref, location)
-
-    def _entity_ref(self, ref: str, location: Location) -> ox.NamedNode | None:
-        if ref not in self.entities:
-            self.errors.add(f"unknown entity '{ref}' (declare it in mappings/registry/)", location)
-            return None
-        return ox.NamedNode(ENTITY[ref])
-
-    def _reference(self, curie: str, location: Location) -> ox.NamedNode | None:
-        iri = self.ontology.expand(curie)
-        prefix, _, local = curie.partition(":")
-        if prefix == "country":
-            known = local in country_codes()
-        elif prefix == "element":
-            known = local in element_symbols()
-        elif prefix == "ent":
-            known = local in self.entities
-        else:
-            known = iri in self.ontology.individuals
-        if iri is None or not known:
-            self.errors.add(f"unknown reference '{curie}'", location)
-            return None
-        return ox.NamedNode(iri)
-
-    def _class(self, curie: str, location: Location) -> ox.NamedNode | None:
-        iri = self.ontology.expand(curie)
-        if iri is None or iri not in self.ontology.classes:
-            self.errors.add(f"unknown class '{curie}' (not declared in ontology/)", location)
-            return None
-        return ox.NamedNode(iri)
-
-    def _property(self, curie: str, location: Location) -> Property | None:
-        iri = self.ontology.expand(curie)
-        prop = self.ontology.properties.get(iri) if iri else None
-        if prop is None:
-            self.errors.add(f"unknown property '{curie}' (not declared in ontology/)", location)
-        elif prop.set_by_build:
-            self.errors.add(f"property '{curie}' is written by the build, not by mappings", location)
-            return None
-        return prop
-
-    def _adder(
-        self, subject: ox.NamedNode, graph: ox.NamedNode
-    ) -> Callable[[str, ox.NamedNode | ox.Literal], None]:
-        quads = self.result.quads
-
-        def add(predicate: str, obj: ox.NamedNode | ox.Literal) -> None:
-            quads.append(ox.Quad(subject, ox.NamedNode(predicate), obj, graph))
-
-        return add
+    def __call__(self, predicate: str, obj: Object) -> None:
+        self.quads.append(ox.Quad(self.subject, ox.NamedNode(predicate), obj, self.graph))
 
 
 @dataclass(frozen=True)
@@ -484,6 +100,294 @@ class _At:
     def loc(self, *more: str | int) -> Location:
         return self.loaded.at(*self.path, *more)
 
+    def __truediv__(self, more: tuple[str | int, ...]) -> _At:
+        return _At(self.loaded, (*self.path, *more))
 
-def _listed(values: schema.Value | list[schema.Value]) -> list[schema.Value]:
-    return values if isinstance(values, list) else [values]
+
+@dataclass(frozen=True)
+class _Article:
+    node: ox.NamedNode
+    span: tuple[int, int]
+    asserter: ox.NamedNode
+
+
+@dataclass
+class _Document:
+    """What compiling one document's facts needs to know about it."""
+
+    id: str
+    source: SourceDocument
+    graph: ox.NamedNode
+    articles: dict[str, _Article]
+    stats: DocumentStats
+
+    @property
+    def article_nodes(self) -> dict[str, ox.NamedNode]:
+        return {key: article.node for key, article in self.articles.items()}
+
+
+def compile_mappings(
+    mappings: Mappings, ontology: Ontology, paths: Paths, *, include_drafts: bool = False
+) -> Compiled:
+    """Check every mapping against the ontology and the seeds; return the quads."""
+    return _Compiler(mappings, ontology, paths, include_drafts).run()
+
+
+class _Compiler:
+    def __init__(self, mappings: Mappings, ontology: Ontology, paths: Paths, include_drafts: bool) -> None:
+        self.mappings = mappings
+        self.paths = paths
+        self.include_drafts = include_drafts
+        self.errors = ErrorCollector()
+        self.result = Compiled()
+        self.entities: dict[str, Location] = {}
+        self.resolve = Resolver(ontology, self.entities, self.errors)
+
+    def run(self) -> Compiled:
+        declared = list(self._declared_entities())
+        for entity, at in declared:
+            if entity.id in self.entities:
+                first = self.entities[entity.id]
+                self.errors.add(
+                    f"duplicate entity id '{entity.id}' (first declared at {first})", at.loc("id")
+                )
+            else:
+                self.entities[entity.id] = at.loc("id")
+        for entity, at in declared:
+            self._entity(entity, at)
+        for loaded, source in self._sources():
+            self._document(loaded, source)
+        self.errors.raise_if_any()
+        return self.result
+
+    # Entities ----------------------------------------------------------------
+
+    def _declared_entities(self) -> Iterator[tuple[schema.Entity, _At]]:
+        files: list[Loaded[Any]] = [*self.mappings.registry, *self.mappings.documents]
+        for loaded in files:
+            for i, entity in enumerate(loaded.model.entities):
+                yield entity, _At(loaded, ("entities", i))
+
+    def _entity(self, entity: schema.Entity, at: _At) -> None:
+        add = self.result.adder(ox.NamedNode(ENTITY[entity.id]), REGISTRY_GRAPH)
+        if kind := self.resolve.cls(entity.kind, at.loc("kind")):
+            add(RDF.type, kind)
+        add(DCTERMS.identifier, ox.Literal(entity.id))
+        for literal in language_literals(entity.label):
+            add(RDFS.label, literal)
+        for lang, names in (("en", entity.variants.en), ("zh-Hans", entity.variants.zh)):
+            for name in names:
+                add(SKOS.altLabel, ox.Literal(name, language=lang))
+        for literal in language_literals(entity.description) if entity.description else []:
+            add(SDO.description, literal)
+        if entity.country and (country := self.resolve.curie(entity.country, at.loc("country"))):
+            add(KG.country, country)
+        if entity.parent and (parent := self.resolve.entity(entity.parent, at.loc("parent"))):
+            add(ORG.subOrganizationOf, parent)
+
+    # Documents ---------------------------------------------------------------
+
+    def _sources(self) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceDocument]]:
+        """Each document mapping with its seed file; one mapping per id and per seed."""
+        ids: dict[str, Location] = {}
+        paths: dict[Path, Location] = {}
+        for loaded in self.mappings.documents:
+            doc, here = loaded.model, loaded.at("document")
+            try:
+                if doc.id in ids:
+                    raise KgError(
+                        f"duplicate document id '{doc.id}' (also at {ids[doc.id]})", loaded.at("id")
+                    )
+                ids[doc.id] = loaded.at("id")
+                path = resolve_seed(self.paths.seeds, doc.document, self.paths.root, here)
+                if path in paths:
+                    raise KgError(f"document '{doc.document}' is already mapped at {paths[path]}", here)
+                paths[path] = here
+                yield loaded, SourceDocument.read(path, path.relative_to(self.paths.root.resolve()))
+            except KgError as exc:
+                self.errors.extend(exc)
+
+    def _document(self, loaded: Loaded[schema.DocumentFile], source: SourceDocument) -> None:
+        doc_file = loaded.model
+        node = ox.NamedNode(DOCUMENT[doc_file.id])
+        doc = _Document(
+            doc_file.id,
+            source,
+            ox.NamedNode(GRAPH[f"document-{doc_file.id}"]),
+            {},
+            self.result.documents.setdefault(doc_file.id, DocumentStats()),
+        )
+        add = self.result.adder(node, doc.graph)
+        add(RDF.type, ox.NamedNode(KG.Document))
+        add(DCTERMS.identifier, ox.Literal(doc.id))
+        add(RDFS.label, ox.Literal(f"document {doc.id}", language="en"))
+        add(KG.sourcePath, ox.Literal(source.path.as_posix()))
+        add(KG.sha256, ox.Literal(source.sha256))
+        for i, article in enumerate(doc_file.articles):
+            at = _At(loaded, ("articles", i))
+            if article.id in doc.articles:
+                self.errors.add(f"duplicate article id '{article.id}'", at.loc("id"))
+            elif compiled := self._article(article, doc, node, at):
+                doc.articles[article.id] = compiled
+        fact_ids: set[str] = set()
+        for i, fact in enumerate(doc_file.facts):
+            at = _At(loaded, ("facts", i))
+            if fact.id in fact_ids:
+                self.errors.add(f"duplicate fact id '{fact.id}'", at.loc("id"))
+                continue
+            fact_ids.add(fact.id)
+            review = fact.review or doc_file.review
+            if review.status == "reviewed" or self.include_drafts:
+                self._fact(fact, review, doc, at)
+            else:
+                doc.stats.drafts_left_out += 1
+
+    def _article(
+        self, article: schema.Article, doc: _Document, document: ox.NamedNode, at: _At
+    ) -> _Article | None:
+        try:
+            span = doc.source.span(*article.line_range)
+        except ValueError as exc:
+            self.errors.add(f"lines {article.lines}: {exc}", at.loc("lines"))
+            return None
+        node = ox.NamedNode(ARTICLE[f"{doc.id}.{article.id}"])
+        add = self.result.adder(node, doc.graph)
+        add(RDF.type, ox.NamedNode(KG.Article))
+        add(DCTERMS.isPartOf, document)
+        add(DCTERMS.identifier, ox.Literal(f"{doc.id}.{article.id}"))
+        add(RDFS.label, ox.Literal(f"document {doc.id}, article {article.id}", language="en"))
+        add(KG.startOffset, _offset(span[0]))
+        add(KG.endOffset, _offset(span[1]))
+        for lang in article.language:
+            add(DCTERMS.language, ox.Literal(lang))
+        for literal in language_literals(article.title) if article.title else []:
+            self._verbatim(
+                literal.value, doc.source, span, at.loc("title", "en" if literal.language == "en" else "zh")
+            )
+            add(DCTERMS.title, literal)
+        if article.byline:
+            self._verbatim(article.byline, doc.source, span, at.loc("byline"))
+            add(KG.byline, ox.Literal(article.byline))
+        if article.published:
+            try:
+                add(DCTERMS.issued, date_time(article.published))
+            except ValueError as exc:
+                self.errors.add(str(exc), at.loc("published"))
+        asserter = node
+        if article.outlet and (outlet := self.resolve.entity(article.outlet, at.loc("outlet"))):
+            add(KG.outlet, outlet)
+            asserter = outlet
+        return _Article(node, span, asserter)
+
+    def _verbatim(self, text: str, source: SourceDocument, span: tuple[int, int], location: Location) -> None:
+        if source.text.find(text, *span) == -1:
+            self.errors.add(f"not found verbatim in the article; {source.nearest(text, span)}", location)
+
+    # Facts -------------------------------------------------------------------
+
+    def _fact(self, fact: schema.Fact, review: schema.Review, doc: _Document, at: _At) -> None:
+        subject = self.resolve.ref(fact.subject, at.loc("subject"), doc.article_nodes)
+        pairs = list(self._properties(fact, doc, at))
+        evidence = [
+            self._evidence(item, f"{doc.id}.{fact.id}.{i}", review, doc, at / ("evidence", i - 1))
+            for i, item in enumerate(fact.evidence, 1)
+        ]
+        if subject is None or None in pairs or None in evidence:
+            return
+        doc.stats.facts += 1
+        doc.stats.quotes += len(evidence)
+        for predicate, obj in pairs:  # type: ignore[misc]
+            doc.stats.statements += 1
+            self._statement(ox.Triple(subject, predicate, obj), evidence, doc.graph)  # type: ignore[arg-type]
+
+    def _properties(
+        self, fact: schema.Fact, doc: _Document, at: _At
+    ) -> Iterator[tuple[ox.NamedNode, Object] | None]:
+        """(predicate, object) for every value of every property; None for a bad one."""
+        for key, values in fact.properties.items():
+            prop = None if key == "a" else self.resolve.property(key, at.loc("properties", key))
+            if key != "a" and prop is None:
+                yield None
+                continue
+            for i, value in enumerate(values if isinstance(values, list) else [values]):
+                here = at.loc("properties", key, *([i] if isinstance(values, list) else []))
+                if prop is not None and not prop.takes_entity:
+                    try:
+                        yield from ((ox.NamedNode(prop.iri), lit) for lit in typed_literal(value, prop.range))
+                    except ValueError as exc:
+                        self.errors.add(f"{key}: {exc}", here)
+                        yield None
+                elif not isinstance(value, str):
+                    self.errors.add(f"{key} takes an id, not text in several languages", here)
+                    yield None
+                elif prop is None:
+                    kind = self.resolve.cls(value, here)
+                    yield (ox.NamedNode(RDF.type), kind) if kind else None
+                else:
+                    target = self.resolve.ref(value, here, doc.article_nodes)
+                    yield (ox.NamedNode(prop.iri), target) if target else None
+
+    def _evidence(
+        self, item: schema.Evidence, key: str, review: schema.Review, doc: _Document, at: _At
+    ) -> ox.NamedNode | None:
+        article = self._article_of(item, doc, at)
+        if article is None:
+            return None
+        try:
+            match = doc.source.find(item.quote, article.span, item.occurrence)
+        except ValueError as exc:
+            self.errors.add(str(exc), at.loc("quote"))
+            return None
+        asserter = (
+            self.resolve.ref(item.asserted_by, at.loc("asserted_by"), doc.article_nodes)
+            if item.asserted_by
+            else article.asserter
+        )
+        relays = [self.resolve.ref(v, at.loc("via", i), doc.article_nodes) for i, v in enumerate(item.via)]
+        if asserter is None or None in relays:
+            return None
+        node = ox.NamedNode(EVIDENCE[key])
+        add = self.result.adder(node, doc.graph)
+        add(RDF.type, ox.NamedNode(KG.Evidence))
+        add(PROV.wasDerivedFrom, article.node)
+        add(OA.exact, ox.Literal(item.quote))
+        if match.prefix:
+            add(OA.prefix, ox.Literal(match.prefix))
+        if match.suffix:
+            add(OA.suffix, ox.Literal(match.suffix))
+        add(OA.start, _offset(match.start))
+        add(OA.end, _offset(match.end))
+        add(KG.assertedBy, asserter)
+        for relay in relays:
+            add(KG.reportedVia, relay)  # type: ignore[arg-type]
+        add(KG.stance, ox.NamedNode(STANCES[item.stance]))
+        add(KG.reviewStatus, ox.NamedNode(KG.Reviewed if review.status == "reviewed" else KG.Draft))
+        add(KG.reviewedBy, ox.Literal(review.reviewer))
+        add(KG.reviewedOn, ox.Literal(review.date.isoformat(), datatype=ox.NamedNode(XSD.date)))
+        return node
+
+    def _article_of(self, item: schema.Evidence, doc: _Document, at: _At) -> _Article | None:
+        if item.article is not None:
+            if item.article not in doc.articles:
+                known = ", ".join(doc.articles)
+                self.errors.add(f"unknown article '{item.article}' (articles: {known})", at.loc("article"))
+            return doc.articles.get(item.article)
+        if len(doc.articles) != 1:
+            self.errors.add("the document has several articles; say which with 'article:'", at.loc("quote"))
+            return None
+        return next(iter(doc.articles.values()))
+
+    def _statement(self, triple: ox.Triple, evidence: list[ox.NamedNode], graph: ox.NamedNode) -> None:
+        self.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        node = ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
+        add = self.result.adder(node, graph)
+        add(RDF.type, ox.NamedNode(KG.Statement))
+        add(RDF.subject, triple.subject)  # type: ignore[arg-type]
+        add(RDF.predicate, triple.predicate)
+        add(RDF.object, triple.object)  # type: ignore[arg-type]
+        for item in evidence:
+            add(KG.evidence, item)
+
+
+def _offset(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD.nonNegativeInteger))
