@@ -24,6 +24,7 @@ from kg.output import (
 )
 from kg.project import Project
 from kg.reference import reference_quads
+from kg.sourcemap import FILE as SOURCES
 from kg.vocab import KG, RDF
 
 Progress = Callable[[str], None]
@@ -82,6 +83,7 @@ def build(
     def fill(staging: Path) -> None:
         progress("writing Turtle, N-Triples, TriG and N-Quads")
         files = write_graph_files(staging, quads, triples)
+        compiled.sources.write(staging / SOURCES)
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
     replace_directory(target, fill)

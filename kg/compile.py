@@ -21,6 +21,7 @@ from kg.errors import ErrorCollector, KgError, Location
 from kg.mappings import Loaded, Mappings
 from kg.ontology import Ontology
 from kg.resolve import Resolver
+from kg.sourcemap import Source, SourceMap
 from kg.sources import SourceDocument, resolve_seed
 from kg.values import date_time, language_literals, typed_literal
 from kg.vocab import (
@@ -73,21 +74,25 @@ class DocumentStats:
 class Compiled:
     quads: list[ox.Quad] = field(default_factory=list)
     documents: dict[str, DocumentStats] = field(default_factory=dict)
+    sources: SourceMap = field(default_factory=SourceMap)
 
     def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> _Adder:
-        return _Adder(self.quads, subject, graph)
+        return _Adder(self, subject, graph)
 
 
 @dataclass(frozen=True)
 class _Adder:
-    """Appends quads about one subject in one graph."""
+    """Appends quads about one subject in one graph, noting where a triple was stated."""
 
-    quads: list[ox.Quad]
+    compiled: Compiled
     subject: ox.NamedNode
     graph: ox.NamedNode
 
-    def __call__(self, predicate: str, obj: Object) -> None:
-        self.quads.append(ox.Quad(self.subject, ox.NamedNode(predicate), obj, self.graph))
+    def __call__(self, predicate: str, obj: Object, source: Location | None = None) -> None:
+        quad = ox.Quad(self.subject, ox.NamedNode(predicate), obj, self.graph)
+        self.compiled.quads.append(quad)
+        if source:
+            self.compiled.sources.triple(quad.triple, Source.at(source))
 
 
 @dataclass(frozen=True)
@@ -169,21 +174,23 @@ class _Compiler:
                 yield entity, _At(loaded, ("entities", i))
 
     def _entity(self, entity: schema.Entity, at: _At) -> None:
-        add = self.result.adder(ox.NamedNode(ENTITY[entity.id]), REGISTRY_GRAPH)
+        node = ox.NamedNode(ENTITY[entity.id])
+        self.result.sources.node(node, Source.at(at.loc("id")))
+        add = self.result.adder(node, REGISTRY_GRAPH)
         if kind := self.resolve.cls(entity.kind, at.loc("kind")):
-            add(RDF.type, kind)
+            add(RDF.type, kind, at.loc("kind"))
         add(DCTERMS.identifier, ox.Literal(entity.id))
         for literal in language_literals(entity.label):
-            add(RDFS.label, literal)
+            add(RDFS.label, literal, at.loc("label"))
         for lang, names in (("en", entity.variants.en), ("zh-Hans", entity.variants.zh)):
             for name in names:
-                add(SKOS.altLabel, ox.Literal(name, language=lang))
+                add(SKOS.altLabel, ox.Literal(name, language=lang), at.loc("variants"))
         for literal in language_literals(entity.description) if entity.description else []:
-            add(SDO.description, literal)
+            add(SDO.description, literal, at.loc("description"))
         if entity.country and (country := self.resolve.curie(entity.country, at.loc("country"))):
-            add(KG.country, country)
+            add(KG.country, country, at.loc("country"))
         if entity.parent and (parent := self.resolve.entity(entity.parent, at.loc("parent"))):
-            add(ORG.subOrganizationOf, parent)
+            add(ORG.subOrganizationOf, parent, at.loc("parent"))
 
     # Documents ---------------------------------------------------------------
 
@@ -217,6 +224,7 @@ class _Compiler:
             {},
             self.result.documents.setdefault(doc_file.id, DocumentStats()),
         )
+        self.result.sources.node(node, Source.at(loaded.at("document")))
         add = self.result.adder(node, doc.graph)
         add(RDF.type, ox.NamedNode(KG.Document))
         add(DCTERMS.identifier, ox.Literal(doc.id))
@@ -251,6 +259,7 @@ class _Compiler:
             self.errors.add(f"lines {article.lines}: {exc}", at.loc("lines"))
             return None
         node = ox.NamedNode(ARTICLE[f"{doc.id}.{article.id}"])
+        self.result.sources.node(node, Source.at(at.loc("id")))
         add = self.result.adder(node, doc.graph)
         add(RDF.type, ox.NamedNode(KG.Article))
         add(DCTERMS.isPartOf, document)
@@ -287,23 +296,26 @@ class _Compiler:
 
     def _fact(self, fact: schema.Fact, review: schema.Review, doc: _Document, at: _At) -> None:
         subject = self.resolve.ref(fact.subject, at.loc("subject"), doc.article_nodes)
-        pairs = list(self._properties(fact, doc, at))
+        values = list(self._properties(fact, doc, at))
         evidence = [
             self._evidence(item, f"{doc.id}.{fact.id}.{i}", review, doc, at / ("evidence", i - 1))
             for i, item in enumerate(fact.evidence, 1)
         ]
-        if subject is None or None in pairs or None in evidence:
+        if subject is None or None in values or None in evidence:
             return
         doc.stats.facts += 1
         doc.stats.quotes += len(evidence)
-        for predicate, obj in pairs:  # type: ignore[misc]
+        for predicate, obj, here in values:  # type: ignore[misc]
             doc.stats.statements += 1
-            self._statement(ox.Triple(subject, predicate, obj), evidence, doc.graph)  # type: ignore[arg-type]
+            triple = ox.Triple(subject, predicate, obj)
+            self._statement(triple, evidence, doc.graph, Source.at(at.loc("id")))  # type: ignore[arg-type]
+            for item in fact.evidence:
+                self.result.sources.triple(triple, Source.at(here, item.quote))
 
     def _properties(
         self, fact: schema.Fact, doc: _Document, at: _At
-    ) -> Iterator[tuple[ox.NamedNode, Object] | None]:
-        """(predicate, object) for every value of every property; None for a bad one."""
+    ) -> Iterator[tuple[ox.NamedNode, Object, Location] | None]:
+        """(predicate, object, where) for every value of every property; None for a bad one."""
         for key, values in fact.properties.items():
             prop = None if key == "a" else self.resolve.property(key, at.loc("properties", key))
             if key != "a" and prop is None:
@@ -313,7 +325,9 @@ class _Compiler:
                 here = at.loc("properties", key, *([i] if isinstance(values, list) else []))
                 if prop is not None and not prop.takes_entity:
                     try:
-                        yield from ((ox.NamedNode(prop.iri), lit) for lit in typed_literal(value, prop.range))
+                        yield from (
+                            (ox.NamedNode(prop.iri), lit, here) for lit in typed_literal(value, prop.range)
+                        )
                     except ValueError as exc:
                         self.errors.add(f"{key}: {exc}", here)
                         yield None
@@ -322,10 +336,10 @@ class _Compiler:
                     yield None
                 elif prop is None:
                     kind = self.resolve.cls(value, here)
-                    yield (ox.NamedNode(RDF.type), kind) if kind else None
+                    yield (ox.NamedNode(RDF.type), kind, here) if kind else None
                 else:
                     target = self.resolve.ref(value, here, doc.article_nodes)
-                    yield (ox.NamedNode(prop.iri), target) if target else None
+                    yield (ox.NamedNode(prop.iri), target, here) if target else None
 
     def _evidence(
         self, item: schema.Evidence, key: str, review: schema.Review, doc: _Document, at: _At
@@ -347,6 +361,7 @@ class _Compiler:
         if asserter is None or None in relays:
             return None
         node = ox.NamedNode(EVIDENCE[key])
+        self.result.sources.node(node, Source.at(at.loc("quote"), item.quote))
         add = self.result.adder(node, doc.graph)
         add(RDF.type, ox.NamedNode(KG.Evidence))
         add(PROV.wasDerivedFrom, article.node)
@@ -377,9 +392,12 @@ class _Compiler:
             return None
         return next(iter(doc.articles.values()))
 
-    def _statement(self, triple: ox.Triple, evidence: list[ox.NamedNode], graph: ox.NamedNode) -> None:
+    def _statement(
+        self, triple: ox.Triple, evidence: list[ox.NamedNode], graph: ox.NamedNode, fact: Source
+    ) -> None:
         self.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
         node = ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
+        self.result.sources.node(node, fact)
         add = self.result.adder(node, graph)
         add(RDF.type, ox.NamedNode(KG.Statement))
         add(RDF.subject, triple.subject)  # type: ignore[arg-type]

@@ -1,0 +1,84 @@
+"""Where each node and fact of the graph came from: mapping file, line, and quote.
+
+The build writes `sources.json` beside the graph; validation reads it to point a finding
+back at the line a reviewer has to fix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError, Location
+
+FILE = "sources.json"
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """A line of a mapping file, and the quote it gives when it states a fact."""
+
+    path: str
+    line: int
+    quote: str | None = None
+
+    @classmethod
+    def at(cls, location: Location, quote: str | None = None) -> Source:
+        return cls(location.path.as_posix(), location.line, quote)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def triple_key(subject: object, predicate: object, obj: object) -> str:
+    """A triple in N-Triples syntax, the key of the triple index."""
+    return f"{subject} {predicate} {obj}"
+
+
+class SourceMap:
+    """Sources by node IRI and by triple."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, set[Source]] = defaultdict(set)
+        self.triples: dict[str, set[Source]] = defaultdict(set)
+
+    def node(self, node: ox.NamedNode, source: Source) -> None:
+        self.nodes[node.value].add(source)
+
+    def triple(self, triple: ox.Triple, source: Source) -> None:
+        self.triples[triple_key(triple.subject, triple.predicate, triple.object)].add(source)
+
+    def lookup(self, focus: str, triple: str | None = None) -> list[Source]:
+        """The sources of a triple if known, else where its subject was declared."""
+        found = self.triples.get(triple or "") or self.nodes.get(focus) or set()
+        return sorted(found)
+
+    def write(self, path: Path) -> None:
+        content = {
+            "nodes": {k: [_plain(s) for s in sorted(v)] for k, v in sorted(self.nodes.items())},
+            "triples": {k: [_plain(s) for s in sorted(v)] for k, v in sorted(self.triples.items())},
+        }
+        path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> SourceMap:
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise KgError(f"cannot read the build's source map: {exc}", Location(path)) from None
+        result = cls()
+        for table, entries in (("nodes", result.nodes), ("triples", result.triples)):
+            for key, sources in content.get(table, {}).items():
+                entries[key] = {Source(s["file"], s["line"], s.get("quote")) for s in sources}
+        return result
+
+
+def _plain(source: Source) -> dict[str, object]:
+    plain: dict[str, object] = {"file": source.path, "line": source.line}
+    if source.quote is not None:
+        plain["quote"] = source.quote
+    return plain
