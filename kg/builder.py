@@ -25,6 +25,7 @@ from kg.output import (
 from kg.project import Project
 from kg.reference import reference_quads
 from kg.sourcemap import FILE as SOURCES
+from kg.sourcemap import Source
 from kg.vocab import KG, RDF
 
 Progress = Callable[[str], None]
@@ -68,6 +69,8 @@ def build(
     compiled = compile_mappings(
         mappings, ontology, Paths(project.root, project.seeds), include_drafts=include_drafts
     )
+    for iri, location in ontology.declarations.items():
+        compiled.sources.node(ox.NamedNode(iri), Source.at(location))
     progress("sorting")
     quads = sorted_quads([*ontology.quads, *reference, *compiled.quads])
     triples = distinct_triples(quads)

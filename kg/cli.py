@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +19,9 @@ from kg.errors import KgError
 from kg.project import Project
 from kg.query import open_graph, run_query
 from kg.render import build_summary, results_table
+from kg.reports import SUFFIXES, render
 from kg.textfile import read_text
+from kg.validate import validate as validate_graph
 
 app = typer.Typer(
     help="Build, check and query the technology-sovereignty knowledge graph.",
@@ -33,18 +37,26 @@ RootOption = Annotated[
 ]
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    junit = "junit"
+    json = "json"
+    ttl = "ttl"
+
+
 @contextmanager
-def _reporting_errors() -> Iterator[None]:
-    """Turn bad input into one line per problem on stderr and exit code 1."""
+def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
+    """Turn bad input into one line per problem on stderr and an exit code."""
     try:
         yield
     except KgError as exc:
         for line in str(exc).splitlines():
             err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exit_code) from None
     except OSError as exc:
         err.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exit_code) from None
 
 
 def _version(value: bool) -> None:
@@ -105,6 +117,45 @@ def query(
         dist = graph_dir or Project.at(root).dist
         result = run_query(open_graph(dist), query_text, file)
     out.print(results_table(result))
+
+
+@app.command()
+def validate(
+    root: RootOption = Path("."),
+    graph_dir: Annotated[
+        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
+    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format on standard output.")] = (
+        ReportFormat.text
+    ),
+    outputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Also write the report to a file; the suffix picks the format "
+            "(.txt, .md, .xml for JUnit, .json, .ttl). Repeatable.",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check the built graph with the SHACL shapes and named SPARQL checks of ontology/.
+
+    Exit code 0 when it conforms, 1 on violations (or warnings with --strict), 2 when
+    validation cannot run. Each finding names the mapping file and line it came from.
+    """
+    with _reporting_errors(exit_code=2):
+        project = Project.at(root)
+        targets = []
+        for path in outputs or []:
+            if path.suffix not in SUFFIXES:
+                raise KgError(f"cannot tell the report format of {path} (use {', '.join(SUFFIXES)})")
+            targets.append((path, SUFFIXES[path.suffix]))
+        report = validate_graph(project.ontology, graph_dir or project.dist)
+        for path, name in targets:
+            path.write_text(render(report, name), encoding="utf-8")
+    sys.stdout.write(render(report, fmt.value))
+    raise typer.Exit(0 if report.conforms(strict) else 1)
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ from kg.vocab import GRAPH, KG, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS
 
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH.ontology)
 _CURIE = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z0-9][\w.-]*)$")
+_PREFIX_LINE = re.compile(r"^@prefix\s+(\w*):\s*<([^>]*)>")
+_SUBJECT_LINE = re.compile(r"^(\w*):([\w.-]+)\s+a\s")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Property:
 @dataclass
 class Ontology:
     quads: list[ox.Quad]
+    declarations: dict[str, Location] = field(default_factory=dict)
     properties: dict[str, Property] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
     individuals: set[str] = field(default_factory=set)
@@ -45,7 +48,9 @@ class Ontology:
         if not files:
             raise KgError("no ontology files (*.ttl) found", Location(shown))
         quads: list[ox.Quad] = []
+        declarations: dict[str, Location] = {}
         for path in files:
+            declarations.update(_declaration_lines(path, shown / path.name))
             try:
                 triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
             except SyntaxError as exc:
@@ -65,7 +70,7 @@ class Ontology:
             )
         )
         quads.append(ox.Quad(ontology, _n(OWL.versionInfo), ox.Literal(version), ONTOLOGY_GRAPH))
-        result = cls(quads)
+        result = cls(quads, declarations)
         result._index()
         return result
 
@@ -104,3 +109,16 @@ class Ontology:
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
+
+
+def _declaration_lines(path: Path, display: Path) -> dict[str, Location]:
+    """Where each term is declared (`prefix:name a ...` at the start of a line), so that
+    validation findings about ontology terms can point at their line."""
+    prefixes: dict[str, str] = {}
+    found: dict[str, Location] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if match := _PREFIX_LINE.match(line):
+            prefixes[match.group(1)] = match.group(2)
+        elif (match := _SUBJECT_LINE.match(line)) and match.group(1) in prefixes:
+            found.setdefault(prefixes[match.group(1)] + match.group(2), Location(display, number))
+    return found

@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from kg.errors import KgError, Location
 from kg.vocab import PREFIXES
 
+_HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
 _SERVICE_KEYWORD = re.compile(r"\bSERVICE\s+(SILENT\s+)?[<?$A-Za-z]", re.IGNORECASE)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -78,3 +79,21 @@ def _refuse_service(text: str, source: Path | None) -> None:
             "SERVICE is not allowed: queries run on the local graph only",
             Location(source) if source else None,
         )
+
+
+def query_header(text: str) -> dict[str, str]:
+    """The `# key: value` comment lines at the top of a .rq file (continued by indented
+    `#   ...` lines), e.g. title and description."""
+    header: dict[str, str] = {}
+    key = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        match = _HEADER_FIELD.match(body)
+        if match:
+            key = match.group(1)
+            header[key] = match.group(2).strip()
+        elif key and body.startswith("   "):
+            header[key] = f"{header[key]} {body.strip()}"
+    return header

@@ -21,6 +21,8 @@ ARTICLE = Namespace(BASE + "article/")
 STATEMENT = Namespace(BASE + "statement/")
 EVIDENCE = Namespace(BASE + "evidence/")
 GRAPH = Namespace(BASE + "graph/")
+SHAPES = Namespace(BASE + "shapes#")
+CHECKS = Namespace(BASE + "checks/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
@@ -78,6 +80,8 @@ PREFIXES: dict[str, str] = {
     "stmt": str(STATEMENT),
     "ev": str(EVIDENCE),
     "graph": str(GRAPH),
+    "kgsh": str(SHAPES),
+    "check": str(CHECKS),
     "org": str(ORG),
     "prov": str(PROV),
     "oa": str(OA),
@@ -94,6 +98,7 @@ PREFIXES: dict[str, str] = {
 __all__ = [
     "ARTICLE",
     "BASE",
+    "CHECKS",
     "COUNTRY",
     "DCTERMS",
     "DOCUMENT",
@@ -112,6 +117,7 @@ __all__ = [
     "RDFS",
     "ROLE",
     "SDO",
+    "SHAPES",
     "SKOS",
     "STATEMENT",
     "XSD",

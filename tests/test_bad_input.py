@@ -67,7 +67,7 @@ DEFECTS = {
         REGISTRY,
         b"  - id: example-daily\n",
         b"  - id: jane-doe\n    kind: kg:Person\n    label: {en: Jane Doe again}\n\n  - id: example-daily\n",
-        f"{REGISTRY}:26: duplicate entity id 'jane-doe' (first declared at {REGISTRY}:14)",
+        f"{REGISTRY}:25: duplicate entity id 'jane-doe' (first declared at {REGISTRY}:13)",
     ),
     "impossible-date": Defect(
         DOC,
@@ -92,7 +92,7 @@ DEFECTS = {
         REGISTRY,
         b"label: {en: Jane Doe}",
         b"label: {en: Jane D\xf6e}",
-        f"{REGISTRY}:16: not valid UTF-8 (byte 0xf6 at byte offset 390)",
+        f"{REGISTRY}:15: not valid UTF-8 (byte 0xf6 at byte offset 366)",
     ),
     "non-utf8-seed": Defect(
         "seeds/doc.txt",
