@@ -8,8 +8,10 @@ SHACL `sh:ValidationReport`, with the mapping line of each result as `dcterms:so
 from __future__ import annotations
 
 import json
+import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import UTC, datetime
 from io import StringIO
 
 import pyoxigraph as ox
@@ -82,7 +84,8 @@ def markdown(report: Report) -> str:
 
 def junit(report: Report) -> str:
     """JUnit XML: a test case per shape or check; a failure per violating focus node.
-    Warnings and infos are listed in the test case's system-out."""
+    Warnings and infos are listed in the test case's system-out. The attributes the JUnit
+    schema requires (timestamp and hostname of the suite among them) are all present."""
     by_shape: dict[str, list[Finding]] = {name: [] for name in report.shapes}
     for finding in report.findings:
         by_shape.setdefault(finding.shape, []).append(finding)
@@ -95,7 +98,17 @@ def junit(report: Report) -> str:
         "time": "0",
     }
     suites = ET.Element("testsuites", {"name": "kg validate", **counts})
-    suite = ET.SubElement(suites, "testsuite", {"name": "sovereignty-kg shapes and checks", **counts})
+    stamp = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat()
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        {
+            "name": "sovereignty-kg shapes and checks",
+            "timestamp": stamp,
+            "hostname": socket.gethostname(),
+            **counts,
+        },
+    )
     for name in sorted(by_shape):
         case = ET.SubElement(suite, "testcase", {"classname": name.split(" ")[0], "name": name, "time": "0"})
         notes = []

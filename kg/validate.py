@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
+from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
@@ -35,8 +35,8 @@ SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH
 
 def validate(ontology_dir: Path, dist: Path) -> Report:
     """Run every shape and check on the graph built in `dist`."""
-    sources = SourceMap.read(dist / SOURCES)
     store = open_graph(dist)
+    sources = SourceMap.read(dist / SOURCES)
     shapes = _load_shapes(ontology_dir / "shapes")
     labels = _english_labels(store)
     data = _PreparedQueryGraph()
@@ -96,6 +96,8 @@ def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources:
         )
     except (ShapeLoadError, ReportableRuntimeError) as exc:
         raise KgError(f"the shapes cannot be run: {exc}") from None
+    if isinstance(results, ValidationFailure):
+        raise KgError(f"the shapes cannot be run: {results.message}")
     findings = []
     for result in results.subjects(SH.resultSeverity, None):
         focus = _ox(results.value(result, SH.focusNode))

@@ -128,17 +128,18 @@ def test_group_structure(seed_store: ox.Store) -> None:
     ]
 
 
-def test_talent_directives_reported_by_the_wall_street_journal(seed_store: ox.Store) -> None:
+def test_talent_directives_with_who_issued_them_and_who_reported_it(seed_store: ox.Store) -> None:
     rows = select(
         seed_store,
         """
         SELECT ?policy ?requires ?asserter WHERE {
-          ?policy a kg:Directive ; kg:targets ent:chinese-rare-earth-companies ;
-                  kg:controls ent:rare-earth-technical-staff ; kg:requires ?requires .
-          ?s rdf:subject ?policy ; rdf:predicate kg:requires ; kg:evidence/kg:assertedBy/rdfs:label ?asserter .
+          ?policy a kg:Directive ; kg:controls ent:rare-earth-technical-staff ; kg:requires ?requires .
+          ?s rdf:subject ?policy ; rdf:predicate kg:requires ; rdf:object ?requires ;
+             kg:evidence/kg:assertedBy/rdfs:label ?asserter .
         }""",
     )
     assert {(r["policy"].rsplit("/", 1)[1], r["requires"], r["asserter"]) for r in rows} == {
+        # 002, line 6
         (
             "china-expert-list-directive",
             "submit lists of employees with technical expertise",
@@ -149,6 +150,25 @@ def test_talent_directives_reported_by_the_wall_street_journal(seed_store: ox.St
             "collect employees’ passports or submit them to local authorities",
             "Wall Street Journal",
         ),
+        # 001, line 35
+        (
+            "china-expert-list-directive",
+            "submit lists of professional technical personnel",
+            "Wall Street Journal",
+        ),
+        (
+            "china-passport-directive",
+            "some rare earth experts surrender their passports",
+            "Wall Street Journal",
+        ),
+    }
+    issuers = select(
+        seed_store, "SELECT DISTINCT ?policy ?issuer WHERE { ?policy a kg:Directive ; kg:issuedBy ?issuer }"
+    )
+    assert {(r["policy"].rsplit("/", 1)[1], r["issuer"].rsplit("/", 1)[1]) for r in issuers} == {
+        ("china-expert-list-directive", "CN"),  # 002: "Chinese authorities"
+        ("china-expert-list-directive", "chinese-ministry-of-commerce"),  # 001
+        ("china-passport-directive", "chinese-ministry-of-commerce"),  # 001
     }
 
 

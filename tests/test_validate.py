@@ -1,0 +1,275 @@
+"""`kg validate`: a catalogue of broken fixtures, one per shape and check, each giving
+exactly its finding (shape, focus node, mapping file and line) and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kg import Project, build
+from kg.findings import Report
+from kg.render import compact
+from kg.validate import validate
+from tests.conftest import make_project
+
+DOC = "mappings/documents/doc.yaml"
+REGISTRY = "mappings/registry/entities.yaml"
+GRAPH = "dist/graph.nt"
+POST = "ent:post-jane-doe-cfo"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace `old` (which must occur once) by `new`, in a project file."""
+
+    file: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class DropLines:
+    """Remove every line of a project file that ends with `ending`."""
+
+    file: str
+    ending: str
+
+
+@dataclass(frozen=True)
+class Broken:
+    edits: tuple[Edit | DropLines, ...]
+    findings: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # severity, shape, focus, sources
+    after_build: bool = False  # edit the built graph instead of the inputs
+
+
+def append_fact(text: str) -> Edit:
+    last = "    review: {status: draft, reviewer: tester, date: 2026-01-02}\n"
+    return Edit(DOC, last, last + "\n" + text)
+
+
+def append_entity(text: str) -> Edit:
+    last = "    label: {en: Example Daily, zh: 示例日报}\n"
+    return Edit(REGISTRY, last, last + "\n" + text)
+
+
+CATALOGUE = {
+    "registry-relation-without-evidence": Broken(
+        (Edit(REGISTRY, "zh: 艾克米集团}\n", "zh: 艾克米集团}\n    country: country:CN\n"),),
+        (("Violation", "kgsh:Entity-fact-evidence", "ent:acme-group", (f"{REGISTRY}:5",)),),
+    ),
+    "post-without-holder": Broken(
+        (Edit(DOC, "      org:member: jane-doe\n", ""),),
+        (("Violation", "kgsh:Post org:member", POST, (f"{REGISTRY}:17",)),),
+    ),
+    "post-holder-not-a-person": Broken(
+        (Edit(DOC, "org:member: jane-doe", "org:member: acme-rare-metals"),),
+        (("Violation", "kgsh:Post org:member", POST, (f"{DOC}:41",)),),
+    ),
+    "post-ends-before-start": Broken(
+        (
+            Edit(
+                DOC,
+                '      kg:endDate: "2025-02"\n',
+                '      kg:endDate: "2025-02"\n      kg:startDate: "2025-03"\n',
+            ),
+        ),
+        (("Violation", "kgsh:Post-end-after-start", POST, (f"{DOC}:44",)),),
+    ),
+    "ended-how-not-a-departure": Broken(
+        (Edit(DOC, "kg:endedHow: kg:Resigned", "kg:endedHow: kg:Reported"),),
+        (("Violation", "kgsh:Post kg:endedHow", POST, (f"{DOC}:45",)),),
+    ),
+    "statistic-without-unit": Broken(
+        (Edit(DOC, "      kg:unit: kg:Percent\n", ""),),
+        (("Violation", "kgsh:Observation-unit-or-currency", "ent:obs-acme-market-share", (f"{DOC}:25",)),),
+    ),
+    "currency-not-iso-4217": Broken(
+        (Edit(DOC, "      kg:unit: kg:Percent\n", "      kg:unit: kg:Percent\n      kg:currency: yuan\n"),),
+        (("Violation", "kgsh:Observation kg:currency", "ent:obs-acme-market-share", (f"{DOC}:69",)),),
+    ),
+    "claim-about-nothing": Broken(
+        (Edit(DOC, "      kg:about: [jane-doe, country:CA]\n", '      kg:statedOn: "--03-03"\n'),),
+        (("Violation", "kgsh:Claim kg:about", "ent:claim-jane-doe-joined-rival", (f"{DOC}:21",)),),
+    ),
+    "denial-of-a-non-claim": Broken(
+        (
+            append_fact(
+                "  - id: denial\n    subject: claim-jane-doe-joined-rival\n    properties:\n"
+                "      kg:denies: jane-doe\n    evidence:\n"
+                '      - article: "1"\n        quote: "Rumours say she joined a rival laboratory"\n'
+            ),
+        ),
+        (("Violation", "kgsh:Claim kg:denies", "ent:claim-jane-doe-joined-rival", (f"{DOC}:86",)),),
+    ),
+    "denied-stance-on-a-non-claim": Broken(
+        (
+            Edit(
+                DOC, 'a subsidiary of Acme Group"\n', 'a subsidiary of Acme Group"\n        stance: denied\n'
+            ),
+        ),
+        (("Violation", "kgsh:Evidence-denial-of-a-claim", "ev:doc.subsidiary.1", (f"{DOC}:36",)),),
+    ),
+    "policy-issued-by-a-person": Broken(
+        (
+            append_entity(
+                "  - id: acme-directive\n    kind: kg:Directive\n    label: {en: Acme directive}\n"
+            ),
+            append_fact(
+                "  - id: directive\n    subject: acme-directive\n    properties:\n"
+                "      kg:issuedBy: jane-doe\n    evidence:\n"
+                '      - article: "1"\n        quote: "Jane Doe resigned"\n'
+            ),
+        ),
+        (("Violation", "kgsh:Policy kg:issuedBy", "ent:acme-directive", (f"{DOC}:86",)),),
+    ),
+    "chinese-quote-without-chinese-label": Broken(
+        (
+            append_fact(
+                "  - id: chinese-mention\n    subject: claim-jane-doe-joined-rival\n    properties:\n"
+                "      kg:about: jane-doe\n    evidence:\n"
+                '      - article: "2"\n        quote: "艾克米集团表示"\n'
+            ),
+        ),
+        (("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:jane-doe", (f"{REGISTRY}:13",)),),
+    ),
+    "ticker-with-spaces": Broken(
+        (
+            append_fact(
+                "  - id: ticker\n    subject: acme-rare-metals\n    properties:\n"
+                "      kg:ticker: acme metals\n    evidence:\n"
+                '      - article: "1"\n        quote: "Acme Rare Metals, a subsidiary"\n'
+            ),
+        ),
+        (("Violation", "kgsh:Organization-ticker", "ent:acme-rare-metals", (f"{DOC}:86",)),),
+    ),
+    "student-of-an-organisation": Broken(
+        (
+            append_fact(
+                "  - id: teacher\n    subject: jane-doe\n    properties:\n"
+                "      kg:studentOf: acme-group\n    evidence:\n"
+                '      - article: "1"\n        quote: "Jane Doe"\n        occurrence: 1\n'
+            ),
+        ),
+        (("Violation", "kgsh:Person kg:studentOf", "ent:jane-doe", (f"{DOC}:86",)),),
+    ),
+    "amount-without-currency": Broken(
+        (
+            append_entity("  - id: acme-lawsuit\n    kind: kg:Lawsuit\n    label: {en: Acme v. Doe}\n"),
+            append_fact(
+                "  - id: lawsuit\n    subject: acme-lawsuit\n    properties:\n"
+                "      kg:plaintiff: acme-rare-metals\n      kg:defendant: jane-doe\n"
+                '      kg:amountClaimed: "1000"\n    evidence:\n'
+                '      - article: "1"\n        quote: "Jane Doe resigned"\n'
+            ),
+        ),
+        (("Violation", "kgsh:Amount-has-currency", "ent:acme-lawsuit", (f"{DOC}:88",)),),
+    ),
+    "orphan-entity": Broken(
+        (append_entity("  - id: nobody\n    kind: kg:Person\n    label: {en: Nobody}\n"),),
+        (("Warning", "check:orphan-entity-warning", "ent:nobody", (f"{REGISTRY}:29",)),),
+    ),
+    "undeclared-range": Broken(
+        (Edit("ontology/kg.ttl", "    rdfs:range kg:Country ;\n", "    rdfs:range kg:Countries ;\n"),),
+        (("Violation", "check:undeclared-term-violation", "kg:country", ("ontology/kg.ttl:314",)),),
+    ),
+    "term-without-chinese-label": Broken(
+        (Edit("ontology/kg.ttl", '"country"@en , "国家或地区"@zh-Hans', '"country"@en'),),
+        (("Violation", "check:term-without-labels-violation", "kg:Country", ("ontology/kg.ttl:204",)),),
+    ),
+    "statement-without-evidence": Broken(
+        (
+            DropLines(
+                GRAPH,
+                "<https://w3id.org/sovereignty-kg/ontology#evidence> "
+                "<https://w3id.org/sovereignty-kg/evidence/doc.subsidiary.1> .",
+            ),
+        ),
+        (
+            (
+                "Violation",
+                "kgsh:Entity-fact-evidence",
+                "ent:acme-rare-metals",
+                (f"{DOC}:33", f"{REGISTRY}:11"),
+            ),
+            ("Violation", "kgsh:Statement kg:evidence", "stmt:", (f"{DOC}:30",)),
+        ),
+        after_build=True,
+    ),
+    "quote-offsets-tampered": Broken(
+        (
+            Edit(
+                GRAPH,
+                '<http://www.w3.org/ns/oa#end> "119"^^',
+                '<http://www.w3.org/ns/oa#end> "120"^^',
+            ),
+        ),
+        (("Violation", "kgsh:Evidence-offsets-inside-article", "ev:doc.subsidiary.1", (f"{DOC}:36",)),),
+        after_build=True,
+    ),
+}
+
+
+def _apply(root: Path, edit: Edit | DropLines) -> None:
+    path = root / edit.file
+    text = path.read_text(encoding="utf-8")
+    if isinstance(edit, DropLines):
+        kept = [
+            line for line in text.splitlines(keepends=True) if not line.rstrip("\n").endswith(edit.ending)
+        ]
+        assert len(kept) == len(text.splitlines()) - 1, (
+            f"{edit.file}: no single line ends with {edit.ending!r}"
+        )
+        path.write_text("".join(kept), encoding="utf-8")
+        return
+    assert text.count(edit.old) == 1, f"{edit.file} no longer holds {edit.old!r} exactly once"
+    path.write_text(text.replace(edit.old, edit.new), encoding="utf-8")
+
+
+def _validate(root: Path) -> Report:
+    return validate(root / "ontology", root / "dist")
+
+
+def _summary(report: Report) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [
+        (f.severity.value, f.shape, compact(str(f.focus.value)), tuple(str(s) for s in f.sources))
+        for f in report.findings
+    ]
+
+
+def test_the_minimal_fixture_has_no_findings(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    report = _validate(root)
+    assert report.findings == ()
+    assert report.conforms(strict=True)
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_broken_fixture_gives_exactly_its_finding(name: str, tmp_path: Path) -> None:
+    case = CATALOGUE[name]
+    root = make_project(tmp_path)
+    if not case.after_build:
+        for edit in case.edits:
+            _apply(root, edit)
+    build(Project.at(root))
+    for edit in case.edits if case.after_build else ():
+        _apply(root, edit)
+
+    found = _summary(_validate(root))
+
+    expected = [(sev, shape, focus, sources) for sev, shape, focus, sources in case.findings]
+    if name == "statement-without-evidence":  # the statement's IRI is a hash: compare its prefix
+        found = [(s, sh, f if not f.startswith("stmt:") else "stmt:", src) for s, sh, f, src in found]
+    assert found == expected
+
+
+def test_catalogue_covers_every_check_and_at_least_fifteen_shapes() -> None:
+    shapes = {shape for case in CATALOGUE.values() for _, shape, _, _ in case.findings}
+    assert {
+        "check:orphan-entity-warning",
+        "check:undeclared-term-violation",
+        "check:term-without-labels-violation",
+    } <= shapes
+    assert len(shapes) >= 15
