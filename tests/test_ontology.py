@@ -61,3 +61,17 @@ def test_release_header_carries_the_package_version(seed_store: ox.Store) -> Non
         f"SELECT ?v ?i WHERE {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v ; owl:versionInfo ?i }}",
     )
     assert rows == [{"v": f"{ONTOLOGY_IRI}/{__version__}", "i": __version__}]
+
+
+def test_every_constraint_tells_the_reviewer_what_is_wrong() -> None:
+    shapes = Graph()
+    for path in sorted((REPO / "ontology" / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    constraints = {
+        *shapes.objects(None, URIRef(sh + "property")),
+        *shapes.objects(None, URIRef(sh + "sparql")),
+    }
+    assert len(constraints) > 80
+    silent = [c for c in constraints if shapes.value(c, URIRef(sh + "message")) is None]
+    assert silent == []
