@@ -51,7 +51,7 @@ def test_text_names_shape_focus_value_message_and_mapping_line(report: Report) -
     )
     assert "! Warning check:orphan-entity-warning: Nobody" in text
     assert text.rstrip().endswith(
-        "Validation does not conform: 1 violation, 1 warning (108 shapes and checks)."
+        f"Validation does not conform: 1 violation, 1 warning ({len(report.shapes)} shapes and checks)."
     )
 
 
