@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.compile import DocumentStats, Paths, compile_mappings
+from kg.compile import Compiled, DocumentStats, Paths, compile_mappings
 from kg.mappings import load_mappings
 from kg.ontology import Ontology
 from kg.output import (
@@ -47,6 +47,26 @@ class BuildReport:
         return sum(d.quotes for d in self.documents.values())
 
 
+def compile_project(
+    project: Project, *, include_drafts: bool = False, progress: Progress = lambda step: None
+) -> tuple[list[ox.Quad], Compiled]:
+    """Load ontology, reference data and mappings; check and compile them (nothing written)."""
+    progress("loading the ontology")
+    ontology = Ontology.load(project.ontology, __version__, project.display(project.ontology))
+    progress("generating reference data")
+    labels = project.ontology / "reference" / "labels-zh.yaml"
+    reference = reference_quads(labels, project.display(labels))
+    progress("loading mappings")
+    mappings = load_mappings(project.mappings, project.display(project.mappings))
+    progress("compiling facts and verifying quotes")
+    compiled = compile_mappings(
+        mappings, ontology, Paths(project.root, project.seeds), include_drafts=include_drafts
+    )
+    for iri, location in ontology.declarations.items():
+        compiled.sources.node(ox.NamedNode(iri), Source.at(location))
+    return [*ontology.quads, *reference], compiled
+
+
 def build(
     project: Project,
     out: Path | None = None,
@@ -56,23 +76,9 @@ def build(
 ) -> BuildReport:
     """Compile the graph and write it atomically to `out` (default `dist/`)."""
     target = out or project.dist
-    progress("loading the ontology")
-    ontology = Ontology.load(project.ontology, __version__, project.display(project.ontology))
-    progress("generating reference data")
-    reference = reference_quads(
-        project.ontology / "reference" / "labels-zh.yaml",
-        project.display(project.ontology / "reference" / "labels-zh.yaml"),
-    )
-    progress("loading mappings")
-    mappings = load_mappings(project.mappings, project.display(project.mappings))
-    progress("compiling facts and verifying quotes")
-    compiled = compile_mappings(
-        mappings, ontology, Paths(project.root, project.seeds), include_drafts=include_drafts
-    )
-    for iri, location in ontology.declarations.items():
-        compiled.sources.node(ox.NamedNode(iri), Source.at(location))
+    generated, compiled = compile_project(project, include_drafts=include_drafts, progress=progress)
     progress("sorting")
-    quads = sorted_quads([*ontology.quads, *reference, *compiled.quads])
+    quads = sorted_quads([*generated, *compiled.quads])
     triples = distinct_triples(quads)
     report = BuildReport(
         target,

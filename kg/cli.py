@@ -15,10 +15,12 @@ from rich.markup import escape
 
 from kg import __version__
 from kg.builder import build as build_graph
+from kg.coverage import Status
+from kg.coverage import coverage as article_coverage
 from kg.errors import KgError
 from kg.project import Project
 from kg.query import open_graph, run_query
-from kg.render import build_summary, results_table
+from kg.render import build_summary, coverage_report, results_table
 from kg.reports import SUFFIXES, render
 from kg.textfile import read_text
 from kg.validate import validate as validate_graph
@@ -156,6 +158,25 @@ def validate(
             path.write_text(render(report, name), encoding="utf-8")
     sys.stdout.write(render(report, fmt.value))
     raise typer.Exit(0 if report.conforms(strict) else 1)
+
+
+@app.command()
+def coverage(
+    root: RootOption = Path("."),
+    every: Annotated[
+        bool, typer.Option("--all", help="List every sentence with its status, not only the gaps.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 if any sentence is unaccounted for.")
+    ] = False,
+) -> None:
+    """Show, per article, the sentences that carry evidence, those the mapping skips (with the
+    reason) and those that are neither: the mapping work still to do."""
+    with _reporting_errors():
+        articles = article_coverage(Project.at(root))
+    out.print(coverage_report(articles, every=every), soft_wrap=True)
+    gaps = sum(a.count(Status.UNACCOUNTED) for a in articles)
+    raise typer.Exit(1 if strict and gaps else 0)
 
 
 def main() -> None:

@@ -71,10 +71,21 @@ class DocumentStats:
 
 
 @dataclass
+class Spans:
+    """What a document's mapping accounts for, by character offsets (for `kg coverage`)."""
+
+    source: SourceDocument
+    articles: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # start, end, language
+    mapped: list[tuple[int, int]] = field(default_factory=list)  # quotes, titles, bylines
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, reason
+
+
+@dataclass
 class Compiled:
     quads: list[ox.Quad] = field(default_factory=list)
     documents: dict[str, DocumentStats] = field(default_factory=dict)
     sources: SourceMap = field(default_factory=SourceMap)
+    spans: dict[str, Spans] = field(default_factory=dict)
 
     def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> _Adder:
         return _Adder(self, subject, graph)
@@ -125,6 +136,7 @@ class _Document:
     graph: ox.NamedNode
     articles: dict[str, _Article]
     stats: DocumentStats
+    spans: Spans
 
     @property
     def article_nodes(self) -> dict[str, ox.NamedNode]:
@@ -223,6 +235,7 @@ class _Compiler:
             ox.NamedNode(GRAPH[f"document-{doc_file.id}"]),
             {},
             self.result.documents.setdefault(doc_file.id, DocumentStats()),
+            self.result.spans.setdefault(doc_file.id, Spans(source)),
         )
         self.result.sources.node(node, Source.at(loaded.at("document")))
         add = self.result.adder(node, doc.graph)
@@ -237,6 +250,9 @@ class _Compiler:
                 self.errors.add(f"duplicate article id '{article.id}'", at.loc("id"))
             elif compiled := self._article(article, doc, node, at):
                 doc.articles[article.id] = compiled
+                doc.spans.articles[article.id] = (*compiled.span, article.language[-1])
+        for i, skip in enumerate(doc_file.skipped):
+            self._skip(skip, doc, _At(loaded, ("skipped", i)))
         fact_ids: set[str] = set()
         for i, fact in enumerate(doc_file.facts):
             at = _At(loaded, ("facts", i))
@@ -271,11 +287,11 @@ class _Compiler:
             add(DCTERMS.language, ox.Literal(lang))
         for literal in language_literals(article.title) if article.title else []:
             self._verbatim(
-                literal.value, doc.source, span, at.loc("title", "en" if literal.language == "en" else "zh")
+                literal.value, doc, span, at.loc("title", "en" if literal.language == "en" else "zh")
             )
             add(DCTERMS.title, literal)
         if article.byline:
-            self._verbatim(article.byline, doc.source, span, at.loc("byline"))
+            self._verbatim(article.byline, doc, span, at.loc("byline"))
             add(KG.byline, ox.Literal(article.byline))
         if article.published:
             try:
@@ -288,9 +304,26 @@ class _Compiler:
             asserter = outlet
         return _Article(node, span, asserter)
 
-    def _verbatim(self, text: str, source: SourceDocument, span: tuple[int, int], location: Location) -> None:
-        if source.text.find(text, *span) == -1:
-            self.errors.add(f"not found verbatim in the article; {source.nearest(text, span)}", location)
+    def _verbatim(self, text: str, doc: _Document, span: tuple[int, int], location: Location) -> None:
+        start = doc.source.text.find(text, *span)
+        if start == -1:
+            self.errors.add(f"not found verbatim in the article; {doc.source.nearest(text, span)}", location)
+        else:
+            doc.spans.mapped.append((start, start + len(text)))
+
+    def _skip(self, skip: schema.Skip, doc: _Document, at: _At) -> None:
+        """Account for every occurrence of the skipped text in its article (or document)."""
+        keys = [skip.article] if skip.article else list(doc.articles)
+        if skip.article and skip.article not in doc.articles:
+            self.errors.add(f"unknown article '{skip.article}'", at.loc("article"))
+            return
+        hits = [(h, key) for key in keys for h in doc.source.occurrences(skip.quote, doc.articles[key].span)]
+        if not hits:
+            span = doc.articles[keys[0]].span if len(keys) == 1 else (0, len(doc.source.text))
+            self.errors.add(
+                f"skipped text not found; {doc.source.nearest(skip.quote, span)}", at.loc("quote")
+            )
+        doc.spans.skipped.extend((h, h + len(skip.quote), skip.reason) for h, _ in hits)
 
     # Facts -------------------------------------------------------------------
 
@@ -352,6 +385,7 @@ class _Compiler:
         except ValueError as exc:
             self.errors.add(str(exc), at.loc("quote"))
             return None
+        doc.spans.mapped.append((match.start, match.end))
         asserter = (
             self.resolve.ref(item.asserted_by, at.loc("asserted_by"), doc.article_nodes)
             if item.asserted_by

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from kg.builder import BuildReport
+from kg.coverage import ArticleCoverage, Status
 from kg.query import QueryResult, Term
 from kg.vocab import PREFIXES
 
@@ -74,3 +76,18 @@ def build_summary(report: BuildReport) -> RenderableType:
         f"{report.quotes_verified} quotes verified in their documents."
     )
     return Group(graphs, classes, documents, headline)
+
+
+def coverage_report(articles: list[ArticleCoverage], every: bool = False) -> RenderableType:
+    """A table of counts per article, then the sentences to look at, as `file:line: text`."""
+    table = Table("document", "article", "mapped", "skipped", "unaccounted", title="Coverage of the articles")
+    lines: list[str] = []
+    for article in articles:
+        table.add_row(article.document, article.article, *(str(article.count(s)) for s in Status))
+        for unit in article.units:
+            if every or unit.status is Status.UNACCOUNTED:
+                reason = f" ({unit.reason})" if unit.reason else ""
+                lines.append(f"{article.path}:{unit.line}: [{unit.status.value}{reason}] {unit.text}")
+    total = sum(a.count(Status.UNACCOUNTED) for a in articles)
+    verdict = "every sentence is accounted for." if not total else f"{total} sentence(s) unaccounted for."
+    return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}")

@@ -116,6 +116,15 @@ class Fact(Model):
     review: Review | None = None
 
 
+class Skip(Model):
+    """Text that states no fact worth mapping (a heading, commentary, a duplicate of a
+    summary line), and why; every occurrence in the article is accounted for."""
+
+    quote: Text
+    reason: Text
+    article: Slug | None = None
+
+
 class DocumentFile(Model):
     id: Slug
     document: Text = Field(description="path of the seed file, e.g. seeds/002_2b76bc5165057ce8.txt")
@@ -123,3 +132,4 @@ class DocumentFile(Model):
     articles: list[Article] = Field(min_length=1)
     entities: list[Entity] = []
     facts: list[Fact] = []
+    skipped: list[Skip] = []

@@ -61,11 +61,7 @@ class SourceDocument:
     def find(self, quote: str, span: tuple[int, int], occurrence: int | None = None) -> Match:
         """Locate `quote` verbatim inside `span`; raise ValueError explaining a miss."""
         start, end = span
-        hits = []
-        position = self.text.find(quote, start, end)
-        while position != -1:
-            hits.append(position)
-            position = self.text.find(quote, position + 1, end)
+        hits = self.occurrences(quote, span)
         if not hits:
             raise ValueError(f"quote not found in {self.path}; {self.nearest(quote, span)}")
         if occurrence is None and len(hits) > 1:
@@ -84,6 +80,16 @@ class SourceDocument:
             self.text[max(start, begin - CONTEXT) : begin],
             self.text[finish : min(end, finish + CONTEXT)],
         )
+
+    def occurrences(self, text: str, span: tuple[int, int]) -> list[int]:
+        """Start offsets of every occurrence of `text` inside `span`."""
+        start, end = span
+        hits = []
+        position = self.text.find(text, start, end)
+        while position != -1:
+            hits.append(position)
+            position = self.text.find(text, position + 1, end)
+        return hits
 
     def nearest(self, quote: str, span: tuple[int, int]) -> str:
         """Describe the passage of `span` closest to `quote`, for an error message."""
