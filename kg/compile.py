@@ -312,18 +312,18 @@ class _Compiler:
             doc.spans.mapped.append((start, start + len(text)))
 
     def _skip(self, skip: schema.Skip, doc: _Document, at: _At) -> None:
-        """Account for every occurrence of the skipped text in its article (or document)."""
-        keys = [skip.article] if skip.article else list(doc.articles)
+        """Account for every occurrence of the skipped text in its article, or anywhere in
+        the document (page chrome outside the articles) when no article is given."""
         if skip.article and skip.article not in doc.articles:
             self.errors.add(f"unknown article '{skip.article}'", at.loc("article"))
             return
-        hits = [(h, key) for key in keys for h in doc.source.occurrences(skip.quote, doc.articles[key].span)]
+        span = doc.articles[skip.article].span if skip.article else (0, len(doc.source.text))
+        hits = doc.source.occurrences(skip.quote, span)
         if not hits:
-            span = doc.articles[keys[0]].span if len(keys) == 1 else (0, len(doc.source.text))
             self.errors.add(
                 f"skipped text not found; {doc.source.nearest(skip.quote, span)}", at.loc("quote")
             )
-        doc.spans.skipped.extend((h, h + len(skip.quote), skip.reason) for h, _ in hits)
+        doc.spans.skipped.extend((h, h + len(skip.quote), skip.reason) for h in hits)
 
     # Facts -------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -41,21 +42,32 @@ class ArticleCoverage:
         return sum(1 for u in self.units if u.status is status)
 
 
+OUTSIDE = "outside articles"
+
+
 def coverage(project: Project) -> list[ArticleCoverage]:
-    """Coverage of every article of every mapped document (drafts count as mapped)."""
+    """Coverage of every article of every mapped document (drafts count as mapped), and of
+    any text of a document that lies outside all its articles (page chrome, forgotten lines)."""
     _, compiled = compile_project(project, include_drafts=True)
-    return [
-        ArticleCoverage(
-            doc_id, article, spans.source.path.as_posix(), tuple(_units(spans, start, end, language))
-        )
-        for doc_id, spans in sorted(compiled.spans.items())
-        for article, (start, end, language) in spans.articles.items()
-    ]
+    result = []
+    for doc_id, spans in sorted(compiled.spans.items()):
+        path = spans.source.path.as_posix()
+        for article, (start, end, language) in spans.articles.items():
+            units = _units(spans, split_units(spans.source.text, start, end, language))
+            result.append(ArticleCoverage(doc_id, article, path, tuple(units)))
+        outside = [
+            unit
+            for unit in split_units(spans.source.text, 0, len(spans.source.text))
+            if not any(a <= unit[0] < b for a, b, _ in spans.articles.values())
+        ]
+        if outside:
+            result.append(ArticleCoverage(doc_id, OUTSIDE, path, tuple(_units(spans, iter(outside)))))
+    return result
 
 
-def _units(spans: Spans, start: int, end: int, language: str) -> list[Unit]:
+def _units(spans: Spans, found: Iterator[tuple[int, int]]) -> list[Unit]:
     units = []
-    for begin, finish in split_units(spans.source.text, start, end, language):
+    for begin, finish in found:
         text = spans.source.text[begin:finish]
         line = spans.source.line_of(begin)
         if any(a < finish and begin < b for a, b in spans.mapped):
