@@ -109,6 +109,7 @@ def test_group_structure(seed_store: ox.Store) -> None:
         ("china-rare-earth-holdings", "china-rare-earth-group"),
         ("china-rare-earth-shenzhen-research-institute", "china-rare-earth-group"),
         ("sasac", "state-council-of-china"),
+        ("cpc-central-committee", "communist-party-of-china"),
     }
     facts = select(
         seed_store,

@@ -12,12 +12,19 @@ from kg import Project, build
 from kg.findings import Report
 from kg.render import compact
 from kg.validate import validate
-from tests.conftest import make_project
+from tests.conftest import REPO, make_project
 
 DOC = "mappings/documents/doc.yaml"
 REGISTRY = "mappings/registry/entities.yaml"
 GRAPH = "dist/graph.nt"
 POST = "ent:post-jane-doe-cfo"
+ONTOLOGY = (REPO / "ontology" / "kg.ttl").read_text(encoding="utf-8").splitlines()
+
+
+def declared_at(subject: str) -> str:
+    """Where the ontology declares a term, as file:line."""
+    line = next(i for i, text in enumerate(ONTOLOGY, 1) if text.startswith(f"{subject} a "))
+    return f"ontology/kg.ttl:{line}"
 
 
 @dataclass(frozen=True)
@@ -172,11 +179,11 @@ CATALOGUE = {
     ),
     "undeclared-range": Broken(
         (Edit("ontology/kg.ttl", "    rdfs:range kg:Country ;\n", "    rdfs:range kg:Countries ;\n"),),
-        (("Violation", "check:undeclared-term-violation", "kg:country", ("ontology/kg.ttl:314",)),),
+        (("Violation", "check:undeclared-term-violation", "kg:country", (declared_at("kg:country"),)),),
     ),
     "term-without-chinese-label": Broken(
         (Edit("ontology/kg.ttl", '"country"@en , "国家或地区"@zh-Hans', '"country"@en'),),
-        (("Violation", "check:term-without-labels-violation", "kg:Country", ("ontology/kg.ttl:204",)),),
+        (("Violation", "check:term-without-labels-violation", "kg:Country", (declared_at("kg:Country"),)),),
     ),
     "statement-without-evidence": Broken(
         (
