@@ -159,6 +159,8 @@ class _Compiler:
         self.result = Compiled()
         self.entities: dict[str, Location] = {}
         self.resolve = Resolver(ontology, self.entities, self.errors)
+        self.evidence_of: dict[str, list[ox.NamedNode]] = {}  # "DOC.FACT" -> its evidence
+        self.combinations: list[tuple[schema.Fact, _Document, _At]] = []
 
     def run(self) -> Compiled:
         declared = list(self._declared_entities())
@@ -174,6 +176,8 @@ class _Compiler:
             self._entity(entity, at)
         for loaded, source in self._sources():
             self._document(loaded, source)
+        for fact, doc, at in self.combinations:
+            self._combination(fact, doc, at)
         self.errors.raise_if_any()
         return self.result
 
@@ -261,10 +265,12 @@ class _Compiler:
                 continue
             fact_ids.add(fact.id)
             review = fact.review or doc_file.review
-            if review.status == "reviewed" or self.include_drafts:
-                self._fact(fact, review, doc, at)
-            else:
+            if review.status != "reviewed" and not self.include_drafts:
                 doc.stats.drafts_left_out += 1
+            elif fact.combines:
+                self.combinations.append((fact, doc, at))  # once every document's evidence is known
+            else:
+                self._fact(fact, review, doc, at)
 
     def _article(
         self, article: schema.Article, doc: _Document, document: ox.NamedNode, at: _At
@@ -336,6 +342,7 @@ class _Compiler:
         ]
         if subject is None or None in values or None in evidence:
             return
+        self.evidence_of[f"{doc.id}.{fact.id}"] = evidence  # type: ignore[assignment]
         doc.stats.facts += 1
         doc.stats.quotes += len(evidence)
         for predicate, obj, here in values:  # type: ignore[misc]
@@ -344,6 +351,31 @@ class _Compiler:
             self._statement(triple, evidence, doc.graph, Source.at(at.loc("id")))  # type: ignore[arg-type]
             for item in fact.evidence:
                 self.result.sources.triple(triple, Source.at(here, item.quote))
+
+    def _combination(self, fact: schema.Fact, doc: _Document, at: _At) -> None:
+        """A value no single document states, supported by the evidence of the facts it
+        combines, and marked as inferred (kg:derivation) with the reviewer's note."""
+        subject = self.resolve.ref(fact.subject, at.loc("subject"), doc.article_nodes)
+        values = list(self._properties(fact, doc, at))
+        unknown = [(i, ref) for i, ref in enumerate(fact.combines) if ref not in self.evidence_of]
+        for i, ref in unknown:
+            self.errors.add(
+                f"combines unknown fact '{ref}' (give DOCUMENT.FACT of a reviewed fact with quotes)",
+                at.loc("combines", i),
+            )
+        if subject is None or None in values or unknown:
+            return
+        evidence = [node for ref in fact.combines for node in self.evidence_of[ref]]
+        doc.stats.facts += 1
+        for predicate, obj, here in values:  # type: ignore[misc]
+            doc.stats.statements += 1
+            triple = ox.Triple(subject, predicate, obj)
+            node = self._statement(triple, evidence, doc.graph, Source.at(at.loc("id")))
+            add = self.result.adder(node, doc.graph)
+            add(KG.derivation, ox.NamedNode(KG.CombinedAcrossDocuments))
+            for literal in language_literals(fact.note) if fact.note else []:
+                add(KG.note, literal)
+            self.result.sources.triple(triple, Source.at(here))
 
     def _properties(
         self, fact: schema.Fact, doc: _Document, at: _At
@@ -428,7 +460,7 @@ class _Compiler:
 
     def _statement(
         self, triple: ox.Triple, evidence: list[ox.NamedNode], graph: ox.NamedNode, fact: Source
-    ) -> None:
+    ) -> ox.NamedNode:
         self.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
         node = ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
         self.result.sources.node(node, fact)
@@ -439,6 +471,7 @@ class _Compiler:
         add(RDF.object, triple.object)  # type: ignore[arg-type]
         for item in evidence:
             add(KG.evidence, item)
+        return node
 
 
 def _offset(value: int) -> ox.Literal:

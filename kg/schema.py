@@ -11,7 +11,7 @@ import datetime
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
@@ -106,14 +106,30 @@ class Evidence(Model):
 Value = Text | Names
 
 
+FactRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
 class Fact(Model):
-    """Statements about one subject, all supported by the same evidence."""
+    """Statements about one subject, all supported by the same evidence — or, for a value
+    no single document states, inferred by combining facts of several documents."""
 
     id: Slug
     subject: Text
     properties: dict[str, Value | list[Value]] = Field(min_length=1)
-    evidence: list[Evidence] = Field(min_length=1)
+    evidence: list[Evidence] = []
+    combines: list[FactRef] = Field([], description="DOCUMENT.FACT ids whose evidence together supports this")
+    note: Names | None = Field(None, description="why the combination holds, for reviewers and readers")
     review: Review | None = None
+
+    @model_validator(mode="after")
+    def _evidence_or_combination(self) -> Fact:
+        if bool(self.evidence) == bool(self.combines):
+            raise ValueError(
+                "a fact needs either evidence (quotes) or combines (facts of other documents), not both"
+            )
+        if self.combines and (len(self.combines) < 2 or self.note is None):
+            raise ValueError("an inferred fact combines at least two facts and explains why in a note")
+        return self
 
 
 class Skip(Model):

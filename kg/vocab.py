@@ -36,6 +36,7 @@ class KG(DefinedNamespace):
     Alleged: URIRef
     Article: URIRef
     ChemicalElement: URIRef
+    CombinedAcrossDocuments: URIRef
     Country: URIRef
     Denied: URIRef
     Document: URIRef
@@ -51,9 +52,11 @@ class KG(DefinedNamespace):
     atomicNumber: URIRef
     byline: URIRef
     country: URIRef
+    derivation: URIRef
     endOffset: URIRef
     evidence: URIRef
     isoAlpha2: URIRef
+    note: URIRef
     isoAlpha3: URIRef
     outlet: URIRef
     reportedVia: URIRef

@@ -88,6 +88,22 @@ DEFECTS = {
         b"document: seeds/../mappings/registry/entities.yaml",
         f"{DOC}:2: document path 'seeds/../mappings/registry/entities.yaml' is outside seeds/",
     ),
+    "combination-of-unknown-fact": Defect(
+        DOC,
+        b"  - id: draft-country\n",
+        b"  - id: inferred\n    subject: jane-doe\n    properties:\n      kg:knownAs: {en: x}\n"
+        b"    combines: [doc.subsidiary, doc.no-such-fact]\n    note: {en: why}\n\n  - id: draft-country\n",
+        f"{DOC}:78: combines unknown fact 'doc.no-such-fact' (give DOCUMENT.FACT of a reviewed fact with quotes)",
+    ),
+    "evidence-and-combination": Defect(
+        DOC,
+        b"  - id: draft-country\n",
+        b"  - id: inferred\n    subject: jane-doe\n    properties:\n      kg:knownAs: {en: x}\n"
+        b"    combines: [doc.subsidiary, doc.market-share]\n    note: {en: why}\n"
+        b'    evidence:\n      - {quote: "Jane Doe", occurrence: 1, article: "1"}\n\n  - id: draft-country\n',
+        f"{DOC}:74: facts[4]: Value error, a fact needs either evidence (quotes) or combines (facts of other "
+        "documents), not both",
+    ),
     "non-utf8-mapping": Defect(
         REGISTRY,
         b"label: {en: Jane Doe}",

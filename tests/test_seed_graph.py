@@ -33,9 +33,10 @@ def test_posts_held_and_left_at_china_rare_earth(seed_store: ox.Store) -> None:
         # 001: "the resignation of ... Qi Shuyong and ... Yang Jie in January" (no year given)
         ("Qi Shuyong", "chief financial officer"): {"end": {"--01"}, "how": {"resigned"}},
         ("Yang Jie", "chair of the supervisory board"): {"end": {"--01"}, "how": {"resigned"}},
-        # 001: "in April"; 002: resigned in 2025 ("this month" of an undated report)
+        # 001: "in April"; 002: resigned in 2025 ("this month" of an undated report); and
+        # April 2025, which follows from both together (see the next test)
         ("Liao Chunsheng", "deputy general manager"): {
-            "end": {"--04", "2025"},
+            "end": {"--04", "2025", "2025-04"},
             "how": {"resigned"},
         },
         ("Yang Guoan", "independent director"): {"end": set(), "how": {"resigned"}},
@@ -48,6 +49,28 @@ def test_posts_held_and_left_at_china_rare_earth(seed_store: ox.Store) -> None:
         },
         ("Yan Shengjian", "party committee secretary"): {"end": set(), "how": set()},
         ("Yan Shengjian", "director"): {"end": set(), "how": set()},
+    }
+
+
+def test_a_month_that_only_follows_from_two_documents_is_marked_inferred(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """
+        SELECT ?end ?derivation ?article WHERE {
+          ?s rdf:subject ent:post-liao-chunsheng-crh-deputy-general-manager ; rdf:predicate kg:endDate ;
+             rdf:object ?end ; kg:evidence/prov:wasDerivedFrom ?article .
+          OPTIONAL { ?s kg:derivation ?derivation }
+        }""",
+    )
+    by_value: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        by_value[row["end"]].add(
+            (row.get("derivation", "").rsplit("#", 1)[-1], row["article"].rsplit("/", 1)[1])
+        )
+    assert dict(by_value) == {
+        "--04": {("", "001.1")},
+        "2025": {("", "002.1")},
+        "2025-04": {("CombinedAcrossDocuments", "001.1"), ("CombinedAcrossDocuments", "002.1")},
     }
 
 
