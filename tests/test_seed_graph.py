@@ -133,6 +133,8 @@ def test_group_structure(seed_store: ox.Store) -> None:
         ("china-rare-earth-shenzhen-research-institute", "china-rare-earth-group"),
         ("sasac", "state-council-of-china"),
         ("cpc-central-committee", "communist-party-of-china"),
+        ("european-commission", "european-union"),
+        ("china-northern-rare-earth-group", "baogang-group"),
     }
     facts = select(
         seed_store,
@@ -160,6 +162,7 @@ def test_talent_directives_with_who_issued_them_and_who_reported_it(seed_store: 
           ?policy a kg:Directive ; kg:controls ent:rare-earth-technical-staff ; kg:requires ?requires .
           ?s rdf:subject ?policy ; rdf:predicate kg:requires ; rdf:object ?requires ;
              kg:evidence/kg:assertedBy/rdfs:label ?asserter .
+          FILTER (?asserter = "Wall Street Journal"@en)
         }""",
     )
     assert {(r["policy"].rsplit("/", 1)[1], r["requires"], r["asserter"]) for r in rows} == {
@@ -187,12 +190,16 @@ def test_talent_directives_with_who_issued_them_and_who_reported_it(seed_store: 
         ),
     }
     issuers = select(
-        seed_store, "SELECT DISTINCT ?policy ?issuer WHERE { ?policy a kg:Directive ; kg:issuedBy ?issuer }"
+        seed_store,
+        """SELECT DISTINCT ?policy ?issuer WHERE {
+             VALUES ?policy { ent:china-expert-list-directive ent:china-passport-directive }
+             ?policy kg:issuedBy ?issuer }""",
     )
     assert {(r["policy"].rsplit("/", 1)[1], r["issuer"].rsplit("/", 1)[1]) for r in issuers} == {
-        ("china-expert-list-directive", "CN"),  # 002: "Chinese authorities"
+        ("china-expert-list-directive", "CN"),  # 002: "Chinese authorities"; 000: "China has mandated"
         ("china-expert-list-directive", "chinese-ministry-of-commerce"),  # 001
         ("china-passport-directive", "chinese-ministry-of-commerce"),  # 001
+        ("china-passport-directive", "CN"),  # 000: "China issued a directive … restrict their travel"
     }
 
 
