@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kg import BuildReport, Project, build
 from kg.cli import app
 from kg.findings import Report
+from kg.render import compact
 from kg.reports import render
 from kg.validate import validate
 from tests.conftest import REPO, make_project
@@ -156,6 +157,10 @@ def test_cli_warnings_pass_unless_strict(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", "--root", str(root), "--strict"]).exit_code == 1
 
 
-def test_seed_graph_validates_without_findings(seed_build: BuildReport) -> None:
+def test_seed_graph_has_no_violations_and_only_the_known_warning(seed_build: BuildReport) -> None:
     report = validate(REPO / "ontology", seed_build.out)
-    assert [(f.shape, str(f.focus)) for f in report.findings] == []
+    # 003's Chinese title describes Yitang ("中国芯片公司") without giving its Chinese name, so
+    # the warning is right and cannot be fixed without inventing a name.
+    assert [(f.severity.value, f.shape, compact(f.focus.value)) for f in report.findings] == [
+        ("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:yitang")
+    ]

@@ -135,6 +135,9 @@ def test_group_structure(seed_store: ox.Store) -> None:
         ("cpc-central-committee", "communist-party-of-china"),
         ("european-commission", "european-union"),
         ("china-northern-rare-earth-group", "baogang-group"),
+        ("mattson", "yitang"),  # 003: "former employees of its subsidiary, Mattson"
+        ("humain", "pif"),  # 003: "the PIF ... controlling platforms like Humain ... and Alat"
+        ("alat", "pif"),
     }
     facts = select(
         seed_store,
