@@ -9,18 +9,31 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from kg import __version__
+from kg.bindings import guess_value
 from kg.builder import build as build_graph
+from kg.catalogue import catalogue, named_query
 from kg.coverage import Status
 from kg.coverage import coverage as article_coverage
+from kg.entities import card, find
+from kg.entities import search as find_entities
 from kg.errors import KgError
 from kg.project import Project
-from kg.query import open_graph, run_query
-from kg.render import build_summary, coverage_report, results_table
+from kg.query import QueryResult, labels, open_graph, run_query, serialize, turtle
+from kg.render import (
+    build_summary,
+    catalogue_table,
+    coverage_report,
+    entity_card,
+    results_markdown,
+    results_table,
+    search_results,
+)
 from kg.reports import SUFFIXES, render
 from kg.textfile import read_text
 from kg.validate import validate as validate_graph
@@ -102,23 +115,130 @@ def build(
     out.print(build_summary(report))
 
 
+class QueryFormat(StrEnum):
+    table = "table"
+    md = "md"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+
+
+class Language(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+GraphOption = Annotated[Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")]
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the labels shown beside IRIs.")]
+
+
 @app.command()
 def query(
     text: Annotated[str | None, typer.Argument(help="A SPARQL query.", show_default=False)] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
-    root: RootOption = Path("."),
-    graph_dir: Annotated[
-        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Run a named query of the catalogue.")
     ] = None,
+    params: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Bind a parameter: NAME=VALUE. Repeatable.")
+    ] = None,
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", help="table, md, or a SPARQL 1.1 results format.")
+    ] = (QueryFormat.table),
+    lang: LangOption = Language.en,
+    root: RootOption = Path("."),
+    graph_dir: GraphOption = None,
 ) -> None:
-    """Run a SPARQL query (inline or from a file) on the built graph and print the result as a table."""
+    """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph.
+
+    SELECT and ASK answers print as a table (labels beside IRIs), Markdown, or SPARQL 1.1
+    JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers print as Turtle. Parameters are
+    bound as RDF terms, never pasted into the query.
+    """
     with _reporting_errors():
-        if (text is None) == (file is None):
-            raise KgError("give a query or --file, not both")
-        query_text = read_text(file, file) if file else str(text)
-        dist = graph_dir or Project.at(root).dist
-        result = run_query(open_graph(dist), query_text, file)
-    out.print(results_table(result))
+        sources = [x for x in (text, file, name) if x is not None]
+        if len(sources) != 1:
+            raise KgError("give exactly one of: a query, --file, --name")
+        given = dict(_pair(p) for p in params or [])
+        if name:
+            named = named_query(name)
+            query_text, values, source = named.text, named.values(given), None
+        else:
+            query_text = read_text(file, file) if file else str(text)
+            values = {key: guess_value(value, key) for key, value in given.items()}
+            source = file
+        store = open_graph(graph_dir or Project.at(root).dist)
+        if fmt in (QueryFormat.table, QueryFormat.md):
+            result = run_query(store, query_text, values, source)
+            names = labels(store, _iris(result), lang.value)
+            if result.triples is not None:
+                sys.stdout.write(turtle(result.triples))
+            elif fmt is QueryFormat.md:
+                sys.stdout.write(results_markdown(result, names))
+            else:
+                out.print(results_table(result, names))
+            return
+        data = serialize(store, query_text, fmt.value, values, source)
+    sys.stdout.write(data.decode("utf-8"))
+
+
+@app.command()
+def queries(
+    show: Annotated[str | None, typer.Option("--show", help="Print one named query in full.")] = None,
+) -> None:
+    """List the catalogue of named competency queries, or print one."""
+    with _reporting_errors():
+        if show:
+            sys.stdout.write(named_query(show).text)
+            return
+        out.print(catalogue_table(catalogue()))
+
+
+@app.command()
+def show(
+    entity: Annotated[
+        str, typer.Argument(help="An IRI, a CURIE (ent:…), an id, or a name in English or Chinese.")
+    ],
+    lang: LangOption = Language.en,
+    root: RootOption = Path("."),
+    graph_dir: GraphOption = None,
+) -> None:
+    """Show an entity: its names, kinds, and every fact with its quotes and sources."""
+    with _reporting_errors():
+        store = open_graph(graph_dir or Project.at(root).dist)
+        out.print(entity_card(card(store, find(store, entity), lang.value)), soft_wrap=True)
+
+
+@app.command()
+def search(
+    text: Annotated[
+        str, typer.Argument(help="A name or part of one, in English or Chinese, in any word order.")
+    ],
+    limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 10,
+    root: RootOption = Path("."),
+    graph_dir: GraphOption = None,
+) -> None:
+    """Find entities by name or other name, in English or Chinese."""
+    with _reporting_errors():
+        store = open_graph(graph_dir or Project.at(root).dist)
+        out.print(search_results(find_entities(store, text, limit)))
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise KgError(f"--param needs NAME=VALUE, not '{text}'")
+    return name, value
+
+
+def _iris(result: QueryResult) -> set[str]:
+    terms = (
+        [t for tr in result.triples for t in (tr.subject, tr.predicate, tr.object)]
+        if result.triples is not None
+        else [t for row in result.rows for t in row]
+    )
+    return {t.value for t in terms if isinstance(t, ox.NamedNode)}
 
 
 @app.command()

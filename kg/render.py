@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.builder import BuildReport
+from kg.catalogue import NamedQuery
 from kg.coverage import ArticleCoverage, Status
+from kg.entities import Card, Match
 from kg.query import QueryResult, Term
 from kg.vocab import PREFIXES
 
@@ -33,17 +35,91 @@ def term_text(term: Term | None) -> str:
     return str(term)
 
 
-def results_table(result: QueryResult) -> RenderableType:
+def results_table(result: QueryResult, names: dict[str, str] | None = None) -> RenderableType:
+    """A table of the answer; IRIs carry their label when `names` has one."""
     if result.boolean is not None:
         return "yes" if result.boolean else "no"
     if result.triples is not None:
         table = Table("subject", "predicate", "object")
         for triple in result.triples:
-            table.add_row(term_text(triple.subject), term_text(triple.predicate), term_text(triple.object))
+            table.add_row(*(_cell(t, names) for t in (triple.subject, triple.predicate, triple.object)))
         return table
     table = Table(*result.variables, caption=f"{len(result.rows)} row(s)")
     for row in result.rows:
-        table.add_row(*(term_text(term) for term in row))
+        table.add_row(*(_cell(term, names) for term in row))
+    return table
+
+
+def results_markdown(result: QueryResult, names: dict[str, str] | None = None) -> str:
+    """A Markdown table of the answer (for notes, issues and pull requests)."""
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+    variables = ["subject", "predicate", "object"] if result.triples is not None else result.variables
+    rows = (
+        [[t.subject, t.predicate, t.object] for t in result.triples]
+        if result.triples is not None
+        else result.rows
+    )
+    lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
+    lines += [
+        "| " + " | ".join(_cell(t, names).replace("|", "\\|").replace("\n", " ") for t in row) + " |"
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(term: Term | None, names: dict[str, str] | None) -> str:
+    text = term_text(term)
+    if names and isinstance(term, ox.NamedNode) and term.value in names:
+        return f"{names[term.value]} ({text})"
+    return text
+
+
+def entity_card(card: Card) -> RenderableType:
+    """An entity's names, kinds and facts, each fact with its quotes and sources."""
+    title = Text(next(iter(card.names.get("en", []) or [compact(card.iri)])), style="bold")
+    title.append(f"  {compact(card.iri)}", style="dim")
+    parts: list[RenderableType] = [title]
+    for lang, names in sorted(card.names.items()):
+        parts.append(Text(f"  names ({lang or 'no language'}): {', '.join(names)}"))
+    if card.kinds:
+        parts.append(Text(f"  kind: {', '.join(card.kinds)}"))
+    parts += [Text(f"  {d}", style="italic") for d in card.descriptions]
+    if card.facts:
+        parts.append(Text("Facts", style="bold"))
+    for fact in card.facts:
+        line = Text(f"  {fact.predicate_label}: {fact.value_label}")
+        if fact.contested:
+            line.append("  ⚠ contested: the sources disagree", style="yellow")
+        if fact.inferred_note:
+            line.append(f"  (inferred: {fact.inferred_note})", style="cyan")
+        parts.append(line)
+        for item in fact.evidence:
+            parts.append(
+                Text(
+                    f"      “{item.quote}” — {item.asserter}, {item.stance}, article {item.article}",
+                    style="dim",
+                )
+            )
+    if card.mentioned_in:
+        parts.append(Text("Mentioned by", style="bold"))
+        parts += [Text(f"  {subject} — {prop}") for subject, prop, _ in card.mentioned_in]
+    return Group(*parts)
+
+
+def search_results(matches: list[Match]) -> RenderableType:
+    if not matches:
+        return "no entity matches"
+    table = Table("entity", "name", "matched name", "kind", "score")
+    for m in matches:
+        table.add_row(compact(m.iri), m.label, m.matched, ", ".join(m.kinds), f"{m.score:.0f}")
+    return table
+
+
+def catalogue_table(queries: dict[str, NamedQuery]) -> RenderableType:
+    table = Table("name", "title", "parameters", title=f"{len(queries)} named queries (kg query --name NAME)")
+    for name, query in queries.items():
+        table.add_row(name, query.title, ", ".join(f"{p.name} ({p.type})" for p in query.params))
     return table
 
 

@@ -1,0 +1,100 @@
+"""The catalogue of named, parameterised competency queries shipped in `kg/queries/`.
+
+Each `.rq` file starts with comment lines that describe it:
+
+    # title: Departures from an organisation
+    # description: Posts at an organisation or its units that ended in a period…
+    # param: org entity The organisation; its units are included.
+    # example: org=ent:china-rare-earth-holdings
+
+A parameter is a variable of the query; `kg query --name NAME --param org=…` binds it.
+The examples are the values the expected answers in tests/queries/expected/ are for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from kg.bindings import TYPES, Term, parse_value
+from kg.errors import KgError
+from kg.query import query_header
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    example: dict[str, str]
+    text: str
+
+    def values(self, given: dict[str, str]) -> dict[str, Term]:
+        """Parameter values as RDF terms; every parameter is required."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise KgError(f"query '{self.name}' has no parameter {', '.join(unknown)} (parameters: {known})")
+        missing = [p for p in self.params if p.name not in given]
+        if missing:
+            hints = ", ".join(f"{p.name} ({p.type}, e.g. {self.example.get(p.name, '?')})" for p in missing)
+            raise KgError(f"query '{self.name}' needs --param for: {hints}")
+        return {name: parse_value(given[name], declared[name].type, name) for name in declared}
+
+
+@cache
+def catalogue() -> dict[str, NamedQuery]:
+    """Every named query, by name."""
+    queries = {}
+    for entry in sorted(files("kg").joinpath("queries").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name.removesuffix(".rq")
+            queries[name] = _parse(name, entry.read_text(encoding="utf-8"))
+    return queries
+
+
+def named_query(name: str) -> NamedQuery:
+    queries = catalogue()
+    if name not in queries:
+        raise KgError(f"no query named '{name}' (see 'kg queries')")
+    return queries[name]
+
+
+def _parse(name: str, text: str) -> NamedQuery:
+    header = _header_lines(text)
+    fields = query_header(text)
+    params = []
+    for line in header.get("param", []):
+        match = re.match(r"^(\w+)\s+(\w+)\s+(.*)$", line)
+        if not match or match.group(2) not in TYPES:
+            raise KgError(
+                f"query '{name}': bad parameter line '{line}' (name, type of {', '.join(TYPES)}, text)"
+            )
+        params.append(Param(*match.groups()))
+    example = dict(item.split("=", 1) for line in header.get("example", []) for item in line.split())
+    return NamedQuery(
+        name, fields.get("title", name), fields.get("description", ""), tuple(params), example, text
+    )
+
+
+def _header_lines(text: str) -> dict[str, list[str]]:
+    """Repeatable `# key: value` lines (param, example)."""
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = re.match(r"^#\s?(param|example):\s*(.*)$", line)
+        if match:
+            found.setdefault(match.group(1), []).append(match.group(2).strip())
+    return found

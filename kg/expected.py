@@ -1,0 +1,51 @@
+"""The answers of the catalogue's queries on the seed graph, as tested in CI.
+
+`python -m kg.expected` rebuilds the seed graph in a temporary folder, runs every named
+query with its example parameters, and writes tests/queries/expected/NAME.csv (SPARQL 1.1
+CSV results; Turtle for graph queries). Review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.builder import build
+from kg.catalogue import NamedQuery, catalogue
+from kg.project import Project
+from kg.query import open_graph, serialize
+
+EXPECTED = Path("tests") / "queries" / "expected"
+
+
+def answer(store: ox.Store, query: NamedQuery) -> str:
+    """The query's answer for its example parameters, as text with \\n line ends."""
+    fmt = "csv"
+    data = serialize(store, query.text, fmt, query.values(query.example))
+    return data.decode("utf-8").replace("\r\n", "\n")
+
+
+def expected_file(root: Path, name: str) -> Path:
+    return root / EXPECTED / f"{name}.csv"
+
+
+def main(root: Path = Path(".")) -> None:
+    project = Project.at(root)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = build(project, Path(tmp) / "dist")
+        store = open_graph(report.out)
+        target = project.root / EXPECTED
+        target.mkdir(parents=True, exist_ok=True)
+        for stale in target.glob("*.csv"):
+            if stale.stem not in catalogue():
+                stale.unlink()
+        for name, query in catalogue().items():
+            expected_file(project.root, name).write_text(answer(store, query), encoding="utf-8")
+    print(f"wrote {len(catalogue())} expected answers to {EXPECTED}/; review the diff (git diff {EXPECTED})")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
