@@ -5,9 +5,10 @@ from importlib.metadata import version
 __version__ = version("sovereignty-kg")
 
 from kg.builder import BuildReport, build
+from kg.catalogue import catalogue, run_named
 from kg.errors import KgError
 from kg.project import Project
-from kg.query import QueryResult, open_graph, run_query
+from kg.query import QueryResult, labels, open_graph, run_query
 
 __all__ = [
     "BuildReport",
@@ -16,6 +17,9 @@ __all__ = [
     "QueryResult",
     "__version__",
     "build",
+    "catalogue",
+    "labels",
     "open_graph",
+    "run_named",
     "run_query",
 ]

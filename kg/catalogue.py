@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+import pyoxigraph as ox
+
 from kg.bindings import TYPES, Term, parse_value
 from kg.errors import KgError
-from kg.query import query_header
+from kg.query import QueryResult, query_header, run_query
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,13 @@ def catalogue() -> dict[str, NamedQuery]:
             name = entry.name.removesuffix(".rq")
             queries[name] = _parse(name, entry.read_text(encoding="utf-8"))
     return queries
+
+
+def run_named(store: ox.Store, name: str, **params: str) -> QueryResult:
+    """Run a catalogue query with its parameters, e.g. run_named(store, "departures",
+    org="ent:china-rare-earth-holdings", from="2025", to="2025")."""
+    query = named_query(name)
+    return run_query(store, query.text, query.values(params))
 
 
 def named_query(name: str) -> NamedQuery:

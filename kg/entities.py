@@ -13,8 +13,8 @@ from kg.bindings import parse_value
 from kg.errors import KgError
 from kg.query import labels, run_query
 
-LANG = {"en": "en", "zh": "zh"}
 _TOKEN = re.compile(r"[\w\u4e00-\u9fff]+")
+_SEARCHED = ("entity/", "country/", "element/")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Evidence:
 class Fact:
     predicate: str
     predicate_label: str
-    value: ox.NamedNode | ox.Literal
+    value: str
     value_label: str
     evidence: list[Evidence] = field(default_factory=list)
     inferred_note: str | None = None
@@ -50,26 +50,46 @@ class Fact:
         return len(stances) > 1 and bool(stances & {"rumoured", "alleged", "denied"})
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A fact of another entity that points at this one."""
+
+    subject: str
+    subject_label: str
+    predicate_label: str
+    contested: bool  # the subject is a claim that contradicts, or is denied by, another
+
+
+@dataclass(frozen=True)
+class PostHeld:
+    organisation: str
+    role: str
+    started: str
+    ended: str
+    how: str
+
+
 @dataclass
 class Card:
     """What the graph says about one entity, with the evidence for each fact."""
 
     iri: str
-    names: dict[str, list[str]]  # label/alt per language
+    labels: dict[str, str]  # language -> preferred name
+    other_names: list[str]
     kinds: list[str]
     descriptions: list[str]
     facts: list[Fact]
-    mentioned_in: list[tuple[str, str, str]]  # (subject label, property label, subject IRI)
+    posts: list[PostHeld]
+    mentions: list[Mention]
 
 
 def find(store: ox.Store, text: str) -> str:
     """The IRI of an entity given as an IRI, a CURIE, an id, or an English or Chinese name."""
     if text.startswith("<") or ":" in text or re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", text):
         iri = parse_value(text, "entity", "entity").value
-        answer = run_query(store, "ASK { ?s ?p ?o }", {"s": ox.NamedNode(iri)})
-        if answer.boolean:
+        if run_query(store, "ASK { ?s ?p ?o }", {"s": ox.NamedNode(iri)}).boolean:
             return iri
-    exact = [m for m in search(store, text, limit=50) if _normal(m.matched) == _normal(text)]
+    exact = [m for m in search(store, text, limit=50) if m.score == 100]
     if len({m.iri for m in exact}) == 1:
         return exact[0].iri
     if exact:
@@ -83,23 +103,20 @@ def find(store: ox.Store, text: str) -> str:
 def search(store: ox.Store, text: str, limit: int = 10) -> list[Match]:
     """Entities whose label or other name matches `text`, in English or Chinese, in any word
     order ("Chunsheng Liao" finds "Liao Chunsheng"); best matches first."""
-    result = run_query(
+    rows = run_query(
         store,
         """SELECT ?s ?name ?label WHERE {
-             ?s rdfs:label|skos:altLabel ?name .
-             ?s rdfs:label ?label FILTER (lang(?label) = "en")
-             FILTER (STRSTARTS(STR(?s), "https://w3id.org/sovereignty-kg/entity/")
-                     || STRSTARTS(STR(?s), "https://w3id.org/sovereignty-kg/country/")
-                     || STRSTARTS(STR(?s), "https://w3id.org/sovereignty-kg/element/")) }""",
-    )
+             ?s rdfs:label|skos:altLabel ?name . ?s rdfs:label ?label FILTER (lang(?label) = "en") }""",
+    ).records()
     wanted = _normal(text)
     best: dict[str, Match] = {}
-    for iri_term, name_term, label_term in result.rows:
-        assert iri_term is not None and name_term is not None and label_term is not None
-        name = name_term.value  # type: ignore[union-attr]
+    for row in rows:
+        iri, name, label = str(row["s"]), str(row["name"]), str(row["label"])
+        if not any(iri.startswith("https://w3id.org/sovereignty-kg/" + kind) for kind in _SEARCHED):
+            continue
         score = _score(wanted, _normal(name))
-        if score >= 70 and (iri_term.value not in best or score > best[iri_term.value].score):  # type: ignore[union-attr]
-            best[iri_term.value] = Match(iri_term.value, label_term.value, name, (), score)  # type: ignore[union-attr]
+        if score >= 70 and (iri not in best or score > best[iri].score):
+            best[iri] = Match(iri, label, name, (), score)
     ranked = sorted(best.values(), key=lambda m: (-m.score, m.label))[:limit]
     kinds = _kinds(store, {m.iri for m in ranked})
     return [Match(m.iri, m.label, m.matched, tuple(kinds.get(m.iri, [])), m.score) for m in ranked]
@@ -107,43 +124,37 @@ def search(store: ox.Store, text: str, limit: int = 10) -> list[Match]:
 
 def card(store: ox.Store, iri: str, lang: str = "en") -> Card:
     node = ox.NamedNode(iri)
-    names: dict[str, list[str]] = {}
-    for row in run_query(
-        store, "SELECT ?n WHERE { ?s rdfs:label|skos:altLabel ?n } ORDER BY ?n", {"s": node}
-    ).rows:
-        literal = row[0]
-        assert isinstance(literal, ox.Literal)
-        names.setdefault(literal.language or "", []).append(literal.value)
-    descriptions = [
-        str(row[0].value)  # type: ignore[union-attr]
-        for row in run_query(
-            store, "SELECT ?d WHERE { ?s schema:description ?d } ORDER BY ?d", {"s": node}
-        ).rows
-    ]
-    facts = _facts(store, node, lang)
-    mentioned = run_query(
+    names = run_query(store, "SELECT ?n WHERE { ?s rdfs:label ?n }", {"s": node}).rows
+    preferred = {t.language or "": t.value for (t,) in names if isinstance(t, ox.Literal)}
+    others = run_query(store, "SELECT ?n WHERE { ?s skos:altLabel ?n } ORDER BY ?n", {"s": node}).records()
+    descriptions = run_query(store, "SELECT ?d WHERE { ?s schema:description ?d } ORDER BY ?d", {"s": node})
+    mentions = run_query(
         store,
-        """SELECT DISTINCT ?x ?p WHERE {
-             ?st rdf:object ?s ; rdf:subject ?x ; rdf:predicate ?p ; kg:evidence ?e } ORDER BY ?p ?x""",
+        """SELECT DISTINCT ?x ?p ?contested WHERE {
+             ?st rdf:object ?s ; rdf:subject ?x ; rdf:predicate ?p ; kg:evidence ?e .
+             BIND (EXISTS { ?x kg:contradicts|kg:denies ?y } || EXISTS { ?y kg:contradicts|kg:denies ?x }
+                   AS ?contested)
+           } ORDER BY ?p ?x""",
         {"s": node},
-    )
-    iris = {t.value for row in mentioned.rows for t in row if isinstance(t, ox.NamedNode)}
-    names_of = labels(store, iris, lang)
+    ).records()
+    names_of = labels(store, {str(r[k]) for r in mentions for k in ("x", "p")}, lang)
     return Card(
         iri,
-        names,
+        preferred,
+        [str(r["n"]) for r in others],
         _kinds(store, {iri}).get(iri, []),
-        descriptions,
-        facts,
+        [str(r["d"]) for r in descriptions.records()],
+        _facts(store, node, lang),
+        _posts(store, node, lang),
         [
-            (names_of.get(x.value, x.value), names_of.get(p.value, p.value), x.value)  # type: ignore[union-attr]
-            for x, p in mentioned.rows
+            Mention(str(r["x"]), _name(names_of, r["x"]), _name(names_of, r["p"]), r["contested"] == "true")
+            for r in mentions
         ],
     )
 
 
 def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
-    result = run_query(
+    rows = run_query(
         store,
         """SELECT ?p ?o ?quote ?article ?stance ?asserter ?note WHERE {
              ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?e .
@@ -153,36 +164,62 @@ def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
              OPTIONAL { ?st kg:note ?note }
            } ORDER BY ?p ?o ?article ?quote""",
         {"s": node},
-    )
-    iris = {t.value for row in result.rows for t in row[:2] if isinstance(t, ox.NamedNode)}
-    names = labels(store, iris, lang)
+    ).records()
+    names = labels(store, {str(r[k]) for r in rows for k in ("p", "o")}, lang)
     facts: dict[tuple[str, str], Fact] = {}
-    for p, o, quote, article, stance, asserter, note in result.rows:
-        assert isinstance(p, ox.NamedNode) and isinstance(o, ox.NamedNode | ox.Literal)
-        key = (p.value, str(o))
-        if key not in facts:
-            value_label = names.get(o.value, o.value) if isinstance(o, ox.NamedNode) else o.value
-            facts[key] = Fact(p.value, names.get(p.value, p.value), o, value_label)
-        fact = facts[key]
-        fact.evidence.append(Evidence(quote.value, article.value, stance.value, asserter.value))  # type: ignore[union-attr]
-        if note is not None:
-            fact.inferred_note = note.value  # type: ignore[union-attr]
+    for r in rows:
+        key = (str(r["p"]), str(r["o"]))
+        fact = facts.setdefault(key, Fact(key[0], _name(names, r["p"]), key[1], _name(names, r["o"])))
+        fact.evidence.append(
+            Evidence(str(r["quote"]), str(r["article"]), str(r["stance"]), str(r["asserter"]))
+        )
+        fact.inferred_note = r["note"] or fact.inferred_note
     return list(facts.values())
+
+
+def _posts(store: ox.Store, person: ox.NamedNode, lang: str) -> list[PostHeld]:
+    """The posts a person holds or held, with dates as precisely as the sources give them."""
+    rows = run_query(
+        store,
+        """SELECT ?org ?role (GROUP_CONCAT(DISTINCT STR(?s); separator=", ") AS ?started)
+                  (GROUP_CONCAT(DISTINCT STR(?e); separator=", ") AS ?ended)
+                  (GROUP_CONCAT(DISTINCT STR(?h); separator=", ") AS ?how) WHERE {
+             ?post org:member ?person ; org:organization ?org ; org:role ?role .
+             OPTIONAL { ?post kg:startDate ?s } OPTIONAL { ?post kg:endDate ?e }
+             OPTIONAL { ?post kg:endedHow/rdfs:label ?h FILTER (lang(?h) = "en") }
+           } GROUP BY ?org ?role ORDER BY ?org ?role""",
+        {"person": person},
+    ).records()
+    names = labels(store, {str(r[k]) for r in rows for k in ("org", "role")}, lang)
+    return [
+        PostHeld(
+            _name(names, r["org"]),
+            _name(names, r["role"]),
+            r["started"] or "",
+            r["ended"] or "",
+            r["how"] or "",
+        )
+        for r in rows
+    ]
 
 
 def _kinds(store: ox.Store, iris: set[str]) -> dict[str, list[str]]:
     if not iris:
         return {}
     wanted = " ".join(f"<{iri}>" for iri in sorted(iris))
-    result = run_query(
+    rows = run_query(
         store,
         f"""SELECT ?s ?kind WHERE {{
               VALUES ?s {{ {wanted} }} ?s a/rdfs:label ?kind FILTER (lang(?kind) = "en") }} ORDER BY ?kind""",
-    )
+    ).records()
     kinds: dict[str, list[str]] = {}
-    for s, kind in result.rows:
-        kinds.setdefault(s.value, []).append(kind.value)  # type: ignore[union-attr]
+    for r in rows:
+        kinds.setdefault(str(r["s"]), []).append(str(r["kind"]))
     return kinds
+
+
+def _name(names: dict[str, str], value: str | None) -> str:
+    return names.get(value or "", value or "")
 
 
 def _normal(text: str) -> str:
@@ -190,9 +227,12 @@ def _normal(text: str) -> str:
 
 
 def _score(wanted: str, name: str) -> float:
-    """Order-tolerant similarity; a query made of whole words of the name scores high."""
+    """Order-tolerant similarity: 100 for the same words in any order, 90 when the query's
+    words are all in the name, else a fuzzy score below both."""
     if not wanted or not name:
         return 0.0
+    if set(wanted.split()) == set(name.split()):
+        return 100.0
     if set(wanted.split()) <= set(name.split()):
-        return 100.0 if set(wanted.split()) == set(name.split()) else 90.0
-    return float(fuzz.token_set_ratio(wanted, name))
+        return 90.0
+    return min(89.0, float(fuzz.token_set_ratio(wanted, name)))

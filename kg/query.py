@@ -21,7 +21,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.bindings import bind
 from kg.errors import KgError, Location
-from kg.vocab import PREFIXES, RDFS, SKOS
+from kg.vocab import PREFIXES, RDFS
 
 _HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
 _SERVICE_KEYWORD = re.compile(r"\bSERVICE\s+(SILENT\s+)?[<?$A-Za-z]", re.IGNORECASE)
@@ -129,15 +129,26 @@ def turtle(triples: list[ox.Triple]) -> str:
 
 
 def labels(store: ox.Store, iris: set[str], lang: str = "en") -> dict[str, str]:
-    """The label of each IRI in `lang` (rdfs:label, else skos:prefLabel); others left out."""
+    """The label of each IRI in `lang` (zh or en), falling back to English; IRIs without
+    a label are left out."""
     if not iris:
         return {}
     wanted = " ".join(f"<{iri}>" for iri in sorted(iris))
-    query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}>|<{SKOS.prefLabel}> ?l
-               FILTER (langMatches(lang(?l), "{"zh" if lang.startswith("zh") else "en"}")) }}"""
+    query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
+               FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
     answer = store.query(query)
     assert isinstance(answer, ox.QuerySolutions)
-    return {row["s"].value: row["l"].value for row in answer}
+    found: dict[str, dict[str, str]] = {}
+    for row in answer:
+        label = row["l"]
+        assert isinstance(label, ox.Literal)
+        found.setdefault(row["s"].value, {})["zh" if (label.language or "").startswith("zh") else "en"] = (
+            label.value
+        )
+    want = "zh" if lang.startswith("zh") else "en"
+    return {
+        iri: names.get(want) or names.get("en") or next(iter(names.values())) for iri, names in found.items()
+    }
 
 
 def query_header(text: str) -> dict[str, str]:

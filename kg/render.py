@@ -76,15 +76,26 @@ def _cell(term: Term | None, names: dict[str, str] | None) -> str:
 
 
 def entity_card(card: Card) -> RenderableType:
-    """An entity's names, kinds and facts, each fact with its quotes and sources."""
-    title = Text(next(iter(card.names.get("en", []) or [compact(card.iri)])), style="bold")
+    """An entity's names, kinds, posts and facts, each fact with its quotes and sources."""
+    title = Text(card.labels.get("en") or next(iter(card.labels.values()), compact(card.iri)), style="bold")
     title.append(f"  {compact(card.iri)}", style="dim")
     parts: list[RenderableType] = [title]
-    for lang, names in sorted(card.names.items()):
-        parts.append(Text(f"  names ({lang or 'no language'}): {', '.join(names)}"))
+    parts += [Text(f"  {lang}: {label}") for lang, label in sorted(card.labels.items()) if lang != "en"]
+    if card.other_names:
+        parts.append(Text(f"  also: {', '.join(card.other_names)}"))
     if card.kinds:
         parts.append(Text(f"  kind: {', '.join(card.kinds)}"))
     parts += [Text(f"  {d}", style="italic") for d in card.descriptions]
+    if card.posts:
+        parts.append(Text("Posts", style="bold"))
+    for post in card.posts:
+        dates = [
+            f"from {post.started}" if post.started else "",
+            f"until {post.ended}" if post.ended else "",
+            post.how,
+        ]
+        detail = ", ".join(d for d in dates if d)
+        parts.append(Text(f"  {post.role}, {post.organisation}" + (f" ({detail})" if detail else "")))
     if card.facts:
         parts.append(Text("Facts", style="bold"))
     for fact in card.facts:
@@ -101,9 +112,13 @@ def entity_card(card: Card) -> RenderableType:
                     style="dim",
                 )
             )
-    if card.mentioned_in:
+    if card.mentions:
         parts.append(Text("Mentioned by", style="bold"))
-        parts += [Text(f"  {subject} — {prop}") for subject, prop, _ in card.mentioned_in]
+    for mention in card.mentions:
+        line = Text(f"  {mention.subject_label} — {mention.predicate_label}")
+        if mention.contested:
+            line.append("  ⚠ contested claim", style="yellow")
+        parts.append(line)
     return Group(*parts)
 
 

@@ -16,7 +16,10 @@ def test_exported_members() -> None:
         "QueryResult",
         "__version__",
         "build",
+        "catalogue",
+        "labels",
         "open_graph",
+        "run_named",
         "run_query",
     ]
     for name in kg.__all__:

@@ -5,50 +5,54 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg import BuildReport
+from kg.catalogue import named_query
+from kg.query import run_query
 from tests.conftest import REPO, select
 
-QUERY = (REPO / "kg" / "queries" / "fact-provenance.rq").read_text(encoding="utf-8")
+QUERY = named_query("fact-provenance")
+
+
+def _rows(store: ox.Store, subject: str, predicate: str) -> list[dict[str, str | None]]:
+    return run_query(store, QUERY.text, QUERY.values({"subject": subject, "predicate": predicate})).records()
 
 
 def _seed_text(name: str) -> str:
     return (REPO / "seeds" / name).read_text(encoding="utf-8")
 
 
-def test_readme_shows_the_provenance_query() -> None:
+def test_readme_shows_the_provenance_query_and_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    body = QUERY[QUERY.index("PREFIX") :]
-    assert body in readme
+    assert QUERY.text[QUERY.text.index("SELECT") :] in readme
+    assert (
+        "kg query --name fact-provenance --param subject=ent:china-rare-earth-holdings "
+        "--param predicate=org:subOrganizationOf"
+    ) in readme
 
 
 def test_provenance_of_a_document_002_fact(seed_store: ox.Store) -> None:
-    rows = select(seed_store, QUERY)
-    from_002 = [r for r in rows if r["article"].endswith("/article/002.1")]
+    rows = _rows(seed_store, "ent:china-rare-earth-holdings", "org:subOrganizationOf")
+    from_002 = [r for r in rows if (r["article"] or "").endswith("/article/002.1")]
     assert len(from_002) == 1
     row = from_002[0]
     assert row["object"] == "https://w3id.org/sovereignty-kg/entity/china-rare-earth-group"
     assert row["quote"] == "China Rare Earth Holdings—a listed subsidiary under China Rare Earth Group"
     text = _seed_text("002_2b76bc5165057ce8.txt")
-    assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+    assert text[int(row["start"] or 0) : int(row["end"] or 0)] == row["quote"]
     assert row["asserter"] == "document 002, article 1"
     assert row["stance"] == "reported"
-    assert [r["article"].rsplit("/", 1)[1] for r in rows] == ["001.1", "002.1"]
+    assert [(r["article"] or "").rsplit("/", 1)[1] for r in rows] == ["001.1", "002.1"]
 
 
-def test_provenance_reaches_asserter_via_and_stance_of_an_official_statement(
-    seed_store: ox.Store,
-) -> None:
-    query = QUERY.replace(
-        "(ent:china-rare-earth-holdings org:subOrganizationOf)",
-        "(<https://w3id.org/sovereignty-kg/entity/post-liao-chunsheng-cresri-technical-expert> org:organization)",
+def test_provenance_reaches_asserter_via_and_stance_of_an_official_statement(seed_store: ox.Store) -> None:
+    rows = _rows(seed_store, "ent:post-liao-chunsheng-cresri-technical-expert", "org:organization")
+    from_002 = sorted(
+        (r["asserter"], r["via"], r["stance"]) for r in rows if (r["article"] or "").endswith("002.1")
     )
-    rows = select(seed_store, query)
-    from_002 = sorted((r["asserter"], r["via"], r["stance"]) for r in rows if r["article"].endswith("002.1"))
     assert from_002 == [
         ("China Rare Earth Group", "Calian Press", "officially stated"),
         ("China Rare Earth Group", "Central News Agency", "officially stated"),
     ]
-    quotes = {r["quote"] for r in rows}
-    assert quotes == {
+    assert {r["quote"] for r in rows} == {
         "China Rare Earth Group states that Liao now serves as a Scientific and Technical Expert at its "
         "Shenzhen Research Institute.",
         "China Rare Earth Group stated on June 28 that Liao Chunsheng is now a research and technology expert "

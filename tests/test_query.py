@@ -82,4 +82,4 @@ def test_cli_query_error_is_one_line(seed_build: BuildReport) -> None:
 def test_cli_query_needs_exactly_one_source(seed_build: BuildReport) -> None:
     result = CliRunner().invoke(app, ["query", "--graph", str(seed_build.out)])
     assert result.exit_code == 1
-    assert "give a query or --file" in result.stderr
+    assert "give exactly one of: a query, --file, --name" in result.stderr

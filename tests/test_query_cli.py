@@ -1,0 +1,164 @@
+"""`kg query` with names, parameters and formats; `kg queries`; `kg show`; `kg search`; the
+Python API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+import kg
+import kg.cli
+from kg import BuildReport
+from kg.catalogue import catalogue
+from kg.entities import card, find, search
+from kg.expected import answer
+from tests.conftest import REPO
+
+DEPARTURES = [
+    "--name",
+    "departures",
+    "--param",
+    "org=ent:china-rare-earth-holdings",
+    "-p",
+    "from=2025",
+    "-p",
+    "to=2025",
+]
+
+
+def _run(seed_build: BuildReport, *args: str) -> str:
+    result = CliRunner().invoke(kg.cli.app, [*args, "--graph", str(seed_build.out)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_named_query_in_sparql_csv_is_the_expected_answer(
+    seed_build: BuildReport, seed_store: ox.Store
+) -> None:
+    got = _run(seed_build, "query", *DEPARTURES, "--format", "csv")
+    assert got.replace("\r\n", "\n") == answer(seed_store, catalogue()["departures"])
+    rows = list(csv.DictReader(io.StringIO(got)))
+    assert {(r["person"], r["ended"], r["inferred"]) for r in rows} == {
+        ("Liao Chunsheng", "2025", "false"),
+        ("Liao Chunsheng", "2025-04", "true"),
+        ("Yan Shengjian", "2025", "false"),
+    }
+
+
+def test_sparql_json_and_xml_results(seed_build: BuildReport) -> None:
+    content = json.loads(_run(seed_build, "query", *DEPARTURES, "--format", "json"))
+    assert content["head"]["vars"] == ["person", "role", "unit", "ended", "how", "inferred"]
+    assert len(content["results"]["bindings"]) == 3
+    root = ET.fromstring(_run(seed_build, "query", *DEPARTURES, "--format", "xml"))
+    assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
+    assert (
+        json.loads(_run(seed_build, "query", "ASK { ent:nio a kg:Firm }", "--format", "json"))["boolean"]
+        is True
+    )
+
+
+def test_table_and_markdown_show_labels_beside_iris_in_either_language(seed_build: BuildReport) -> None:
+    query = "SELECT ?x WHERE { ?x kg:country country:FR } ORDER BY ?x"
+    assert "Mistral AI (ent:mistral-ai)" in _run(seed_build, "query", query)
+    assert "米斯特拉尔人工智能公司 (ent:mistral-ai)" in _run(seed_build, "query", query, "--lang", "zh")
+    assert _run(seed_build, "query", query, "--format", "md").splitlines() == [
+        "| x |",
+        "|---|",
+        "| Macron (ent:macron) |",
+        "| Mistral AI (ent:mistral-ai) |",
+    ]
+
+
+def test_graph_queries_print_turtle(seed_build: BuildReport) -> None:
+    turtle = _run(seed_build, "query", "DESCRIBE ent:xu-guangxian")
+    assert "ent:xu-guangxian" in turtle and '"Father of Chinese Rare Earths Chemistry"@en' in turtle
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "--name", "nope"], "no query named 'nope' (see 'kg queries')"),
+        (["query", "--name", "departures"], "query 'departures' needs --param for: org"),
+        (["query", "SELECT ?s WHERE { ?s ?p }"], "SPARQL syntax error: error at 1:"),
+        (["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "x=1"], "the query has no variable ?x to bind"),
+        (["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "oops"], "--param needs NAME=VALUE, not 'oops'"),
+        (["show", "Nobody Atall"], "no entity named 'Nobody Atall'"),
+    ],
+)
+def test_clear_errors(seed_build: BuildReport, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(kg.cli.app, [*args, "--graph", str(seed_build.out)])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_queries_lists_the_catalogue() -> None:
+    result = CliRunner().invoke(kg.cli.app, ["queries"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    assert f"{len(catalogue())} named queries" in result.stdout
+    assert "departures" in result.stdout and "org (entity), from (date), to (date)" in result.stdout
+    shown = CliRunner().invoke(kg.cli.app, ["queries", "--show", "timeline"])
+    assert shown.stdout == (REPO / "kg" / "queries" / "timeline.rq").read_text(encoding="utf-8")
+
+
+def test_search_is_tolerant_of_word_order_and_language(seed_store: ox.Store) -> None:
+    assert search(seed_store, "Chunsheng Liao")[0].iri.endswith("/liao-chunsheng")
+    assert search(seed_store, "Liao Chunsheng")[0].iri.endswith("/liao-chunsheng")
+    assert search(seed_store, "Guangxian Xu")[0].iri.endswith("/xu-guangxian")
+    assert search(seed_store, "蔚来")[0].iri.endswith("/nio")
+    assert search(seed_store, "欧盟")[0].iri.endswith("/european-union")
+    assert find(seed_store, "稀土").endswith("/rare-earths")
+
+
+def test_entity_card_has_posts_facts_quotes_and_contested_claims(seed_store: ox.Store) -> None:
+    liao = card(seed_store, find(seed_store, "Chunsheng Liao"))
+    assert liao.labels == {"en": "Liao Chunsheng"}
+    assert liao.other_names == ["Chunsheng Liao"]
+    assert liao.kinds == ["person"]
+    dgm = next(p for p in liao.posts if p.role == "deputy general manager")
+    assert (dgm.organisation, set(dgm.ended.split(", ")), dgm.how) == (
+        "China Rare Earth Holdings",
+        {"--04", "2025", "2025-04"},
+        "resigned",
+    )
+    expert = next(f for f in liao.facts if f.predicate_label == "expert in")
+    assert {e.article for e in expert.evidence} == {"001.1", "002.1"}
+    contested = {m.subject_label for m in liao.mentions if m.contested}
+    assert contested == {
+        "Liao Chunsheng now works as a technical expert at China Rare Earth (Shenzhen) Research Institute",
+        "Liao Chunsheng and other former executives took rare-earth technology to a laboratory in Canada",
+    }
+
+
+def test_show_prints_the_card(seed_build: BuildReport) -> None:
+    out = _run(seed_build, "show", "Chunsheng Liao")
+    assert "Liao Chunsheng  ent:liao-chunsheng" in out
+    assert "deputy general manager, China Rare Earth Holdings" in out
+    assert "⚠ contested claim" in out
+    assert "“Liao was a student of Guangxian Xu” — document 002, article 1, reported, article 002.1" in out
+
+
+def test_python_api_rows_with_labels_and_dataframe(seed_build: BuildReport) -> None:
+    store = kg.open_graph(seed_build.out)
+    result = kg.run_named(store, "people-at-organisation", org="ent:china-rare-earth-group")
+    records = result.records()
+    assert {
+        "person": "Liao Chunsheng",
+        "role": "deputy general manager",
+        "unit": "China Rare Earth Holdings",
+    } in records
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["person", "role", "unit"]
+    assert len(frame) == len(records)
+    labelled = kg.run_query(store, "SELECT ?x WHERE { ?x kg:country country:FR } ORDER BY ?x")
+    names = kg.labels(store, {str(r["x"]) for r in labelled.records()})
+    assert labelled.records(names)[0] == {
+        "x": "https://w3id.org/sovereignty-kg/entity/macron",
+        "x_label": "Macron",
+    }
