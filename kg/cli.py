@@ -35,6 +35,7 @@ from kg.render import (
     search_results,
 )
 from kg.reports import SUFFIXES, render
+from kg.stats import stats_markdown
 from kg.textfile import read_text
 from kg.validate import validate as validate_graph
 
@@ -223,6 +224,13 @@ def search(
     with _reporting_errors():
         store = open_graph(graph_dir or Project.at(root).dist)
         out.print(search_results(find_entities(store, text, limit)))
+
+
+@app.command()
+def stats(root: RootOption = Path("."), graph_dir: GraphOption = None) -> None:
+    """Print what is in the built graph — counts per document and per class — as Markdown."""
+    with _reporting_errors():
+        sys.stdout.write(stats_markdown(graph_dir or Project.at(root).dist))
 
 
 def _pair(text: str) -> tuple[str, str]:

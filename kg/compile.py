@@ -64,6 +64,7 @@ class Paths:
 
 @dataclass
 class DocumentStats:
+    articles: int = 0
     facts: int = 0
     drafts_left_out: int = 0
     statements: int = 0
@@ -253,6 +254,7 @@ class _Compiler:
             if article.id in doc.articles:
                 self.errors.add(f"duplicate article id '{article.id}'", at.loc("id"))
             elif compiled := self._article(article, doc, node, at):
+                doc.stats.articles += 1
                 doc.articles[article.id] = compiled
                 doc.spans.articles[article.id] = (*compiled.span, article.language[-1])
         for i, skip in enumerate(doc_file.skipped):
