@@ -22,8 +22,8 @@ def test_bullets_citations_and_sentences_are_units() -> None:
         "China leads [1]",
         "It refines 90% [2][3]",
         "Industry Developments",
-        "A.",
-        "B is 5.",
+        "Prices rose.",
+        "Then fell.",
     ]
 
 
