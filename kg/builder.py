@@ -15,6 +15,7 @@ from kg.compile import Compiled, DocumentStats, Paths, compile_mappings
 from kg.mappings import load_mappings
 from kg.ontology import Ontology
 from kg.output import (
+    INFERRED_FILE,
     MANIFEST,
     distinct_triples,
     replace_directory,
@@ -23,12 +24,22 @@ from kg.output import (
     write_json,
 )
 from kg.project import Project
+from kg.reasoning import Reasoning, inconsistency, inferred_quads, reason
 from kg.reference import reference_quads
 from kg.sourcemap import FILE as SOURCES
 from kg.sourcemap import Source
 from kg.vocab import KG, RDF
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReasoningOptions:
+    """How `kg build --reason` reasons (see kg.reasoning)."""
+
+    engine: str = "auto"
+    timeout: float = 300.0
+    memory_mb: int = 2000
 
 
 @dataclass
@@ -41,6 +52,7 @@ class BuildReport:
     instances_per_class: dict[str, int]
     documents: dict[str, DocumentStats] = field(default_factory=dict)
     include_drafts: bool = False
+    reasoning: Reasoning | None = None
 
     @property
     def quotes_verified(self) -> int:
@@ -72,14 +84,33 @@ def build(
     out: Path | None = None,
     *,
     include_drafts: bool = False,
+    reasoning: ReasoningOptions | None = None,
     progress: Progress = lambda step: None,
 ) -> BuildReport:
-    """Compile the graph and write it atomically to `out` (default `dist/`)."""
+    """Compile the graph and write it atomically to `out` (default `dist/`). With
+    `reasoning`, the inferred triples go in their own graph, graph:inferred, of the TriG and
+    N-Quads files and in inferred.nt; Turtle and N-Triples keep the asserted graph only."""
     target = out or project.dist
     generated, compiled = compile_project(project, include_drafts=include_drafts, progress=progress)
     progress("sorting")
-    quads = sorted_quads([*generated, *compiled.quads])
-    triples = distinct_triples(quads)
+    asserted = sorted_quads([*generated, *compiled.quads])
+    triples = distinct_triples(asserted)
+    outcome = None
+    inferred: list[ox.Quad] = []
+    if reasoning:
+        progress(f"reasoning (engine: {reasoning.engine})")
+        outcome = reason(
+            triples,
+            compiled.sources,
+            engine=reasoning.engine,
+            timeout=reasoning.timeout,
+            memory_mb=reasoning.memory_mb,
+            ontology_dir=project.ontology,
+        )
+        if not outcome.consistent:
+            raise inconsistency(outcome)
+        inferred = inferred_quads(outcome.inferred)
+    quads = sorted_quads([*asserted, *inferred])
     report = BuildReport(
         target,
         len(triples),
@@ -87,11 +118,18 @@ def build(
         _instances_per_class(triples),
         compiled.documents,
         include_drafts,
+        outcome,
     )
 
     def fill(staging: Path) -> None:
         progress("writing Turtle, N-Triples, TriG and N-Quads")
         files = write_graph_files(staging, quads, triples)
+        if outcome:
+            ox.serialize(
+                distinct_triples(sorted_quads(inferred)),
+                str(staging / INFERRED_FILE),
+                ox.RdfFormat.N_TRIPLES,
+            )
         compiled.sources.write(staging / SOURCES)
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
@@ -125,6 +163,11 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
         "quads_per_graph": report.quads_per_graph,
         "instances_per_class": report.instances_per_class,
         "documents": {doc: vars(stats) for doc, stats in report.documents.items()},
+        "reasoning": (
+            {"engine": report.reasoning.engine, "inferred": len(report.reasoning.inferred)}
+            if report.reasoning
+            else None
+        ),
         "inputs": {
             str(project.display(p).as_posix()): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs
         },

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from kg import __version__
 from kg.bindings import guess_value
+from kg.builder import ReasoningOptions
 from kg.builder import build as build_graph
 from kg.catalogue import catalogue, named_query
 from kg.coverage import Status
@@ -25,11 +26,13 @@ from kg.entities import search as find_entities
 from kg.errors import KgError
 from kg.project import Project
 from kg.query import QueryResult, labels, open_graph, run_query, serialize, turtle
+from kg.reasoning import inconsistency, reason_over_build
 from kg.render import (
     build_summary,
     catalogue_table,
     coverage_report,
     entity_card,
+    reasoning_summary,
     results_markdown,
     results_table,
     search_results,
@@ -91,6 +94,22 @@ def _main(
     """Build, check and query the technology-sovereignty knowledge graph."""
 
 
+class Engine(StrEnum):
+    auto = "auto"
+    hermit = "hermit"
+    rules = "rules"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine", help="hermit (OWL DL, HermiT), rules (SPARQL rules, for large graphs), or auto."
+    ),
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Stop HermiT after this many seconds.")]
+MemoryOption = Annotated[int, typer.Option("--memory", help="Java heap for HermiT, in MB.")]
+
+
 @app.command()
 def build(
     root: RootOption = Path("."),
@@ -99,11 +118,18 @@ def build(
         bool,
         typer.Option("--include-drafts", help="Also include facts whose review status is draft."),
     ] = False,
+    with_reasoning: Annotated[
+        bool, typer.Option("--reason", help="Reason with OWL and add the inferred facts, in graph:inferred.")
+    ] = False,
+    engine: EngineOption = Engine.auto,
+    timeout: TimeoutOption = 300.0,
+    memory: MemoryOption = 2000,
 ) -> None:
     """Compile ontology, reference data and reviewed mappings into dist/.
 
     Writes Turtle, N-Triples, TriG and N-Quads. Only reviewed facts go in unless
-    --include-drafts; every quote is checked against its document.
+    --include-drafts; every quote is checked against its document. With --reason, the graph
+    must be consistent, and the inferred facts are kept apart in graph:inferred.
     """
     with _reporting_errors():
         project = Project.at(root)
@@ -111,9 +137,37 @@ def build(
             project,
             out_dir,
             include_drafts=include_drafts,
+            reasoning=ReasoningOptions(engine.value, timeout, memory) if with_reasoning else None,
             progress=lambda step: err.print(f"[dim]… {step}[/]", highlight=False),
         )
-    out.print(build_summary(report))
+    out.print(build_summary(report), soft_wrap=True)
+
+
+@app.command()
+def reason(
+    root: RootOption = Path("."),
+    graph_dir: Annotated[
+        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
+    ] = None,
+    engine: EngineOption = Engine.auto,
+    timeout: TimeoutOption = 300.0,
+    memory: MemoryOption = 2000,
+) -> None:
+    """Check the built graph for consistency with OWL reasoning and list what it infers.
+
+    Exit code 0 when consistent, 1 when inconsistent (each clash explained with the mapping
+    lines behind it), 2 when reasoning cannot run (timeout, no Java). Writes nothing; use
+    'kg build --reason' to keep the inferred facts.
+    """
+    with _reporting_errors(exit_code=2):
+        dist = graph_dir or Project.at(root).dist
+        ontology = root / "ontology" if (root / "ontology").is_dir() else None
+        outcome = reason_over_build(dist, engine.value, timeout, memory, ontology)
+    if not outcome.consistent:
+        for line in str(inconsistency(outcome)).splitlines():
+            err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1)
+    out.print(reasoning_summary(outcome), soft_wrap=True)
 
 
 class QueryFormat(StrEnum):

@@ -464,7 +464,7 @@ class _Compiler:
         self, triple: ox.Triple, evidence: list[ox.NamedNode], graph: ox.NamedNode, fact: Source
     ) -> ox.NamedNode:
         self.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-        node = ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
+        node = statement_node(triple)
         self.result.sources.node(node, fact)
         add = self.result.adder(node, graph)
         add(RDF.type, ox.NamedNode(KG.Statement))
@@ -474,6 +474,11 @@ class _Compiler:
         for item in evidence:
             add(KG.evidence, item)
         return node
+
+
+def statement_node(triple: ox.Triple) -> ox.NamedNode:
+    """The IRI of the statement of a triple: derived from the triple, so the same everywhere."""
+    return ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
 
 
 def _offset(value: int) -> ox.Literal:

@@ -204,17 +204,21 @@ def _posts(store: ox.Store, person: ox.NamedNode, lang: str) -> list[PostHeld]:
 
 
 def _kinds(store: ox.Store, iris: set[str]) -> dict[str, list[str]]:
+    """Each entity's kinds, "(inferred)" after those only a reasoner found."""
     if not iris:
         return {}
     wanted = " ".join(f"<{iri}>" for iri in sorted(iris))
     rows = run_query(
         store,
-        f"""SELECT ?s ?kind WHERE {{
-              VALUES ?s {{ {wanted} }} ?s a/rdfs:label ?kind FILTER (lang(?kind) = "en") }} ORDER BY ?kind""",
+        f"""SELECT ?s ?kind ?inferred WHERE {{
+              VALUES ?s {{ {wanted} }} ?s a ?k . ?k rdfs:label ?kind FILTER (lang(?kind) = "en")
+              BIND (EXISTS {{ GRAPH graph:inferred {{ ?s a ?k }} }} AS ?inferred) }} ORDER BY ?kind""",
     ).records()
     kinds: dict[str, list[str]] = {}
     for r in rows:
-        kinds.setdefault(str(r["s"]), []).append(str(r["kind"]))
+        kinds.setdefault(str(r["s"]), []).append(
+            f"{r['kind']} (inferred)" if r["inferred"] == "true" else str(r["kind"])
+        )
     return kinds
 
 

@@ -1,6 +1,6 @@
 """The answers of the catalogue's queries on the seed graph, as tested in CI.
 
-`python -m kg.expected` rebuilds the seed graph in a temporary folder, runs every named
+`python -m kg.expected` rebuilds the seed graph (with reasoning) in a temporary folder, runs every named
 query with its example parameters, and writes tests/queries/expected/NAME.csv (SPARQL 1.1
 CSV results; Turtle for graph queries). Review the diff before committing it.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.builder import build
+from kg.builder import ReasoningOptions, build
 from kg.catalogue import NamedQuery, catalogue
 from kg.project import Project
 from kg.query import open_graph, serialize
@@ -35,7 +35,7 @@ def expected_file(root: Path, name: str) -> Path:
 def main(root: Path = Path(".")) -> None:
     project = Project.at(root)
     with tempfile.TemporaryDirectory() as tmp:
-        report = build(project, Path(tmp) / "dist")
+        report = build(project, Path(tmp) / "dist", reasoning=ReasoningOptions())
         store = open_graph(report.out)
         target = project.root / EXPECTED
         target.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from kg.errors import KgError
 from kg.vocab import PREFIXES
 
 MANIFEST = "build.json"
+INFERRED_FILE = "inferred.nt"  # what reasoning inferred, apart from the asserted graph
 GRAPH_FILES = {
     "graph.nq": ox.RdfFormat.N_QUADS,
     "graph.trig": ox.RdfFormat.TRIG,

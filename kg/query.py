@@ -21,6 +21,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.bindings import bind
 from kg.errors import KgError, Location
+from kg.output import INFERRED_FILE
 from kg.vocab import PREFIXES, RDFS
 
 _HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
@@ -67,12 +68,16 @@ class QueryResult:
 
 
 def open_graph(dist: Path) -> ox.Store:
-    """Load the built graph into an in-memory store."""
-    merged, graphs = dist / "graph.nt", dist / "graph.nq"
+    """Load the built graph into an in-memory store: the asserted graph and, when the build
+    reasoned, the inferred triples as default graph; every named graph for GRAPH patterns
+    (ask `GRAPH graph:inferred { … }` whether a triple was inferred)."""
+    merged, graphs, inferred = dist / "graph.nt", dist / "graph.nq", dist / INFERRED_FILE
     if not merged.is_file() or not graphs.is_file():
         raise KgError(f"no built graph in {dist}; run 'kg build' first")
     store = ox.Store()
-    store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES)
+    for default in (merged, inferred):
+        if default.is_file():
+            store.bulk_load(path=str(default), format=ox.RdfFormat.N_TRIPLES)
     store.bulk_load(path=str(graphs), format=ox.RdfFormat.N_QUADS)
     return store
 

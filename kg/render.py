@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pyoxigraph as ox
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -12,17 +14,10 @@ from kg.catalogue import NamedQuery
 from kg.coverage import ArticleCoverage, Status
 from kg.entities import Card, Match
 from kg.query import QueryResult, Term
-from kg.vocab import PREFIXES
+from kg.reasoning import Reasoning
+from kg.vocab import RDF, compact
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
-
-def compact(iri: str) -> str:
-    """`prefix:local` for IRIs in a known namespace, else `<iri>`."""
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
+RDF_TYPE = str(RDF.type)
 
 
 def term_text(term: Term | None) -> str:
@@ -166,6 +161,11 @@ def build_summary(report: BuildReport) -> RenderableType:
         f"Built {report.out}{drafts}: {report.triples} triples, "
         f"{report.quotes_verified} quotes verified in their documents."
     )
+    if report.reasoning:
+        headline += (
+            f" Consistent; {len(report.reasoning.inferred)} triples inferred by {report.reasoning.engine}"
+            f" in {report.reasoning.seconds:.1f} s, kept apart in graph:inferred."
+        )
     return Group(graphs, classes, documents, headline)
 
 
@@ -182,3 +182,18 @@ def coverage_report(articles: list[ArticleCoverage], every: bool = False) -> Ren
     total = sum(a.count(Status.UNACCOUNTED) for a in articles)
     verdict = "every sentence is accounted for." if not total else f"{total} sentence(s) unaccounted for."
     return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}")
+
+
+def reasoning_summary(outcome: Reasoning) -> RenderableType:
+    """Consistent, and what was inferred, by kind of fact."""
+    kinds = Counter(
+        f"a {compact(t.object.value)}" if t.predicate.value == RDF_TYPE else compact(t.predicate.value)  # type: ignore[union-attr]
+        for t in outcome.inferred
+    )
+    table = Table("inferred", "triples", title=f"{len(outcome.inferred)} inferred triples")
+    for kind, count in sorted(kinds.items()):
+        table.add_row(kind, str(count))
+    headline = (
+        f"Consistent ({outcome.engine}, {outcome.input_triples} triples of input, {outcome.seconds:.1f} s)."
+    )
+    return Group(headline, table)

@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg.findings import Finding, Report, Severity
-from kg.render import compact, term_text
-from kg.vocab import BASE, CHECKS, DCTERMS, RDF, SHAPES
+from kg.render import term_text
+from kg.vocab import BASE, CHECKS, DCTERMS, RDF, SHAPES, compact
 
 SH = "http://www.w3.org/ns/shacl#"
 _ICON = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}

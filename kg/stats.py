@@ -16,8 +16,10 @@ def stats_markdown(dist: Path) -> str:
     except (OSError, ValueError):
         raise KgError(f"no build manifest in {dist}; run 'kg build' first") from None
     documents = manifest["documents"]
+    reasoning = manifest.get("reasoning")
+    inferred = f", and {reasoning['inferred']} inferred by reasoning" if reasoning else ""
     lines = [
-        f"{manifest['triples']} triples. Per document:",
+        f"{manifest['triples']} triples asserted{inferred}. Per document:",
         "",
         "| document | articles | facts | statements | quotes |",
         "|---|---:|---:|---:|---:|",

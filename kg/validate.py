@@ -24,23 +24,26 @@ from rdflib.term import Node
 
 from kg.errors import KgError, Location
 from kg.findings import Finding, Report, Severity
+from kg.output import INFERRED_FILE
 from kg.query import open_graph, query_header
-from kg.render import compact
 from kg.sourcemap import FILE as SOURCES
 from kg.sourcemap import SourceMap, triple_key
-from kg.vocab import PREFIXES, RDFS
+from kg.vocab import PREFIXES, RDFS, compact
 
 SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
 
 def validate(ontology_dir: Path, dist: Path) -> Report:
-    """Run every shape and check on the graph built in `dist`."""
+    """Run every shape and check on the graph built in `dist`: the asserted triples and,
+    when the build reasoned, the inferred ones."""
     store = open_graph(dist)
     sources = SourceMap.read(dist / SOURCES)
     shapes = _load_shapes(ontology_dir / "shapes")
     labels = _english_labels(store)
     data = _PreparedQueryGraph()
-    data.parse(dist / "graph.nt", format="nt")
+    for part in (dist / "graph.nt", dist / INFERRED_FILE):
+        if part.is_file():
+            data.parse(part, format="nt")
     findings = [
         *_shacl_findings(data, shapes, labels, sources),
         *_check_findings(store, ontology_dir / "checks", labels, sources),

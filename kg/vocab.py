@@ -42,6 +42,7 @@ class KG(DefinedNamespace):
     Document: URIRef
     Draft: URIRef
     Evidence: URIRef
+    InferredByReasoning: URIRef
     OfficiallyStated: URIRef
     RareEarthElements: URIRef
     Reported: URIRef
@@ -98,6 +99,17 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def compact(iri: str) -> str:
+    """`prefix:local` for IRIs in a known namespace, else `<iri>`."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
+
+
 __all__ = [
     "ARTICLE",
     "BASE",
@@ -124,4 +136,5 @@ __all__ = [
     "SKOS",
     "STATEMENT",
     "XSD",
+    "compact",
 ]

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import BuildReport, Project, build, open_graph
+from kg.builder import ReasoningOptions
 from kg.vocab import PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ def select(store: ox.Store, query: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
-    return build(Project.at(REPO), tmp_path_factory.mktemp("seed") / "dist")
+    return build(Project.at(REPO), tmp_path_factory.mktemp("seed") / "dist", reasoning=ReasoningOptions())
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ def rdflib_dataset(seed_build: BuildReport) -> Dataset:
     dataset = Dataset()
     dataset.parse(seed_build.out / "graph.nq", format="nquads")
     dataset.default_graph.parse(seed_build.out / "graph.nt", format="nt")
+    dataset.default_graph.parse(seed_build.out / "inferred.nt", format="nt")
     return dataset
 
 

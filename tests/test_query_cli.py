@@ -120,7 +120,7 @@ def test_entity_card_has_posts_facts_quotes_and_contested_claims(seed_store: ox.
     liao = card(seed_store, find(seed_store, "Chunsheng Liao"))
     assert liao.labels == {"en": "Liao Chunsheng"}
     assert liao.other_names == ["Chunsheng Liao"]
-    assert liao.kinds == ["person"]
+    assert liao.kinds == ["executive (inferred)", "person"]
     dgm = next(p for p in liao.posts if p.role == "deputy general manager")
     assert (dgm.organisation, set(dgm.ended.split(", ")), dgm.how) == (
         "China Rare Earth Holdings",

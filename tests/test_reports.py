@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from kg import BuildReport, Project, build
 from kg.cli import app
 from kg.findings import Report
-from kg.render import compact
 from kg.reports import render
 from kg.validate import validate
+from kg.vocab import compact
 from tests.conftest import REPO, make_project
 
 FAILING_SHAPE = "kgsh:Post org:member"

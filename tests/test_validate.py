@@ -10,8 +10,8 @@ import pytest
 
 from kg import Project, build
 from kg.findings import Report
-from kg.render import compact
 from kg.validate import validate
+from kg.vocab import compact
 from tests.conftest import REPO, make_project
 
 DOC = "mappings/documents/doc.yaml"
@@ -200,7 +200,7 @@ CATALOGUE = {
                 "ent:acme-rare-metals",
                 (f"{DOC}:33", f"{REGISTRY}:11"),
             ),
-            ("Violation", "kgsh:Statement kg:evidence", "stmt:", (f"{DOC}:30",)),
+            ("Violation", "kgsh:Statement", "stmt:", (f"{DOC}:30",)),
         ),
         after_build=True,
     ),
