@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ from kg.coverage import coverage as article_coverage
 from kg.entities import card, find
 from kg.entities import search as find_entities
 from kg.errors import KgError
+from kg.export import FORMATS as EXPORT_FORMATS
+from kg.export import export as export_graph
+from kg.export import format_for
 from kg.project import Project
 from kg.query import QueryResult, labels, open_graph, run_query, serialize, turtle
 from kg.reasoning import inconsistency, reason_over_build
@@ -73,6 +77,9 @@ def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
         for line in str(exc).splitlines():
             err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
         raise typer.Exit(exit_code) from None
+    except BrokenPipeError:  # the reader stopped early (`kg export -o - | head`): not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit does not flush into the closed pipe
+        raise typer.Exit(0) from None
     except OSError as exc:
         err.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(exit_code) from None
@@ -168,6 +175,44 @@ def reason(
             err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
         raise typer.Exit(1)
     out.print(reasoning_summary(outcome), soft_wrap=True)
+
+
+ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})  # type: ignore[misc]
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write ('-' for standard output).")
+    ],
+    fmt: Annotated[
+        ExportFormatName | None,
+        typer.Option(
+            "--format", help="ttl, nt, nq, trig, jsonld or rdfxml (default: from the file's suffix)."
+        ),
+    ] = None,
+    inferred: Annotated[
+        bool, typer.Option("--inferred", help="Add what reasoning inferred (needs 'kg build --reason').")
+    ] = False,
+    root: RootOption = Path("."),
+    graph_dir: Annotated[
+        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
+    ] = None,
+) -> None:
+    """Export the built graph for a graph database: Turtle, N-Triples, RDF/XML (one merged
+    graph), or N-Quads, TriG, JSON-LD (the named graphs).
+
+    Sorted and deterministic; the file appears only once complete. JSON-LD is compact, its
+    context inline. Without --inferred, only the asserted facts.
+    """
+    with _reporting_errors():
+        dist = graph_dir or Project.at(root).dist
+        to_stdout = str(output) == "-"
+        chosen = format_for(fmt.value if fmt else None, None if to_stdout else output)
+        written = export_graph(dist, chosen, None if to_stdout else output, inferred=inferred)
+    if not to_stdout:
+        unit = "quads" if chosen.datasets else "triples"
+        out.print(f"Wrote {written} {unit} ({chosen.label}) to {output}.", highlight=False, soft_wrap=True)
 
 
 class QueryFormat(StrEnum):

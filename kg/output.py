@@ -20,10 +20,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.vocab import PREFIXES
+from kg.vocab import GRAPH, PREFIXES
 
 MANIFEST = "build.json"
 INFERRED_FILE = "inferred.nt"  # what reasoning inferred, apart from the asserted graph
+INFERRED_GRAPH = ox.NamedNode(GRAPH.inferred)  # the same, in graph.nq and graph.trig
 GRAPH_FILES = {
     "graph.nq": ox.RdfFormat.N_QUADS,
     "graph.trig": ox.RdfFormat.TRIG,

@@ -27,12 +27,12 @@ from kg.compile import statement_node
 from kg.errors import KgError
 from kg.explain import Clash, clashes
 from kg.hermit import run_hermit
+from kg.output import INFERRED_GRAPH
 from kg.sourcemap import FILE as SOURCES
 from kg.sourcemap import SourceMap
-from kg.vocab import BASE, GRAPH, KG, OWL, RDF, RDFS, XSD
+from kg.vocab import BASE, KG, OWL, RDF, RDFS, XSD
 
 ENGINES = ("auto", "hermit", "rules")
-INFERRED_GRAPH = ox.NamedNode(GRAPH.inferred)
 # Triples of reasoning input above which `auto` uses the rules: HermiT took 45 s on 25k, 660 s on
 # 113k (benchmarks/reasoning.py), the rules 14 s and 25 s.
 HERMIT_LIMIT = 30_000
