@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-import pyoxigraph as ox
-
 from kg.bindings import TYPES, Term, parse_value
 from kg.errors import KgError
-from kg.query import QueryResult, query_header, run_query
+from kg.query import Queryable, QueryResult, query_header, run_query
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def catalogue() -> dict[str, NamedQuery]:
     return queries
 
 
-def run_named(store: ox.Store, name: str, **params: str) -> QueryResult:
+def run_named(store: Queryable, name: str, **params: str) -> QueryResult:
     """Run a catalogue query with its parameters, e.g. run_named(store, "departures",
     org="ent:china-rare-earth-holdings", from="2025", to="2025")."""
     query = named_query(name)

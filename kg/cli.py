@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 import typer
@@ -28,14 +28,19 @@ from kg.errors import KgError
 from kg.export import FORMATS as EXPORT_FORMATS
 from kg.export import export as export_graph
 from kg.export import format_for
+from kg.http import Http, RetryPolicy, safe_url
 from kg.project import Project
-from kg.query import QueryResult, labels, open_graph, run_query, serialize, turtle
+from kg.push import Store
+from kg.push import push as push_graph
+from kg.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
 from kg.reasoning import inconsistency, reason_over_build
+from kg.remote import Endpoint
 from kg.render import (
     build_summary,
     catalogue_table,
     coverage_report,
     entity_card,
+    push_summary,
     reasoning_summary,
     results_markdown,
     results_table,
@@ -58,6 +63,7 @@ err = Console(stderr=True)
 RootOption = Annotated[
     Path, typer.Option("--root", help="Project folder holding ontology/, mappings/ and seeds/.")
 ]
+GraphOption = Annotated[Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")]
 
 
 class ReportFormat(StrEnum):
@@ -153,9 +159,7 @@ def build(
 @app.command()
 def reason(
     root: RootOption = Path("."),
-    graph_dir: Annotated[
-        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
-    ] = None,
+    graph_dir: GraphOption = None,
     engine: EngineOption = Engine.auto,
     timeout: TimeoutOption = 300.0,
     memory: MemoryOption = 2000,
@@ -195,9 +199,7 @@ def export(
         bool, typer.Option("--inferred", help="Add what reasoning inferred (needs 'kg build --reason').")
     ] = False,
     root: RootOption = Path("."),
-    graph_dir: Annotated[
-        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
-    ] = None,
+    graph_dir: GraphOption = None,
 ) -> None:
     """Export the built graph for a graph database: Turtle, N-Triples, RDF/XML (one merged
     graph), or N-Quads, TriG, JSON-LD (the named graphs).
@@ -215,6 +217,60 @@ def export(
         out.print(f"Wrote {written} {unit} ({chosen.label}) to {output}.", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def push(
+    graph_store: Annotated[
+        str, typer.Option("--store", help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
+    ],
+    query_url: Annotated[str, typer.Option("--query", help="SPARQL query URL (Oxigraph: …/query).")],
+    update_url: Annotated[
+        str | None, typer.Option("--update", help="SPARQL update URL (Oxigraph: …/update; default: --query).")
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="Push everything into this one named graph, touching nothing else."),
+    ] = None,
+    inferred: Annotated[
+        bool, typer.Option("--inferred", help="Add what reasoning inferred (needs 'kg build --reason').")
+    ] = False,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Triples per upload request.")
+    ] = 50_000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 60.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, help="Retries on 429, 502-504 and connection errors.")
+    ] = 5,
+    verify_hash: Annotated[
+        bool, typer.Option("--verify-hash/--no-verify-hash", help="Also compare digests of every graph.")
+    ] = True,
+    root: RootOption = Path("."),
+    dist: Annotated[Path | None, typer.Option("--dist", help="Built graph folder (default: dist/).")] = None,
+) -> None:
+    """Push the built graph to a SPARQL store, replacing the previous push atomically.
+
+    By default the store gets the build's dataset: the merged graph as its default graph
+    and each provenance graph as a named graph (use a store or dataset of its own). The
+    counts of triples, and digests, are then compared with the build. Credentials come
+    from KG_STORE_TOKEN, KG_STORE_USER and KG_STORE_PASSWORD, or ~/.netrc.
+    """
+    with _reporting_errors():
+        dist = dist or Project.at(root).dist
+        store = Store(graph_store, query_url, update_url or query_url)
+        notify = lambda message: err.print(f"[yellow]warning[/]: {escape(message)}", highlight=False)  # noqa: E731
+        with Http(RetryPolicy(timeout, retries), notify) as http:
+            report = push_graph(
+                dist,
+                store,
+                http,
+                graph=graph,
+                inferred=inferred,
+                chunk_size=chunk_size,
+                verify_hash=verify_hash,
+                progress=lambda step: err.print(f"[dim]… {escape(step)}[/]", highlight=False),
+            )
+    out.print(push_summary(report, safe_url(graph_store)), soft_wrap=True)
+
+
 class QueryFormat(StrEnum):
     table = "table"
     md = "md"
@@ -229,7 +285,6 @@ class Language(StrEnum):
     zh = "zh"
 
 
-GraphOption = Annotated[Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")]
 LangOption = Annotated[Language, typer.Option("--lang", help="Language of the labels shown beside IRIs.")]
 
 
@@ -249,8 +304,13 @@ def query(
     lang: LangOption = Language.en,
     root: RootOption = Path("."),
     graph_dir: GraphOption = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="Ask this SPARQL endpoint (SPARQL 1.1 Protocol) instead of dist/."),
+    ] = None,
 ) -> None:
-    """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph.
+    """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph,
+    or on a remote endpoint (e.g. after 'kg push').
 
     SELECT and ASK answers print as a table (labels beside IRIs), Markdown, or SPARQL 1.1
     JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers print as Turtle. Parameters are
@@ -268,19 +328,34 @@ def query(
             query_text = read_text(file, file) if file else str(text)
             values = {key: guess_value(value, key) for key, value in given.items()}
             source = file
-        store = open_graph(graph_dir or Project.at(root).dist)
-        if fmt in (QueryFormat.table, QueryFormat.md):
-            result = run_query(store, query_text, values, source)
-            names = labels(store, _iris(result), lang.value)
-            if result.triples is not None:
-                sys.stdout.write(turtle(result.triples))
-            elif fmt is QueryFormat.md:
-                sys.stdout.write(results_markdown(result, names))
-            else:
-                out.print(results_table(result, names))
-            return
-        data = serialize(store, query_text, fmt.value, values, source)
-    sys.stdout.write(data.decode("utf-8"))
+        if endpoint:
+            with Endpoint(endpoint) as remote:
+                _print_answer(remote, query_text, values, source, fmt, lang)
+        else:
+            _print_answer(
+                open_graph(graph_dir or Project.at(root).dist), query_text, values, source, fmt, lang
+            )
+
+
+def _print_answer(
+    store: Queryable,
+    text: str,
+    values: dict[str, Any],
+    source: Path | None,
+    fmt: QueryFormat,
+    lang: Language,
+) -> None:
+    if fmt not in (QueryFormat.table, QueryFormat.md):
+        sys.stdout.write(serialize(store, text, fmt.value, values, source).decode("utf-8"))
+        return
+    result = run_query(store, text, values, source)
+    names = labels(store, _iris(result), lang.value)
+    if result.triples is not None:
+        sys.stdout.write(turtle(result.triples))
+    elif fmt is QueryFormat.md:
+        sys.stdout.write(results_markdown(result, names))
+    else:
+        out.print(results_table(result, names))
 
 
 @app.command()
@@ -351,9 +426,7 @@ def _iris(result: QueryResult) -> set[str]:
 @app.command()
 def validate(
     root: RootOption = Path("."),
-    graph_dir: Annotated[
-        Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")
-    ] = None,
+    graph_dir: GraphOption = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format on standard output.")] = (
         ReportFormat.text
     ),

@@ -11,17 +11,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.builder import ReasoningOptions, build
 from kg.catalogue import NamedQuery, catalogue
 from kg.project import Project
-from kg.query import open_graph, serialize
+from kg.query import Queryable, open_graph, serialize
 
 EXPECTED = Path("tests") / "queries" / "expected"
 
 
-def answer(store: ox.Store, query: NamedQuery) -> str:
+def answer(store: Queryable, query: NamedQuery) -> str:
     """The query's answer for its example parameters, as text with \\n line ends."""
     fmt = "csv"
     data = serialize(store, query.text, fmt, query.values(query.example))

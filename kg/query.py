@@ -4,7 +4,7 @@ The default graph holds the merged graph (`graph.nt`: each triple once, whicheve
 documents state it); `GRAPH` patterns reach the provenance graphs of `graph.nq`. (Oxigraph's
 union default graph would repeat a triple once per graph holding it.) Queries that would
 reach the network (`SERVICE`) are refused before they run. Parameters are bound as RDF
-terms (see kg.bindings).
+terms (see kg.bindings). The same functions query a remote endpoint (kg.remote).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
@@ -82,8 +82,14 @@ def open_graph(dist: Path) -> ox.Store:
     return store
 
 
+class Queryable(Protocol):
+    """What queries run on: an Oxigraph store, or a remote endpoint (kg.remote.Endpoint)."""
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None) -> Any: ...
+
+
 def execute(
-    store: ox.Store, text: str, values: Mapping[str, Any] | None = None, source: Path | None = None
+    store: Queryable, text: str, values: Mapping[str, Any] | None = None, source: Path | None = None
 ) -> Any:
     """Run a query with its parameters bound; the project's prefixes are predeclared.
     Returns Oxigraph's answer (solutions, boolean or triples), not yet read."""
@@ -98,7 +104,7 @@ def execute(
 
 
 def run_query(
-    store: ox.Store, text: str, values: Mapping[str, Any] | None = None, source: Path | None = None
+    store: Queryable, text: str, values: Mapping[str, Any] | None = None, source: Path | None = None
 ) -> QueryResult:
     """Run a query and read its whole answer."""
     answer = execute(store, text, values, source)
@@ -111,17 +117,16 @@ def run_query(
 
 
 def serialize(
-    store: ox.Store, text: str, fmt: str, values: Mapping[str, Any] | None = None, source: Path | None = None
+    store: Queryable, text: str, fmt: str, values: Mapping[str, Any] | None = None, source: Path | None = None
 ) -> bytes:
     """The answer in a standard format: SPARQL 1.1 JSON, XML, CSV or TSV results for SELECT
     and ASK; Turtle for CONSTRUCT and DESCRIBE."""
     answer = execute(store, text, values, source)
-    if isinstance(answer, ox.QueryTriples):
+    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):  # triples
         return turtle(list(answer)).encode("utf-8")
     if fmt == "csv" and isinstance(answer, ox.QueryBoolean):
-        data = f"{str(bool(answer)).lower()}\r\n".encode()  # SPARQL CSV has no boolean form
-    else:
-        data = answer.serialize(format=RESULT_FORMATS[fmt])
+        return f"{str(bool(answer)).lower()}\r\n".encode()  # SPARQL CSV has no boolean form
+    data = answer.serialize(format=RESULT_FORMATS[fmt])
     assert data is not None
     return bytes(data)
 
@@ -133,7 +138,7 @@ def turtle(triples: list[ox.Triple]) -> str:
     return data.decode("utf-8") if data else ""
 
 
-def labels(store: ox.Store, iris: set[str], lang: str = "en") -> dict[str, str]:
+def labels(store: Queryable, iris: set[str], lang: str = "en") -> dict[str, str]:
     """The label of each IRI in `lang` (zh or en), falling back to English; IRIs without
     a label are left out."""
     if not iris:
@@ -190,6 +195,6 @@ def _refuse_service(text: str, source: Path | None) -> None:
         federated = bool(_SERVICE_KEYWORD.search(text))
     if federated:
         raise KgError(
-            "SERVICE is not allowed: queries run on the local graph only",
+            "SERVICE is not allowed: kg runs no federated queries",
             Location(source) if source else None,
         )

@@ -13,6 +13,7 @@ from kg.builder import BuildReport
 from kg.catalogue import NamedQuery
 from kg.coverage import ArticleCoverage, Status
 from kg.entities import Card, Match
+from kg.push import DEFAULT, PushReport
 from kg.query import QueryResult, Term
 from kg.reasoning import Reasoning
 from kg.vocab import RDF, compact
@@ -197,3 +198,17 @@ def reasoning_summary(outcome: Reasoning) -> RenderableType:
         f"Consistent ({outcome.engine}, {outcome.input_triples} triples of input, {outcome.seconds:.1f} s)."
     )
     return Group(headline, table)
+
+
+def push_summary(report: PushReport, store: str) -> RenderableType:
+    """What a push replaced, with the verified counts."""
+    table = Table("graph", "triples", title=f"Pushed to {store}")
+    for graph, count in report.triples.items():
+        table.add_row(compact(graph) if graph != DEFAULT else graph, str(count))
+    dropped = f" Dropped {len(report.dropped)} stale graph(s)." if report.dropped else ""
+    checked = "counts and digests" if report.hashed else "counts"
+    headline = (
+        f"Pushed {sum(report.triples.values())} triples in {len(report.triples)} graph(s), "
+        f"{report.requests} requests, {report.seconds:.1f} s; verified: {checked}.{dropped}"
+    )
+    return Group(table, headline)

@@ -64,7 +64,7 @@ def test_an_independent_parser_reads_the_export_back_unchanged(
         found = _graphs(_run(["serdi", "-i", SERDI[fmt], "-o", "nquads", str(path)]))
     elif parser == "pyoxigraph":
         quads = ox.parse(path=str(path), format=FORMATS[fmt].rdf or ox.RdfFormat.JSON_LD)
-        found = _graphs(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+        found = _graphs((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8"))
     else:
         dataset = rdflib.Dataset()
         dataset.parse(path, format=RDFLIB[fmt])

@@ -76,7 +76,7 @@ def test_cli_query_error_is_one_line(seed_build: BuildReport) -> None:
         app, ["query", "SELECT * WHERE { SERVICE <http://x/> {} }", "--graph", str(seed_build.out)]
     )
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: SERVICE is not allowed: queries run on the local graph only"
+    assert result.stderr.strip() == "error: SERVICE is not allowed: kg runs no federated queries"
 
 
 def test_cli_query_needs_exactly_one_source(seed_build: BuildReport) -> None:
