@@ -205,14 +205,15 @@ def _write_jsonld(statements: Iterable[ox.Quad], handle: IO[bytes]) -> None:
     handle.write(
         b'{"@context": ' + json.dumps(context(), ensure_ascii=False, indent=1).encode() + b',\n"@graph": ['
     )
-    first_graph = True
+    separator = "\n"
     for name, in_graph in groupby(statements, key=graph_name):
-        nodes = (node(subject, list(quads)) for subject, quads in groupby(in_graph, key=lambda q: q.subject))
-        lines = (json.dumps(n, ensure_ascii=False) for n in nodes)
-        if name is None:
-            text = ",\n".join(lines)
-        else:
-            text = f'{{"@id": {json.dumps(name)}, "@graph": [\n' + ",\n".join(lines) + "\n]}"
-        handle.write((("\n" if first_graph else ",\n") + text).encode("utf-8"))
-        first_graph = False
+        if name is not None:
+            handle.write(f'{separator}{{"@id": {json.dumps(name)}, "@graph": ['.encode())
+            separator = "\n"
+        for subject, quads in groupby(in_graph, key=lambda q: q.subject):
+            handle.write((separator + json.dumps(node(subject, list(quads)), ensure_ascii=False)).encode())
+            separator = ",\n"
+        if name is not None:
+            handle.write(b"\n]}")
+            separator = ",\n"
     handle.write(b"\n]}\n")

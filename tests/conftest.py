@@ -14,6 +14,26 @@ from kg.vocab import PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
+# The 17 rare-earth elements (IUPAC): scandium, yttrium and the lanthanides.
+RARE_EARTHS = {
+    "Sc",
+    "Y",
+    "La",
+    "Ce",
+    "Pr",
+    "Nd",
+    "Pm",
+    "Sm",
+    "Eu",
+    "Gd",
+    "Tb",
+    "Dy",
+    "Ho",
+    "Er",
+    "Tm",
+    "Yb",
+    "Lu",
+}
 
 
 def make_project(tmp_path: Path, fixture: str = "minimal") -> Path:

@@ -19,27 +19,7 @@ from kg.builder import ReasoningOptions
 from kg.cli import app
 from kg.reasoning import reason_over_build
 from kg.validate import validate
-from tests.conftest import REPO, make_project, select
-
-RARE_EARTHS = {
-    "Sc",
-    "Y",
-    "La",
-    "Ce",
-    "Pr",
-    "Nd",
-    "Pm",
-    "Sm",
-    "Eu",
-    "Gd",
-    "Tb",
-    "Dy",
-    "Ho",
-    "Er",
-    "Tm",
-    "Yb",
-    "Lu",
-}
+from tests.conftest import RARE_EARTHS, REPO, make_project, select
 
 
 def test_seed_graph_is_consistent_and_reasoning_is_recorded(seed_build: BuildReport) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pycountry
 import pyoxigraph as ox
 
-from tests.conftest import select
+from tests.conftest import RARE_EARTHS, select
 
 
 def test_all_118_elements_with_symbol_number_and_label(seed_store: ox.Store) -> None:
@@ -30,25 +30,7 @@ def test_the_17_rare_earths_form_a_collection_with_chinese_labels(seed_store: ox
           FILTER (lang(?zh) = "zh-hans") }""",
     )
     symbols = {r["symbol"] for r in rows}
-    assert symbols == {
-        "Sc",
-        "Y",
-        "La",
-        "Ce",
-        "Pr",
-        "Nd",
-        "Pm",
-        "Sm",
-        "Eu",
-        "Gd",
-        "Tb",
-        "Dy",
-        "Ho",
-        "Er",
-        "Tm",
-        "Yb",
-        "Lu",
-    }
+    assert symbols == RARE_EARTHS
     assert {"symbol": "Dy", "zh": "镝"} in rows
 
 
