@@ -9,9 +9,11 @@ from kg.catalogue import catalogue, run_named
 from kg.errors import KgError
 from kg.project import Project
 from kg.query import QueryResult, labels, open_graph, run_query
+from kg.remote import Endpoint
 
 __all__ = [
     "BuildReport",
+    "Endpoint",
     "KgError",
     "Project",
     "QueryResult",

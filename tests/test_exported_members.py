@@ -11,6 +11,7 @@ import kg
 def test_exported_members() -> None:
     assert sorted(kg.__all__) == [
         "BuildReport",
+        "Endpoint",
         "KgError",
         "Project",
         "QueryResult",
