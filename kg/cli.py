@@ -30,7 +30,7 @@ from kg.export import export as export_graph
 from kg.export import format_for
 from kg.http import Http, RetryPolicy, safe_url
 from kg.project import Project
-from kg.push import Store
+from kg.push import RemoteStore
 from kg.push import push as push_graph
 from kg.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
 from kg.reasoning import inconsistency, reason_over_build
@@ -255,7 +255,7 @@ def push(
     """
     with _reporting_errors():
         dist = dist or Project.at(root).dist
-        store = Store(graph_store, query_url, update_url or query_url)
+        store = RemoteStore(graph_store, query_url, update_url or query_url)
         notify = lambda message: err.print(f"[yellow]warning[/]: {escape(message)}", highlight=False)  # noqa: E731
         with Http(RetryPolicy(timeout, retries), notify) as http:
             report = push_graph(

@@ -41,7 +41,7 @@ N_TRIPLES = "application/n-triples"
 
 
 @dataclass(frozen=True)
-class Store:
+class RemoteStore:
     """The endpoints of a remote store (Oxigraph on port P: /store, /query, /update)."""
 
     graph_store: str
@@ -60,7 +60,7 @@ class PushReport:
 
 def push(
     dist: Path,
-    store: Store,
+    store: RemoteStore,
     http: Http,
     *,
     graph: str | None = None,
@@ -117,7 +117,7 @@ def _plan(dist: Path, graph: str | None, inferred: bool) -> Iterator[tuple[str, 
 
 def _upload(
     http: Http,
-    store: Store,
+    store: RemoteStore,
     target: str,
     blank: list[ox.Triple],
     ground: Iterator[ox.Triple],
@@ -150,7 +150,7 @@ def _has_blank_node(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
-def _stale(http: Http, store: Store, pushed: dict[str, int]) -> list[str]:
+def _stale(http: Http, store: RemoteStore, pushed: dict[str, int]) -> list[str]:
     """The kg graphs (and leftover staging graphs) in the store that this push does not
     replace: a document dropped from the build, graph:inferred pushed earlier, …"""
     answer = _select(
@@ -164,7 +164,7 @@ def _stale(http: Http, store: Store, pushed: dict[str, int]) -> list[str]:
     return sorted(row[0].value for row in answer if row[0].value not in keep)
 
 
-def _swap(http: Http, store: Store, targets: list[str], stale: list[str]) -> None:
+def _swap(http: Http, store: RemoteStore, targets: list[str], stale: list[str]) -> None:
     operations = [
         f"MOVE GRAPH <{_staging(t)}> TO {'DEFAULT' if t == DEFAULT else f'GRAPH <{t}>'}" for t in targets
     ]
@@ -178,7 +178,9 @@ def _swap(http: Http, store: Store, targets: list[str], stale: list[str]) -> Non
     )
 
 
-def _verify(http: Http, store: Store, target: str, count: int, triples: Iterable[ox.Triple] | None) -> int:
+def _verify(
+    http: Http, store: RemoteStore, target: str, count: int, triples: Iterable[ox.Triple] | None
+) -> int:
     """Read `target` back through the Graph Store Protocol (so that a store whose default
     graph is the union of all graphs is checked too); its count must be `count` and, given
     the local `triples`, its digest theirs. Returns the count found."""
@@ -202,7 +204,7 @@ def _verify(http: Http, store: Store, target: str, count: int, triples: Iterable
     return count
 
 
-def _select(http: Http, store: Store, query: str, what: str) -> list[list[ox.NamedNode | ox.Literal]]:
+def _select(http: Http, store: RemoteStore, query: str, what: str) -> list[list[ox.NamedNode | ox.Literal]]:
     response = http.request(
         "POST",
         store.query,
