@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Location
 from kg.output import INFERRED_FILE, INFERRED_GRAPH
-from kg.vocab import PREFIXES, RDF, XSD
+from kg.vocab import PREFIXES, RDF, XSD, compact
 
 
 @dataclass(frozen=True)
@@ -157,13 +157,10 @@ def _write(statements: _Counted, fmt: ExportFormat, handle: IO[bytes]) -> None:
 
 def _write_jsonld(statements: Iterable[ox.Quad], handle: IO[bytes]) -> None:
     """Compact JSON-LD, one node object per line: `{"@context": …, "@graph": [graphs…]}`."""
-    by_length = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
     def iri(value: str) -> str:
-        for prefix, namespace in by_length:
-            if value.startswith(namespace) and len(value) > len(namespace):
-                return f"{prefix}:{value[len(namespace) :]}"
-        return value
+        """A CURIE, or the IRI itself (JSON-LD writes it without angle brackets)."""
+        curie = compact(value)
+        return curie[1:-1] if curie.startswith("<") else curie
 
     def node_id(term: ox.NamedNode | ox.BlankNode) -> str:
         return f"_:{term.value}" if isinstance(term, ox.BlankNode) else iri(term.value)
