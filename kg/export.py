@@ -157,6 +157,7 @@ def _write(statements: _Counted, fmt: ExportFormat, handle: IO[bytes]) -> None:
 
 def _write_jsonld(statements: Iterable[ox.Quad], handle: IO[bytes]) -> None:
     """Compact JSON-LD, one node object per line: `{"@context": …, "@graph": [graphs…]}`."""
+
     def iri(value: str) -> str:
         """A CURIE, or the IRI itself (JSON-LD writes it without angle brackets)."""
         curie = compact(value)
