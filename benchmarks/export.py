@@ -19,8 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from reasoning import scaled
 
-from kg.export import FORMATS
-from kg.output import INFERRED_FILE, distinct_triples, sorted_quads
+from kg.compile.output import INFERRED_FILE, distinct_triples, sorted_quads
+from kg.store.export import FORMATS
 
 MEASURE = """
 import json, resource, subprocess, sys, time

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from kg.bindings import bind
-from kg.catalogue import catalogue
-from kg.query import open_graph, run_query
+from kg.ask.bindings import bind
+from kg.ask.catalogue import catalogue
+from kg.ask.query import open_graph, run_query
 from kg.vocab import PREFIXES
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.compile.sourcemap import FILE as SOURCES
+from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
-from kg.reasoning import reason
-from kg.sourcemap import FILE as SOURCES
-from kg.sourcemap import SourceMap
+from kg.reason.engine import reason
 
 ENTITIES = "https://w3id.org/sovereignty-kg/"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

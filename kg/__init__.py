@@ -4,12 +4,12 @@ from importlib.metadata import version
 
 __version__ = version("sovereignty-kg")
 
-from kg.builder import BuildReport, build
-from kg.catalogue import catalogue, run_named
+from kg.ask.catalogue import catalogue, run_named
+from kg.ask.query import QueryResult, labels, open_graph, run_query
+from kg.ask.remote import Endpoint
+from kg.compile.builder import BuildReport, build
 from kg.errors import KgError
 from kg.project import Project
-from kg.query import QueryResult, labels, open_graph, run_query
-from kg.remote import Endpoint
 
 __all__ = [
     "BuildReport",

@@ -16,25 +16,23 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg import __version__
-from kg.bindings import guess_value
-from kg.builder import ReasoningOptions
-from kg.builder import build as build_graph
-from kg.catalogue import catalogue, named_query
-from kg.coverage import Status
-from kg.coverage import coverage as article_coverage
-from kg.entities import card, find
-from kg.entities import search as find_entities
+from kg.ask.bindings import guess_value
+from kg.ask.catalogue import catalogue, named_query
+from kg.ask.entities import card, find
+from kg.ask.entities import search as find_entities
+from kg.ask.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
+from kg.ask.remote import Endpoint
+from kg.check.coverage import Status
+from kg.check.coverage import coverage as article_coverage
+from kg.check.reports import SUFFIXES, render
+from kg.check.validate import validate as validate_graph
+from kg.compile.builder import build as build_graph
+from kg.compile.stats import stats_markdown
 from kg.errors import KgError
-from kg.export import FORMATS as EXPORT_FORMATS
-from kg.export import export as export_graph
-from kg.export import format_for
-from kg.http import Http, RetryPolicy, safe_url
+from kg.mapping.textfile import read_text
 from kg.project import Project
-from kg.push import RemoteStore
-from kg.push import push as push_graph
-from kg.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
-from kg.reasoning import inconsistency, reason_over_build
-from kg.remote import Endpoint
+from kg.reason import ReasoningOptions
+from kg.reason.engine import inconsistency, reason_over_build
 from kg.render import (
     build_summary,
     catalogue_table,
@@ -46,10 +44,12 @@ from kg.render import (
     results_table,
     search_results,
 )
-from kg.reports import SUFFIXES, render
-from kg.stats import stats_markdown
-from kg.textfile import read_text
-from kg.validate import validate as validate_graph
+from kg.store.export import FORMATS as EXPORT_FORMATS
+from kg.store.export import export as export_graph
+from kg.store.export import format_for
+from kg.store.http import Http, RetryPolicy, safe_url
+from kg.store.push import RemoteStore
+from kg.store.push import push as push_graph
 
 app = typer.Typer(
     help="Build, check and query the technology-sovereignty knowledge graph.",

@@ -9,26 +9,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kg.builder import BuildReport
-from kg.catalogue import NamedQuery
-from kg.coverage import ArticleCoverage, Status
-from kg.entities import Card, Match
-from kg.push import DEFAULT, PushReport
-from kg.query import QueryResult, Term
-from kg.reasoning import Reasoning
-from kg.vocab import RDF, compact
+from kg.ask.catalogue import NamedQuery
+from kg.ask.entities import Card, Match
+from kg.ask.query import QueryResult, Term
+from kg.check.coverage import ArticleCoverage, Status
+from kg.compile.builder import BuildReport
+from kg.reason.engine import Reasoning
+from kg.store.push import DEFAULT, PushReport
+from kg.vocab import RDF, compact, term_text
 
 RDF_TYPE = str(RDF.type)
-
-
-def term_text(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return compact(term.value)
-    if isinstance(term, ox.Literal):
-        return term.value
-    return str(term)
 
 
 def results_table(result: QueryResult, names: dict[str, str] | None = None) -> RenderableType:

@@ -6,6 +6,7 @@ term listed here is declared in `ontology/`.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
@@ -110,6 +111,17 @@ def compact(iri: str) -> str:
     return f"<{iri}>"
 
 
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """A term as a person reads it: a CURIE for an IRI, the lexical form of a literal."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
 __all__ = [
     "ARTICLE",
     "BASE",
@@ -137,4 +149,5 @@ __all__ = [
     "STATEMENT",
     "XSD",
     "compact",
+    "term_text",
 ]

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import BuildReport, Project, build, open_graph
-from kg.builder import ReasoningOptions
+from kg.reason import ReasoningOptions
 from kg.vocab import PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent

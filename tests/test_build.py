@@ -59,7 +59,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
         (args[0] / "graph.nq").write_text("half written")  # type: ignore[operator]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kg.builder.write_graph_files", disk_full)
+    monkeypatch.setattr("kg.compile.builder.write_graph_files", disk_full)
     with pytest.raises(OSError, match="No space left"):
         build(Project.at(root))
 

@@ -13,10 +13,10 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg import BuildReport, KgError
-from kg.bindings import bind
-from kg.catalogue import catalogue, named_query
-from kg.expected import answer, expected_file
-from kg.query import run_query
+from kg.ask.bindings import bind
+from kg.ask.catalogue import catalogue, named_query
+from kg.ask.expected import answer, expected_file
+from kg.ask.query import run_query
 from kg.vocab import PREFIXES
 from tests.conftest import REPO
 
@@ -53,7 +53,9 @@ def test_catalogue_documents_every_query() -> None:
 def test_expected_answer_on_the_seed_graph(name: str, seed_store: ox.Store) -> None:
     expected = expected_file(REPO, name).read_text(encoding="utf-8")
     got = answer(seed_store, catalogue()[name])
-    assert got == expected, f"the answer of '{name}' changed: run 'python -m kg.expected' and review the diff"
+    assert got == expected, (
+        f"the answer of '{name}' changed: run 'python -m kg.ask.expected' and review the diff"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kg import Project
+from kg.check.coverage import OUTSIDE, Status, coverage
 from kg.cli import app
-from kg.coverage import OUTSIDE, Status, coverage
-from kg.sentences import split_units
+from kg.mapping.sentences import split_units
 from tests.conftest import make_project
 
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from kg import BuildReport
 from kg.cli import app
-from kg.export import FORMATS, context, export
+from kg.store.export import FORMATS, context, export
 from kg.vocab import PREFIXES
 
 RAPPER = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "trig": "trig", "rdfxml": "rdfxml"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg import BuildReport
-from kg.catalogue import named_query
-from kg.query import run_query
+from kg.ask.catalogue import named_query
+from kg.ask.query import run_query
 from tests.conftest import REPO, select
 
 QUERY = named_query("fact-provenance")

@@ -16,12 +16,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from kg import BuildReport
-from kg.catalogue import catalogue
+from kg.ask.catalogue import catalogue
+from kg.ask.expected import answer, expected_file
+from kg.ask.remote import Endpoint
 from kg.cli import app
-from kg.expected import answer, expected_file
-from kg.http import retry_after
-from kg.push import STAGING
-from kg.remote import Endpoint
+from kg.store.http import retry_after
+from kg.store.push import STAGING
 from tests.conftest import REPO
 from tests.servers import Gateway, OxigraphServer
 

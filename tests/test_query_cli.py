@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 import kg
 import kg.cli
 from kg import BuildReport
-from kg.catalogue import catalogue
-from kg.entities import card, find, search
-from kg.expected import answer
+from kg.ask.catalogue import catalogue
+from kg.ask.entities import card, find, search
+from kg.ask.expected import answer
 from tests.conftest import REPO
 
 DEPARTURES = [
@@ -104,7 +104,7 @@ def test_queries_lists_the_catalogue() -> None:
     assert f"{len(catalogue())} named queries" in result.stdout
     assert "departures" in result.stdout and "org (entity), from (date), to (date)" in result.stdout
     shown = CliRunner().invoke(kg.cli.app, ["queries", "--show", "timeline"])
-    assert shown.stdout == (REPO / "kg" / "queries" / "timeline.rq").read_text(encoding="utf-8")
+    assert shown.stdout == (REPO / "kg" / "ask" / "queries" / "timeline.rq").read_text(encoding="utf-8")
 
 
 def test_search_is_tolerant_of_word_order_and_language(seed_store: ox.Store) -> None:

@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kg import BuildReport, KgError, Project, build
-from kg.builder import ReasoningOptions
+from kg.check.validate import validate
 from kg.cli import app
-from kg.reasoning import reason_over_build
-from kg.validate import validate
+from kg.reason import ReasoningOptions
+from kg.reason.engine import reason_over_build
 from tests.conftest import RARE_EARTHS, REPO, make_project, select
 
 

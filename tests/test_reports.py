@@ -12,10 +12,10 @@ from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
 from kg import BuildReport, Project, build
+from kg.check.findings import Report
+from kg.check.reports import render
+from kg.check.validate import validate
 from kg.cli import app
-from kg.findings import Report
-from kg.reports import render
-from kg.validate import validate
 from kg.vocab import compact
 from tests.conftest import REPO, make_project
 

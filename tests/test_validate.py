@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg import Project, build
-from kg.findings import Report
-from kg.validate import validate
+from kg.check.findings import Report
+from kg.check.validate import validate
 from kg.vocab import compact
 from tests.conftest import REPO, make_project
 

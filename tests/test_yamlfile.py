@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KgError
-from kg.yamlfile import YamlDocument, load_yaml
+from kg.mapping.yamlfile import YamlDocument, load_yaml
 
 
 def _load(tmp_path: Path, text: str) -> YamlDocument:
@@ -40,6 +40,6 @@ def test_merge_keys_are_refused(tmp_path: Path) -> None:
 
 
 def test_file_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.yamlfile.MAX_BYTES", 10)
+    monkeypatch.setattr("kg.mapping.yamlfile.MAX_BYTES", 10)
     with pytest.raises(KgError, match="larger than 10 bytes"):
         _load(tmp_path, "a: 0123456789\n")

@@ -7,14 +7,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.compile import Compiled, DocumentStats, Paths, compile_mappings
-from kg.mappings import load_mappings
-from kg.ontology import Ontology
-from kg.output import (
+from kg.compile.compiler import Compiled, DocumentStats, Paths, compile_mappings
+from kg.compile.ontology import Ontology
+from kg.compile.output import (
     INFERRED_FILE,
     MANIFEST,
     distinct_triples,
@@ -23,23 +23,35 @@ from kg.output import (
     write_graph_files,
     write_json,
 )
+from kg.compile.reference import reference_quads
+from kg.compile.sourcemap import FILE as SOURCES
+from kg.compile.sourcemap import Source, SourceMap
+from kg.mapping.load import load_mappings
 from kg.project import Project
-from kg.reasoning import Reasoning, inconsistency, inferred_quads, reason
-from kg.reference import reference_quads
-from kg.sourcemap import FILE as SOURCES
-from kg.sourcemap import Source
 from kg.vocab import KG, RDF
 
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class ReasoningOptions:
-    """How `kg build --reason` reasons (see kg.reasoning)."""
+class Inference(Protocol):
+    """What reasoning found: the engine, the inferred triples, and their quads in graph:inferred."""
 
-    engine: str = "auto"
-    timeout: float = 300.0
-    memory_mb: int = 2000
+    engine: str
+    consistent: bool
+    inferred: list[ox.Triple]
+    seconds: float
+
+    def quads(self) -> list[ox.Quad]: ...
+
+
+class Reasoner(Protocol):
+    """Reasons over the asserted triples, or raises KgError for an inconsistent graph
+    (kg.reason.ReasoningOptions is the one `kg build --reason` uses)."""
+
+    @property
+    def engine(self) -> str: ...
+
+    def __call__(self, triples: list[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Inference: ...
 
 
 @dataclass
@@ -52,7 +64,7 @@ class BuildReport:
     instances_per_class: dict[str, int]
     documents: dict[str, DocumentStats] = field(default_factory=dict)
     include_drafts: bool = False
-    reasoning: Reasoning | None = None
+    reasoning: Inference | None = None
 
     @property
     def quotes_verified(self) -> int:
@@ -84,7 +96,7 @@ def build(
     out: Path | None = None,
     *,
     include_drafts: bool = False,
-    reasoning: ReasoningOptions | None = None,
+    reasoning: Reasoner | None = None,
     progress: Progress = lambda step: None,
 ) -> BuildReport:
     """Compile the graph and write it atomically to `out` (default `dist/`). With
@@ -99,17 +111,8 @@ def build(
     inferred: list[ox.Quad] = []
     if reasoning:
         progress(f"reasoning (engine: {reasoning.engine})")
-        outcome = reason(
-            triples,
-            compiled.sources,
-            engine=reasoning.engine,
-            timeout=reasoning.timeout,
-            memory_mb=reasoning.memory_mb,
-            ontology_dir=project.ontology,
-        )
-        if not outcome.consistent:
-            raise inconsistency(outcome)
-        inferred = inferred_quads(outcome.inferred)
+        outcome = reasoning(triples, compiled.sources, project.ontology)
+        inferred = outcome.quads()
     quads = sorted_quads([*asserted, *inferred])
     report = BuildReport(
         target,

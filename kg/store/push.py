@@ -31,8 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.export import build_quads, build_triples, check_build
-from kg.http import Http, safe_url
+from kg.store.export import build_quads, build_triples, check_build
+from kg.store.http import Http, safe_url
 from kg.vocab import GRAPH
 
 STAGING = "urn:sovereignty-kg:staging:"

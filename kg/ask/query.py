@@ -4,7 +4,7 @@ The default graph holds the merged graph (`graph.nt`: each triple once, whicheve
 documents state it); `GRAPH` patterns reach the provenance graphs of `graph.nq`. (Oxigraph's
 union default graph would repeat a triple once per graph holding it.) Queries that would
 reach the network (`SERVICE`) are refused before they run. Parameters are bound as RDF
-terms (see kg.bindings). The same functions query a remote endpoint (kg.remote).
+terms (see kg.ask.bindings). The same functions query a remote endpoint (kg.ask.remote).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery
 
-from kg.bindings import bind
+from kg.ask.bindings import bind
+from kg.compile.output import INFERRED_FILE
 from kg.errors import KgError, Location
-from kg.output import INFERRED_FILE
 from kg.vocab import PREFIXES, RDFS
 
 _HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
@@ -83,7 +83,7 @@ def open_graph(dist: Path) -> ox.Store:
 
 
 class Queryable(Protocol):
-    """What queries run on: an Oxigraph store, or a remote endpoint (kg.remote.Endpoint)."""
+    """What queries run on: an Oxigraph store, or a remote endpoint (kg.ask.remote.Endpoint)."""
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None) -> Any: ...
 

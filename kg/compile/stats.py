@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from kg.compile.output import MANIFEST
 from kg.errors import KgError
-from kg.output import MANIFEST
 
 
 def stats_markdown(dist: Path) -> str:

@@ -18,9 +18,8 @@ import pyoxigraph as ox
 from rich.console import Console
 from rich.markup import escape
 
-from kg.findings import Finding, Report, Severity
-from kg.render import term_text
-from kg.vocab import BASE, CHECKS, DCTERMS, RDF, SHAPES, compact
+from kg.check.findings import Finding, Report, Severity
+from kg.vocab import BASE, CHECKS, DCTERMS, RDF, SHAPES, compact, term_text
 
 SH = "http://www.w3.org/ns/shacl#"
 _ICON = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rapidfuzz import fuzz
 
-from kg.bindings import parse_value
+from kg.ask.bindings import parse_value
+from kg.ask.query import labels, run_query
 from kg.errors import KgError
-from kg.query import labels, run_query
 
 _TOKEN = re.compile(r"[\w\u4e00-\u9fff]+")
 _SEARCHED = ("entity/", "country/", "element/")

@@ -8,7 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.http import Http, RetryPolicy, safe_url
+from kg.store.http import Http, RetryPolicy, safe_url
 
 _EMPTY = ox.Store()
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"

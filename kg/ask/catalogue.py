@@ -1,4 +1,4 @@
-"""The catalogue of named, parameterised competency queries shipped in `kg/queries/`.
+"""The catalogue of named, parameterised competency queries shipped in `kg/ask/queries/`.
 
 Each `.rq` file starts with comment lines that describe it:
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from kg.bindings import TYPES, Term, parse_value
+from kg.ask.bindings import TYPES, Term, parse_value
+from kg.ask.query import Queryable, QueryResult, query_header, run_query
 from kg.errors import KgError
-from kg.query import Queryable, QueryResult, query_header, run_query
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class NamedQuery:
 def catalogue() -> dict[str, NamedQuery]:
     """Every named query, by name."""
     queries = {}
-    for entry in sorted(files("kg").joinpath("queries").iterdir(), key=lambda e: e.name):
+    for entry in sorted(files("kg.ask").joinpath("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name.removesuffix(".rq")
             queries[name] = _parse(name, entry.read_text(encoding="utf-8"))

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from kg.compile.ontology import Ontology, Property
+from kg.compile.reference import country_codes, element_symbols
 from kg.errors import ErrorCollector, Location
-from kg.ontology import Ontology, Property
-from kg.reference import country_codes, element_symbols
 from kg.vocab import ENTITY
 
 

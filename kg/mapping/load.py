@@ -9,9 +9,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kg import schema
 from kg.errors import ErrorCollector, KgError, Location
-from kg.yamlfile import YamlDocument, YamlPath, load_yaml
+from kg.mapping import schema
+from kg.mapping.yamlfile import YamlDocument, YamlPath, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -7,7 +7,7 @@ from enum import Enum
 
 import pyoxigraph as ox
 
-from kg.sourcemap import Source
+from kg.compile.sourcemap import Source
 
 
 class Severity(Enum):

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from kg.compile.ontology import Ontology
 from kg.errors import KgError
-from kg.ontology import Ontology
 
 Term = ox.NamedNode | ox.Literal
 TYPES = ("entity", "text", "date", "year", "integer")

@@ -1,6 +1,6 @@
 """The answers of the catalogue's queries on the seed graph, as tested in CI.
 
-`python -m kg.expected` rebuilds the seed graph (with reasoning) in a temporary folder, runs every named
+`python -m kg.ask.expected` rebuilds the seed graph (with reasoning) in a temporary folder, runs every named
 query with its example parameters, and writes tests/queries/expected/NAME.csv (SPARQL 1.1
 CSV results; Turtle for graph queries). Review the diff before committing it.
 """
@@ -11,10 +11,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.builder import ReasoningOptions, build
-from kg.catalogue import NamedQuery, catalogue
+from kg.ask.catalogue import NamedQuery, catalogue
+from kg.ask.query import Queryable, open_graph, serialize
+from kg.compile.builder import build
 from kg.project import Project
-from kg.query import Queryable, open_graph, serialize
+from kg.reason import ReasoningOptions
 
 EXPECTED = Path("tests") / "queries" / "expected"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from kg.errors import KgError, Location
-from kg.textfile import decode, read_bytes
+from kg.mapping.textfile import decode, read_bytes
 
 CONTEXT = 32
 

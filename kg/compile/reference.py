@@ -17,8 +17,8 @@ import pycountry
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.mapping.yamlfile import load_yaml
 from kg.vocab import COUNTRY, ELEMENT, GRAPH, KG, RDF, RDFS, SKOS, XSD
-from kg.yamlfile import load_yaml
 
 REFERENCE_GRAPH = ox.NamedNode(GRAPH.reference)
 RARE_EARTH_NUMBERS = frozenset({21, 39, *range(57, 72)})

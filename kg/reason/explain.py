@@ -11,9 +11,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.query import run_query
-from kg.sourcemap import Source, SourceMap, triple_key
-from kg.vocab import compact
+from kg.compile.sourcemap import Source, SourceMap, triple_key
+from kg.vocab import PREFIXES, compact
 
 _DISJOINT = """
 SELECT DISTINCT ?a ?b WHERE {
@@ -32,6 +31,7 @@ SELECT DISTINCT ?x ?c WHERE {
 
 _REASONS = """
 SELECT DISTINCT ?s ?p ?o WHERE {
+  VALUES (?x ?cls) { (%s %s) }
   { ?x a ?c . ?c rdfs:subClassOf* ?cls BIND (?x AS ?s) BIND (rdf:type AS ?p) BIND (?c AS ?o) }
   UNION { ?x ?p ?o . ?p rdfs:domain/rdfs:subClassOf* ?cls BIND (?x AS ?s) }
   UNION { ?s ?p ?x . ?p rdfs:range/rdfs:subClassOf* ?cls BIND (?x AS ?o) }
@@ -60,12 +60,12 @@ class Clash:
 def clashes(store: ox.Store, sources: SourceMap, ontology_dir: Path | None = None) -> list[Clash]:
     """Every entity typed, directly or through a property's domain or range, with two
     disjoint classes; the store holds the ontology and the asserted data."""
-    disjoint = {(a.value, b.value) for a, b in _named(run_query(store, _DISJOINT).rows) if a.value < b.value}
+    disjoint = {(a.value, b.value) for a, b in _named(_rows(store, _DISJOINT)) if a.value < b.value}
     if not disjoint:
         return []
     classes = " ".join(sorted(f"<{c}>" for pair in disjoint for c in pair))
     members: dict[str, set[str]] = {}
-    for entity, cls in _named(run_query(store, _MEMBERS % classes).rows):
+    for entity, cls in _named(_rows(store, _MEMBERS % classes)):
         members.setdefault(entity.value, set()).add(cls.value)
     axiom = axiom_line(ontology_dir) if ontology_dir else "owl:AllDisjointClasses"
     return [
@@ -82,11 +82,18 @@ def _reasons(
     """The triples that put `entity` in each class, and the mapping lines they came from."""
     reasons = []
     for cls in classes:
-        bound = {"x": ox.NamedNode(entity), "cls": ox.NamedNode(cls)}
-        for s, p, o in _named(run_query(store, _REASONS, bound).rows, columns=2):
+        text = _REASONS % (ox.NamedNode(entity), ox.NamedNode(cls))
+        for s, p, o in _named(_rows(store, text), columns=2):
             where = tuple(sources.lookup(s.value, triple_key(s, p, o)))
             reasons.append((f"{_short(s)} {_short(p)} {_short(o)}", where))
     return tuple(dict.fromkeys(reasons))
+
+
+def _rows(store: ox.Store, text: str) -> list[list[Any]]:
+    answer = store.query(text, prefixes=PREFIXES)
+    assert isinstance(answer, ox.QuerySolutions)
+    names = [v.value for v in answer.variables]
+    return [[solution[name] for name in names] for solution in answer]
 
 
 def _named(rows: list[list[Any]], columns: int = 2) -> Iterator[list[ox.NamedNode]]:

@@ -4,7 +4,7 @@ Streams from the build's sorted files (graph.nt, graph.nq, inferred.nt) to the o
 large graph is never held in memory, and the output is as deterministic as the build:
 sorted, blank nodes with the build's canonical labels. The file appears only when complete
 (written beside the target, then renamed). JSON-LD is compact, with the context shipped in
-the package (kg/context.jsonld) written inline: nothing is fetched to read it.
+the package (kg/store/context.jsonld) written inline: nothing is fetched to read it.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from kg.compile.output import INFERRED_FILE, INFERRED_GRAPH
 from kg.errors import KgError, Location
-from kg.output import INFERRED_FILE, INFERRED_GRAPH
 from kg.vocab import PREFIXES, RDF, XSD, compact
 
 
@@ -67,7 +67,7 @@ def format_for(name: str | None, out: Path | None) -> ExportFormat:
 
 def context() -> dict[str, str]:
     """The JSON-LD context shipped with the package: the project's prefixes."""
-    text = resources.files("kg").joinpath("context.jsonld").read_text(encoding="utf-8")
+    text = resources.files("kg.store").joinpath("context.jsonld").read_text(encoding="utf-8")
     value: dict[str, str] = json.loads(text)["@context"]
     return value
 

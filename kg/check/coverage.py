@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from kg.builder import compile_project
-from kg.compile import Spans
+from kg.compile.builder import compile_project
+from kg.compile.compiler import Spans
+from kg.mapping.sentences import split_units
 from kg.project import Project
-from kg.sentences import split_units
 
 
 class Status(Enum):

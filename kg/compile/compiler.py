@@ -16,14 +16,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import schema
+from kg.compile.ontology import Ontology
+from kg.compile.resolve import Resolver
+from kg.compile.sourcemap import Source, SourceMap
+from kg.compile.values import date_time, language_literals, typed_literal
 from kg.errors import ErrorCollector, KgError, Location
-from kg.mappings import Loaded, Mappings
-from kg.ontology import Ontology
-from kg.resolve import Resolver
-from kg.sourcemap import Source, SourceMap
-from kg.sources import SourceDocument, resolve_seed
-from kg.values import date_time, language_literals, typed_literal
+from kg.mapping import schema
+from kg.mapping.load import Loaded, Mappings
+from kg.mapping.sources import SourceDocument, resolve_seed
 from kg.vocab import (
     ARTICLE,
     DCTERMS,

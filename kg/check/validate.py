@@ -22,12 +22,12 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from kg.ask.query import open_graph, query_header
+from kg.check.findings import Finding, Report, Severity
+from kg.compile.output import INFERRED_FILE
+from kg.compile.sourcemap import FILE as SOURCES
+from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
-from kg.findings import Finding, Report, Severity
-from kg.output import INFERRED_FILE
-from kg.query import open_graph, query_header
-from kg.sourcemap import FILE as SOURCES
-from kg.sourcemap import SourceMap, triple_key
 from kg.vocab import PREFIXES, RDFS, compact
 
 SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import rules
-from kg.compile import statement_node
+from kg.compile.compiler import statement_node
+from kg.compile.output import INFERRED_GRAPH
+from kg.compile.sourcemap import FILE as SOURCES
+from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
-from kg.explain import Clash, clashes
-from kg.hermit import run_hermit
-from kg.output import INFERRED_GRAPH
-from kg.sourcemap import FILE as SOURCES
-from kg.sourcemap import SourceMap
+from kg.reason import rules
+from kg.reason.explain import Clash, clashes
+from kg.reason.hermit import run_hermit
 from kg.vocab import BASE, KG, OWL, RDF, RDFS, XSD
 
 ENGINES = ("auto", "hermit", "rules")
@@ -66,6 +66,33 @@ class Reasoning:
     clashes: list[Clash] = field(default_factory=list)
     input_triples: int = 0
     seconds: float = 0.0
+
+    def quads(self) -> list[ox.Quad]:
+        """The inferred triples in graph:inferred, with their statements (see inferred_quads)."""
+        return inferred_quads(self.inferred)
+
+
+@dataclass(frozen=True)
+class ReasoningOptions:
+    """How `kg build --reason` reasons: called by the build on its asserted triples."""
+
+    engine: str = "auto"
+    timeout: float = 300.0
+    memory_mb: int = 2000
+
+    def __call__(self, triples: list[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Reasoning:
+        """Reason, or raise the explained inconsistency."""
+        outcome = reason(
+            triples,
+            sources,
+            engine=self.engine,
+            timeout=self.timeout,
+            memory_mb=self.memory_mb,
+            ontology_dir=ontology_dir,
+        )
+        if not outcome.consistent:
+            raise inconsistency(outcome)
+        return outcome
 
 
 def reason(

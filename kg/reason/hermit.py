@@ -1,6 +1,6 @@
 """Running HermiT (through owlready2) in a child process, with a timeout and a capped heap.
 
-The child (`python -m kg.hermit INPUT OUTPUT MEMORY_MB`) loads the reasoning input into an
+The child (`python -m kg.reason.hermit INPUT OUTPUT MEMORY_MB`) loads the reasoning input into an
 owlready2 world, runs HermiT, and writes the facts HermiT inferred as N-Triples. It runs in
 its own process group, so that on timeout the Java process dies with it.
 """
@@ -51,7 +51,7 @@ def java_executable() -> str:
 def run_hermit(source: Path, work: Path, timeout: float, memory_mb: int) -> HermitResult:
     """Run HermiT on `source` (N-Triples); stop it after `timeout` seconds."""
     output = work / "hermit-inferred.nt"
-    command = [sys.executable, "-m", "kg.hermit", str(source), str(output), str(memory_mb)]
+    command = [sys.executable, "-m", "kg.reason.hermit", str(source), str(output), str(memory_mb)]
     env = {**os.environ, "KG_JAVA": java_executable()}
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env

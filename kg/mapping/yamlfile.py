@@ -17,7 +17,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kg.errors import KgError, Location
-from kg.textfile import read_text
+from kg.mapping.textfile import read_text
 
 MAX_BYTES = 5_000_000
 _CORE = "tag:yaml.org,2002:"

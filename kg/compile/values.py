@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from kg.schema import Names
+from kg.mapping.schema import Names
 from kg.vocab import KG, RDF, XSD
 
 PARTIAL_DATE = str(KG._NS) + "PartialDate"

@@ -1,0 +1,1 @@
+"""Asking the graph: SPARQL, parameters, the catalogue of named queries, entity cards."""

@@ -1,0 +1,1 @@
+"""Checking a build: SHACL shapes, named SPARQL checks, their reports, and mapping coverage."""

@@ -1,0 +1,1 @@
+"""Compiling the ontology, reference data and mappings into quads, and writing `dist/`."""

@@ -1,0 +1,1 @@
+"""Reading and checking what people wrote: the mapping format, safe YAML, seed documents."""
