@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kg.compile.builder import compile_project
-from kg.compile.compiler import Spans
+from kg.compile.context import Spans
 from kg.mapping.sentences import split_units
 from kg.project import Project
 

@@ -12,7 +12,8 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.compile.compiler import Compiled, DocumentStats, Paths, compile_mappings
+from kg.compile.compiler import compile_mappings
+from kg.compile.context import Compiled, DocumentStats, Paths
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_FILE,

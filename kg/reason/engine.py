@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.compile.compiler import statement_node
+from kg.compile.facts import statement_node
 from kg.compile.output import INFERRED_GRAPH
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap

@@ -1,0 +1,128 @@
+"""Compiling documents and their articles: each seed file found and read, each article
+located by its lines, its title and byline re-found verbatim, and skipped passages
+accounted for (for `kg coverage`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.compile.context import Article, At, Context, Document, DocumentStats, Spans, offset
+from kg.compile.sourcemap import Source
+from kg.compile.values import date_time, language_literals
+from kg.errors import KgError, Location
+from kg.mapping import schema
+from kg.mapping.load import Loaded
+from kg.mapping.sources import SourceDocument, resolve_seed
+from kg.vocab import ARTICLE, DCTERMS, DOCUMENT, GRAPH, KG, RDF, RDFS
+
+
+def sources(ctx: Context) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceDocument]]:
+    """Each document mapping with its seed file; one mapping per id and per seed."""
+    ids: dict[str, Location] = {}
+    paths: dict[Path, Location] = {}
+    for loaded in ctx.mappings.documents:
+        doc, here = loaded.model, loaded.at("document")
+        try:
+            if doc.id in ids:
+                raise KgError(f"duplicate document id '{doc.id}' (also at {ids[doc.id]})", loaded.at("id"))
+            ids[doc.id] = loaded.at("id")
+            path = resolve_seed(ctx.paths.seeds, doc.document, ctx.paths.root, here)
+            if path in paths:
+                raise KgError(f"document '{doc.document}' is already mapped at {paths[path]}", here)
+            paths[path] = here
+            yield loaded, SourceDocument.read(path, path.relative_to(ctx.paths.root.resolve()))
+        except KgError as exc:
+            ctx.errors.extend(exc)
+
+
+def compile_document(ctx: Context, loaded: Loaded[schema.DocumentFile], source: SourceDocument) -> Document:
+    """The document node, its articles and its skipped passages."""
+    doc_file = loaded.model
+    node = ox.NamedNode(DOCUMENT[doc_file.id])
+    doc = Document(
+        doc_file.id,
+        source,
+        ox.NamedNode(GRAPH[f"document-{doc_file.id}"]),
+        {},
+        ctx.result.documents.setdefault(doc_file.id, DocumentStats()),
+        ctx.result.spans.setdefault(doc_file.id, Spans(source)),
+    )
+    ctx.result.sources.node(node, Source.at(loaded.at("document")))
+    add = ctx.result.adder(node, doc.graph)
+    add(RDF.type, ox.NamedNode(KG.Document))
+    add(DCTERMS.identifier, ox.Literal(doc.id))
+    add(RDFS.label, ox.Literal(f"document {doc.id}", language="en"))
+    add(KG.sourcePath, ox.Literal(source.path.as_posix()))
+    add(KG.sha256, ox.Literal(source.sha256))
+    for i, article in enumerate(doc_file.articles):
+        at = At(loaded, ("articles", i))
+        if article.id in doc.articles:
+            ctx.errors.add(f"duplicate article id '{article.id}'", at.loc("id"))
+        elif compiled := _article(ctx, article, doc, node, at):
+            doc.stats.articles += 1
+            doc.articles[article.id] = compiled
+            doc.spans.articles[article.id] = (*compiled.span, article.language[-1])
+    for i, skip in enumerate(doc_file.skipped):
+        _skip(ctx, skip, doc, At(loaded, ("skipped", i)))
+    return doc
+
+
+def _article(
+    ctx: Context, article: schema.Article, doc: Document, document: ox.NamedNode, at: At
+) -> Article | None:
+    try:
+        span = doc.source.span(*article.line_range)
+    except ValueError as exc:
+        ctx.errors.add(f"lines {article.lines}: {exc}", at.loc("lines"))
+        return None
+    node = ox.NamedNode(ARTICLE[f"{doc.id}.{article.id}"])
+    ctx.result.sources.node(node, Source.at(at.loc("id")))
+    add = ctx.result.adder(node, doc.graph)
+    add(RDF.type, ox.NamedNode(KG.Article))
+    add(DCTERMS.isPartOf, document)
+    add(DCTERMS.identifier, ox.Literal(f"{doc.id}.{article.id}"))
+    add(RDFS.label, ox.Literal(f"document {doc.id}, article {article.id}", language="en"))
+    add(KG.startOffset, offset(span[0]))
+    add(KG.endOffset, offset(span[1]))
+    for lang in article.language:
+        add(DCTERMS.language, ox.Literal(lang))
+    for literal in language_literals(article.title) if article.title else []:
+        _verbatim(ctx, literal.value, doc, span, at.loc("title", "en" if literal.language == "en" else "zh"))
+        add(DCTERMS.title, literal)
+    if article.byline:
+        _verbatim(ctx, article.byline, doc, span, at.loc("byline"))
+        add(KG.byline, ox.Literal(article.byline))
+    if article.published:
+        try:
+            add(DCTERMS.issued, date_time(article.published))
+        except ValueError as exc:
+            ctx.errors.add(str(exc), at.loc("published"))
+    asserter = node
+    if article.outlet and (outlet := ctx.resolve.entity(article.outlet, at.loc("outlet"))):
+        add(KG.outlet, outlet)
+        asserter = outlet
+    return Article(node, span, asserter)
+
+
+def _verbatim(ctx: Context, text: str, doc: Document, span: tuple[int, int], location: Location) -> None:
+    start = doc.source.text.find(text, *span)
+    if start == -1:
+        ctx.errors.add(f"not found verbatim in the article; {doc.source.nearest(text, span)}", location)
+    else:
+        doc.spans.mapped.append((start, start + len(text)))
+
+
+def _skip(ctx: Context, skip: schema.Skip, doc: Document, at: At) -> None:
+    """Account for every occurrence of the skipped text in its article, or anywhere in
+    the document (page chrome outside the articles) when no article is given."""
+    if skip.article and skip.article not in doc.articles:
+        ctx.errors.add(f"unknown article '{skip.article}'", at.loc("article"))
+        return
+    span = doc.articles[skip.article].span if skip.article else (0, len(doc.source.text))
+    hits = doc.source.occurrences(skip.quote, span)
+    if not hits:
+        ctx.errors.add(f"skipped text not found; {doc.source.nearest(skip.quote, span)}", at.loc("quote"))
+    doc.spans.skipped.extend((h, h + len(skip.quote), skip.reason) for h in hits)

@@ -1,0 +1,143 @@
+"""What compiling the mappings shares: the result being built, and where things are.
+
+The compiler's parts (kg.compile.registry, articles, facts, combined) each take the one
+`Context` of a build and append quads to its `Compiled` result, noting in its source map
+the mapping line behind every node and triple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.compile.ontology import Ontology
+from kg.compile.resolve import Resolver
+from kg.compile.sourcemap import Source, SourceMap
+from kg.errors import ErrorCollector, Location
+from kg.mapping import schema
+from kg.mapping.load import Loaded, Mappings
+from kg.mapping.sources import SourceDocument
+from kg.vocab import XSD
+
+Object = ox.NamedNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the project is, and its seed documents."""
+
+    root: Path
+    seeds: Path
+
+
+@dataclass
+class DocumentStats:
+    articles: int = 0
+    facts: int = 0
+    drafts_left_out: int = 0
+    statements: int = 0
+    quotes: int = 0
+
+
+@dataclass
+class Spans:
+    """What a document's mapping accounts for, by character offsets (for `kg coverage`)."""
+
+    source: SourceDocument
+    articles: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # start, end, language
+    mapped: list[tuple[int, int]] = field(default_factory=list)  # quotes, titles, bylines
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, reason
+
+
+@dataclass
+class Compiled:
+    quads: list[ox.Quad] = field(default_factory=list)
+    documents: dict[str, DocumentStats] = field(default_factory=dict)
+    sources: SourceMap = field(default_factory=SourceMap)
+    spans: dict[str, Spans] = field(default_factory=dict)
+
+    def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> Adder:
+        return Adder(self, subject, graph)
+
+
+@dataclass(frozen=True)
+class Adder:
+    """Appends quads about one subject in one graph, noting where a triple was stated."""
+
+    compiled: Compiled
+    subject: ox.NamedNode
+    graph: ox.NamedNode
+
+    def __call__(self, predicate: str, obj: Object, source: Location | None = None) -> None:
+        quad = ox.Quad(self.subject, ox.NamedNode(predicate), obj, self.graph)
+        self.compiled.quads.append(quad)
+        if source:
+            self.compiled.sources.triple(quad.triple, Source.at(source))
+
+
+@dataclass(frozen=True)
+class At:
+    """A place inside a loaded mapping file."""
+
+    loaded: Loaded[Any]
+    path: tuple[str | int, ...]
+
+    def loc(self, *more: str | int) -> Location:
+        return self.loaded.at(*self.path, *more)
+
+    def __truediv__(self, more: tuple[str | int, ...]) -> At:
+        return At(self.loaded, (*self.path, *more))
+
+
+@dataclass(frozen=True)
+class Article:
+    """A compiled article: its node, where it is in the document, who speaks by default."""
+
+    node: ox.NamedNode
+    span: tuple[int, int]
+    asserter: ox.NamedNode
+
+
+@dataclass
+class Document:
+    """What compiling one document's facts needs to know about it."""
+
+    id: str
+    source: SourceDocument
+    graph: ox.NamedNode
+    articles: dict[str, Article]
+    stats: DocumentStats
+    spans: Spans
+
+    @property
+    def article_nodes(self) -> dict[str, ox.NamedNode]:
+        return {key: article.node for key, article in self.articles.items()}
+
+
+@dataclass
+class Context:
+    """The state of one compilation: inputs, errors found so far, and the result."""
+
+    mappings: Mappings
+    paths: Paths
+    include_drafts: bool
+    resolve: Resolver
+    errors: ErrorCollector
+    entities: dict[str, Location]  # declared entity ids, where each was declared
+    result: Compiled = field(default_factory=Compiled)
+    evidence_of: dict[str, list[ox.NamedNode]] = field(default_factory=dict)  # "DOC.FACT" -> evidence
+    combinations: list[tuple[schema.Fact, Document, At]] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, mappings: Mappings, ontology: Ontology, paths: Paths, include_drafts: bool) -> Context:
+        errors = ErrorCollector()
+        entities: dict[str, Location] = {}
+        return cls(mappings, paths, include_drafts, Resolver(ontology, entities, errors), errors, entities)
+
+
+def offset(value: int) -> ox.Literal:
+    """A character offset into a seed document."""
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD.nonNegativeInteger))
