@@ -23,7 +23,7 @@ from kg.ask.entities import search as find_entities
 from kg.ask.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
 from kg.ask.remote import Endpoint
 from kg.check.coverage import Status
-from kg.check.coverage import coverage as article_coverage
+from kg.check.coverage import coverage_report as mapping_coverage
 from kg.check.reports import SUFFIXES, render
 from kg.check.validate import validate as validate_graph
 from kg.compile.builder import build as build_graph
@@ -376,13 +376,16 @@ def show(
         str, typer.Argument(help="An IRI, a CURIE (ent:…), an id, or a name in English or Chinese.")
     ],
     lang: LangOption = Language.en,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="List every sourced value of each date, and how it was placed.")
+    ] = False,
     root: RootOption = Path("."),
     graph_dir: GraphOption = None,
 ) -> None:
     """Show an entity: its names, kinds, and every fact with its quotes and sources."""
     with _reporting_errors():
         store = open_graph(graph_dir or Project.at(root).dist)
-        out.print(entity_card(card(store, find(store, entity), lang.value)), soft_wrap=True)
+        out.print(entity_card(card(store, find(store, entity), lang.value), sources), soft_wrap=True)
 
 
 @app.command()
@@ -467,15 +470,16 @@ def coverage(
         bool, typer.Option("--all", help="List every sentence with its status, not only the gaps.")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 if any sentence is unaccounted for.")
+        bool, typer.Option("--strict", help="Exit 1 if any sentence is unaccounted for or any date unplaced.")
     ] = False,
 ) -> None:
     """Show, per article, the sentences that carry evidence, those the mapping skips (with the
-    reason) and those that are neither: the mapping work still to do."""
+    reason) and those that are neither, and the dates that could not be placed on the
+    calendar: the mapping work still to do."""
     with _reporting_errors():
-        articles = article_coverage(Project.at(root))
-    out.print(coverage_report(articles, every=every), soft_wrap=True)
-    gaps = sum(a.count(Status.UNACCOUNTED) for a in articles)
+        found = mapping_coverage(Project.at(root))
+    out.print(coverage_report(found, every=every), soft_wrap=True)
+    gaps = sum(a.count(Status.UNACCOUNTED) for a in found.articles) + len(found.unplaced)
     raise typer.Exit(1 if strict and gaps else 0)
 
 

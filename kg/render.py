@@ -12,7 +12,7 @@ from rich.text import Text
 from kg.ask.catalogue import NamedQuery
 from kg.ask.entities import Card, Match
 from kg.ask.query import QueryResult, Term
-from kg.check.coverage import ArticleCoverage, Status
+from kg.check.coverage import Coverage, Status
 from kg.compile.builder import BuildReport
 from kg.reason.engine import Reasoning
 from kg.store.push import DEFAULT, PushReport
@@ -61,8 +61,9 @@ def _cell(term: Term | None, names: dict[str, str] | None) -> str:
     return text
 
 
-def entity_card(card: Card) -> RenderableType:
-    """An entity's names, kinds, posts and facts, each fact with its quotes and sources."""
+def entity_card(card: Card, sources: bool = False) -> RenderableType:
+    """An entity's names, kinds, posts and facts, each fact with its quotes and sources; with
+    `sources`, every sourced value of each post's dates and how it was placed."""
     title = Text(card.labels.get("en") or next(iter(card.labels.values()), compact(card.iri)), style="bold")
     title.append(f"  {compact(card.iri)}", style="dim")
     parts: list[RenderableType] = [title]
@@ -82,6 +83,17 @@ def entity_card(card: Card) -> RenderableType:
         ]
         detail = ", ".join(d for d in dates if d)
         parts.append(Text(f"  {post.role}, {post.organisation}" + (f" ({detail})" if detail else "")))
+        for kind, values in (("from", post.starts), ("until", post.ends)) if sources else ():
+            for value in values:
+                words = f" from '{value.stated_as}'" if value.stated_as else ""
+                mark = ", conflicts with another source" if value.conflicting else ""
+                parts.append(
+                    Text(
+                        f"      {kind} {value.label}: {value.rank}, {value.placed}{words}{mark}"
+                        f" — article {value.articles}",
+                        style="dim",
+                    )
+                )
     if card.facts:
         parts.append(Text("Facts", style="bold"))
     for fact in card.facts:
@@ -160,8 +172,10 @@ def build_summary(report: BuildReport) -> RenderableType:
     return Group(graphs, classes, documents, headline)
 
 
-def coverage_report(articles: list[ArticleCoverage], every: bool = False) -> RenderableType:
-    """A table of counts per article, then the sentences to look at, as `file:line: text`."""
+def coverage_report(coverage: Coverage, every: bool = False) -> RenderableType:
+    """A table of counts per article, then the sentences to look at, as `file:line: text`,
+    then the dates that could not be placed on the calendar."""
+    articles = coverage.articles
     table = Table("document", "article", "mapped", "skipped", "unaccounted", title="Coverage of the articles")
     lines: list[str] = []
     for article in articles:
@@ -170,9 +184,13 @@ def coverage_report(articles: list[ArticleCoverage], every: bool = False) -> Ren
             if every or unit.status is Status.UNACCOUNTED:
                 reason = f" ({unit.reason})" if unit.reason else ""
                 lines.append(f"{article.path}:{unit.line}: [{unit.status.value}{reason}] {unit.text}")
+    lines += [f"{d.location}: [unplaced date] '{d.value}': {d.reason}" for d in coverage.unplaced]
     total = sum(a.count(Status.UNACCOUNTED) for a in articles)
-    verdict = "every sentence is accounted for." if not total else f"{total} sentence(s) unaccounted for."
-    return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}")
+    verdict = "every sentence is accounted for" if not total else f"{total} sentence(s) unaccounted for"
+    dates = (
+        "every date is placed" if not coverage.unplaced else f"{len(coverage.unplaced)} date(s) not placed"
+    )
+    return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}; {dates}.")
 
 
 def reasoning_summary(outcome: Reasoning) -> RenderableType:

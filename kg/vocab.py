@@ -24,7 +24,11 @@ EVIDENCE = Namespace(BASE + "evidence/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPES = Namespace(BASE + "shapes#")
 CHECKS = Namespace(BASE + "checks/")
+DATE = Namespace(BASE + "date/")
+INSTANT = Namespace(BASE + "instant/")
 OA = Namespace("http://www.w3.org/ns/oa#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
 
@@ -38,29 +42,40 @@ class KG(DefinedNamespace):
     Article: URIRef
     ChemicalElement: URIRef
     CombinedAcrossDocuments: URIRef
+    DateInterval: URIRef
+    DatedByArticle: URIRef
     Country: URIRef
     Denied: URIRef
     Document: URIRef
     Draft: URIRef
     Evidence: URIRef
     InferredByReasoning: URIRef
+    InferredReferenceTime: URIRef
     OfficiallyStated: URIRef
     RareEarthElements: URIRef
     Reported: URIRef
+    ResolvedAgainstReferenceTime: URIRef
     Reviewed: URIRef
     Rumoured: URIRef
     Statement: URIRef
+    approximate: URIRef
     assertedBy: URIRef
     atomicNumber: URIRef
     byline: URIRef
+    conflictsWith: URIRef
     country: URIRef
     derivation: URIRef
+    earliest: URIRef
+    edtf: URIRef
     endOffset: URIRef
     evidence: URIRef
     isoAlpha2: URIRef
-    note: URIRef
     isoAlpha3: URIRef
+    latest: URIRef
+    note: URIRef
     outlet: URIRef
+    referenceTime: URIRef
+    reportedOn: URIRef
     reportedVia: URIRef
     reviewStatus: URIRef
     reviewedBy: URIRef
@@ -70,7 +85,13 @@ class KG(DefinedNamespace):
     sourcePath: URIRef
     stance: URIRef
     startOffset: URIRef
+    statedAs: URIRef
     symbol: URIRef
+    uncertain: URIRef
+    unitCentury: URIRef
+    unitDecade: URIRef
+    unitHalfYear: URIRef
+    unitQuarter: URIRef
 
 
 # Prefixes written into Turtle and TriG output, and accepted as CURIEs in mapping files.
@@ -84,6 +105,8 @@ PREFIXES: dict[str, str] = {
     "article": str(ARTICLE),
     "stmt": str(STATEMENT),
     "ev": str(EVIDENCE),
+    "date": str(DATE),
+    "instant": str(INSTANT),
     "graph": str(GRAPH),
     "kgsh": str(SHAPES),
     "check": str(CHECKS),
@@ -94,6 +117,8 @@ PREFIXES: dict[str, str] = {
     "schema": str(SDO),
     "skos": str(SKOS),
     "eli": str(ELI),
+    "time": str(TIME),
+    "wikibase": str(WIKIBASE),
     "owl": str(OWL),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
@@ -127,12 +152,14 @@ __all__ = [
     "BASE",
     "CHECKS",
     "COUNTRY",
+    "DATE",
     "DCTERMS",
     "DOCUMENT",
     "ELEMENT",
     "ENTITY",
     "EVIDENCE",
     "GRAPH",
+    "INSTANT",
     "KG",
     "OA",
     "ONTOLOGY_IRI",
@@ -147,6 +174,8 @@ __all__ = [
     "SHAPES",
     "SKOS",
     "STATEMENT",
+    "TIME",
+    "WIKIBASE",
     "XSD",
     "compact",
     "term_text",

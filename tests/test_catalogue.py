@@ -43,7 +43,8 @@ def test_catalogue_documents_every_query() -> None:
         assert query.title and query.title != name, name
         assert len(query.description) > 30, name
         for param in query.params:
-            assert re.search(rf"\?{param.name}\b", query.text), f"{name}: ?{param.name} is not used"
+            used = rf"\?{param.name}_(start|end)\b" if param.type == "period" else rf"\?{param.name}\b"
+            assert re.search(used, query.text), f"{name}: ?{param.name} is not used"
             assert param.name in query.example, f"{name}: no example for {param.name}"
         assert set(query.example) == {p.name for p in query.params}, name
         query.values(query.example)
@@ -71,7 +72,9 @@ def test_rdflib_gives_the_same_answer(name: str, seed_store: ox.Store, rdflib_da
 
 def test_missing_unknown_and_malformed_parameters_are_clear_errors() -> None:
     query = named_query("departures")
-    with pytest.raises(KgError, match=r"needs --param for: from \(date, e.g. 2025\), to \(date, e.g. 2025\)"):
+    with pytest.raises(
+        KgError, match=r"needs --param for: from \(period, e.g. 2025\), to \(period, e.g. 2025\)"
+    ):
         query.values({"org": "ent:china-rare-earth-holdings"})
     with pytest.raises(KgError, match=r"has no parameter since \(parameters: org, from, to\)"):
         query.values({"org": "x", "from": "2025", "to": "2025", "since": "2024"})

@@ -138,7 +138,7 @@ def test_004_the_lecture_speaker_host_and_date(seed_store: ox.Store) -> None:
         seed_store,
         """
         SELECT ?date ?speaker ?host ?university WHERE {
-          ?l a kg:Lecture ; kg:date ?date ; kg:speaker ?s ; kg:host/rdfs:label ?host .
+          ?l a kg:Lecture ; kg:date/kg:edtf ?date ; kg:speaker ?s ; kg:host/rdfs:label ?host .
           ?s rdfs:label ?speaker . ?post org:member ?s ; org:role role:professor ; org:organization/rdfs:label ?university .
           FILTER (lang(?host) = "en" && lang(?speaker) = "en" && lang(?university) = "en") }""",
     )

@@ -11,7 +11,7 @@ from kg import Project, build
 from kg.vocab import GRAPH, STATEMENT
 from tests.conftest import FIXTURES, make_project
 
-COMPARED = [GRAPH.registry, GRAPH["document-doc"]]
+COMPARED = [GRAPH.registry, GRAPH["document-doc"], GRAPH.calendar]
 
 
 def _graph(dataset: Dataset, name: str, blank_statements: bool) -> Graph:

@@ -44,17 +44,31 @@ def test_named_query_in_sparql_csv_is_the_expected_answer(
     got = _run(seed_build, "query", *DEPARTURES, "--format", "csv")
     assert got.replace("\r\n", "\n") == answer(seed_store, catalogue()["departures"])
     rows = list(csv.DictReader(io.StringIO(got)))
-    assert {(r["person"], r["ended"], r["inferred"]) for r in rows} == {
-        ("Liao Chunsheng", "2025", "false"),
-        ("Liao Chunsheng", "2025-04", "true"),
-        ("Yan Shengjian", "2025", "false"),
-    }
+    # 001 and 002 name seven people who left China Rare Earth in 2025 (see tests/analyst/)
+    assert [(r["person"], r["ended"], r["placed"]) for r in rows] == [
+        ("Qi Shuyong", "January 2025", "placed against the article's date"),
+        ("Yang Jie", "January 2025", "placed against the article's date"),
+        ("Liao Chunsheng", "April 2025 / June–December 2025", "sources conflict"),
+        ("Dong Xianting", "June–December 2025", "combined across documents"),
+        ("Guo Huifu", "June–December 2025", "combined across documents"),
+        ("Yan Shengjian", "June–December 2025", "placed against the article's date"),
+        ("Yang Guoan", "June–December 2025", "combined across documents"),
+    ]
 
 
 def test_sparql_json_and_xml_results(seed_build: BuildReport) -> None:
     content = json.loads(_run(seed_build, "query", *DEPARTURES, "--format", "json"))
-    assert content["head"]["vars"] == ["person", "role", "unit", "ended", "how", "inferred"]
-    assert len(content["results"]["bindings"]) == 3
+    assert content["head"]["vars"] == [
+        "person",
+        "role",
+        "unit",
+        "ended",
+        "inPeriod",
+        "placed",
+        "how",
+        "sources",
+    ]
+    assert len(content["results"]["bindings"]) == 7
     root = ET.fromstring(_run(seed_build, "query", *DEPARTURES, "--format", "xml"))
     assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
     assert (
@@ -102,7 +116,7 @@ def test_queries_lists_the_catalogue() -> None:
     result = CliRunner().invoke(kg.cli.app, ["queries"], env={"COLUMNS": "250"})
     assert result.exit_code == 0
     assert f"{len(catalogue())} named queries" in result.stdout
-    assert "departures" in result.stdout and "org (entity), from (date), to (date)" in result.stdout
+    assert "departures" in result.stdout and "org (entity), from (period), to (period)" in result.stdout
     shown = CliRunner().invoke(kg.cli.app, ["queries", "--show", "timeline"])
     assert shown.stdout == (REPO / "kg" / "ask" / "queries" / "timeline.rq").read_text(encoding="utf-8")
 
@@ -122,11 +136,24 @@ def test_entity_card_has_posts_facts_quotes_and_contested_claims(seed_store: ox.
     assert liao.other_names == ["Chunsheng Liao"]
     assert liao.kinds == ["executive (inferred)", "person"]
     dgm = next(p for p in liao.posts if p.role == "deputy general manager")
-    assert (dgm.organisation, set(dgm.ended.split(", ")), dgm.how) == (
+    # 001: "Liao Chunsheng in April"; 002: among those who resigned "this month" (June or later)
+    assert (dgm.organisation, dgm.ended, dgm.how) == (
         "China Rare Earth Holdings",
-        {"--04", "2025", "2025-04"},
+        "April 2025 or June–December 2025 (sources conflict)",
         "resigned",
     )
+    assert [(v.label, v.placed, v.stated_as, v.articles) for v in dgm.ends] == [
+        ("April 2025", "placed against the article's date", "in April", "001.1"),
+        ("June–December 2025", "placed against the article's date", "This month alone", "002.1"),
+    ]
+    yan = card(seed_store, find(seed_store, "Yan Shengjian"))
+    general_manager = next(p for p in yan.posts if p.role == "general manager")
+    # 001: "this year"; 002: "This month alone": the more precise value is preferred
+    assert general_manager.ended == "June–December 2025"
+    assert [(v.label, v.rank) for v in general_manager.ends] == [
+        ("2025", "normal"),
+        ("June–December 2025", "preferred"),
+    ]
     expert = next(f for f in liao.facts if f.predicate_label == "expert in")
     assert {e.article for e in expert.evidence} == {"001.1", "002.1"}
     contested = {m.subject_label for m in liao.mentions if m.contested}

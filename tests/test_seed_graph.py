@@ -13,15 +13,17 @@ CRH = "ent:china-rare-earth-holdings"
 
 
 def test_posts_held_and_left_at_china_rare_earth(seed_store: ox.Store) -> None:
+    """The plain layer: each post's end as precisely as the sources together allow; none where
+    the sources conflict."""
     rows = select(
         seed_store,
         f"""
         SELECT ?person ?role ?end ?how WHERE {{
           ?post a kg:Post ; org:organization {CRH} ; org:member/rdfs:label ?person ;
                 org:role/rdfs:label ?role .
-          FILTER (lang(?person) = "en" && lang(?role) = "en")
-          OPTIONAL {{ ?post kg:endDate ?end }}
-          OPTIONAL {{ ?post kg:endedHow/rdfs:label ?how FILTER (lang(?how) = "en") }}
+          FILTER (langMatches(lang(?person), "en") && langMatches(lang(?role), "en"))
+          OPTIONAL {{ ?post kg:endDate/rdfs:label ?end FILTER (langMatches(lang(?end), "en")) }}
+          OPTIONAL {{ ?post kg:endedHow/rdfs:label ?how FILTER (langMatches(lang(?how), "en")) }}
         }}""",
     )
     posts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: {"end": set(), "how": set()})
@@ -30,21 +32,20 @@ def test_posts_held_and_left_at_china_rare_earth(seed_store: ox.Store) -> None:
         post["end"].update([row["end"]] if "end" in row else [])
         post["how"].update([row["how"]] if "how" in row else [])
     assert dict(posts) == {
-        # 001: "the resignation of ... Qi Shuyong and ... Yang Jie in January" (no year given)
-        ("Qi Shuyong", "chief financial officer"): {"end": {"--01"}, "how": {"resigned"}},
-        ("Yang Jie", "chair of the supervisory board"): {"end": {"--01"}, "how": {"resigned"}},
-        # 001: "in April"; 002: resigned in 2025 ("this month" of an undated report); and
-        # April 2025, which follows from both together (see the next test)
-        ("Liao Chunsheng", "deputy general manager"): {
-            "end": {"--04", "2025", "2025-04"},
-            "how": {"resigned"},
-        },
-        ("Yang Guoan", "independent director"): {"end": set(), "how": {"resigned"}},
-        ("Dong Xianting", "independent director"): {"end": set(), "how": {"resigned"}},
-        ("Guo Huifu", "independent director"): {"end": set(), "how": {"resigned"}},
-        # 001: stepped down but kept other posts; 002: "the general manager ... resigned" in 2025
+        # 001 (written in the second half of 2025): "Qi Shuyong and ... Yang Jie in January"
+        ("Qi Shuyong", "chief financial officer"): {"end": {"January 2025"}, "how": {"resigned"}},
+        ("Yang Jie", "chair of the supervisory board"): {"end": {"January 2025"}, "how": {"resigned"}},
+        # 001: "Liao Chunsheng in April"; 002 counts him among those who resigned "this month"
+        # (a month from June on): the dates conflict, so neither is a plain fact.
+        ("Liao Chunsheng", "deputy general manager"): {"end": set(), "how": {"resigned"}},
+        # 001: resigned "this year"; 002: three board members resigned "this month" — combined.
+        ("Yang Guoan", "independent director"): {"end": {"June–December 2025"}, "how": {"resigned"}},
+        ("Dong Xianting", "independent director"): {"end": {"June–December 2025"}, "how": {"resigned"}},
+        ("Guo Huifu", "independent director"): {"end": {"June–December 2025"}, "how": {"resigned"}},
+        # 001: stepped down this year, kept other posts; 002: "the general manager ... resigned"
+        # this month.
         ("Yan Shengjian", "general manager"): {
-            "end": {"2025"},
+            "end": {"June–December 2025"},
             "how": {"stepped down", "resigned"},
         },
         ("Yan Shengjian", "party committee secretary"): {"end": set(), "how": set()},
@@ -52,25 +53,48 @@ def test_posts_held_and_left_at_china_rare_earth(seed_store: ox.Store) -> None:
     }
 
 
-def test_a_month_that_only_follows_from_two_documents_is_marked_inferred(seed_store: ox.Store) -> None:
+def test_every_sourced_end_date_keeps_its_statement_rank_and_derivation(seed_store: ox.Store) -> None:
     rows = select(
         seed_store,
         """
-        SELECT ?end ?derivation ?article WHERE {
-          ?s rdf:subject ent:post-liao-chunsheng-crh-deputy-general-manager ; rdf:predicate kg:endDate ;
-             rdf:object ?end ; kg:evidence/prov:wasDerivedFrom ?article .
-          OPTIONAL { ?s kg:derivation ?derivation }
+        SELECT ?person ?end ?rank ?derivation ?said ?article ?conflict WHERE {
+          ?post org:member/rdfs:label ?person .
+          ?s rdf:subject ?post ; rdf:predicate kg:endDate ; rdf:object/kg:edtf ?end ; wikibase:rank ?rank ;
+             kg:evidence/prov:wasDerivedFrom/dcterms:identifier ?article .
+          FILTER (langMatches(lang(?person), "en"))
+          OPTIONAL { ?s kg:derivation ?derivation } OPTIONAL { ?s kg:statedAs ?said }
+          BIND (EXISTS { ?s kg:conflictsWith [] } AS ?conflict)
         }""",
     )
-    by_value: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for row in rows:
-        by_value[row["end"]].add(
-            (row.get("derivation", "").rsplit("#", 1)[-1], row["article"].rsplit("/", 1)[1])
+    found = {
+        (
+            r["person"],
+            r["end"],
+            r["rank"].rsplit("#", 1)[1],
+            r.get("derivation", "#stated").rsplit("#", 1)[1],
+            r.get("said", ""),
+            r["article"],
+            r["conflict"],
         )
-    assert dict(by_value) == {
-        "--04": {("", "001.1")},
-        "2025": {("", "002.1")},
-        "2025-04": {("CombinedAcrossDocuments", "001.1"), ("CombinedAcrossDocuments", "002.1")},
+        for r in rows
+    }
+    resolved, combined = "ResolvedAgainstReferenceTime", "CombinedAcrossDocuments"
+    assert found == {
+        ("Qi Shuyong", "2025-01", "NormalRank", resolved, "in January", "001.1", "false"),
+        ("Yang Jie", "2025-01", "NormalRank", resolved, "in January", "001.1", "false"),
+        ("Liao Chunsheng", "2025-04", "NormalRank", resolved, "in April", "001.1", "true"),
+        ("Liao Chunsheng", "2025-06/2025-12", "NormalRank", resolved, "This month alone", "002.1", "true"),
+        *(
+            row
+            for person in ("Yang Guoan", "Dong Xianting", "Guo Huifu")
+            for row in (
+                (person, "2025", "NormalRank", resolved, "this year", "001.1", "false"),
+                (person, "2025-06/2025-12", "PreferredRank", combined, "", "001.1", "false"),
+                (person, "2025-06/2025-12", "PreferredRank", combined, "", "002.1", "false"),
+            )
+        ),
+        ("Yan Shengjian", "2025", "NormalRank", resolved, "this year", "001.1", "false"),
+        ("Yan Shengjian", "2025-06/2025-12", "PreferredRank", resolved, "This month alone", "002.1", "false"),
     }
 
 
@@ -113,12 +137,13 @@ def test_group_statement_denies_the_defection_rumour(seed_store: ox.Store) -> No
         seed_store,
         """
         SELECT ?date ?rumourStance WHERE {
-          ent:claim-crh-changes-are-normal kg:denies ?rumour ; kg:statedOn ?date .
+          ent:claim-crh-changes-are-normal kg:denies ?rumour ; kg:statedOn/kg:edtf ?date .
           ?s rdf:subject ?rumour ; kg:evidence/kg:stance/rdfs:label ?rumourStance .
           FILTER (lang(?rumourStance) = "en")
         }""",
     )
-    assert {(r["date"], r["rumourStance"]) for r in rows} == {("--06-29", "rumoured")}
+    # 001: "On the following day, June 29" — of 2025, the year of 001's reference time
+    assert {(r["date"], r["rumourStance"]) for r in rows} == {("2025-06-29", "rumoured")}
 
 
 def test_group_structure(seed_store: ox.Store) -> None:
@@ -143,7 +168,7 @@ def test_group_structure(seed_store: ox.Store) -> None:
         seed_store,
         """
         SELECT ?founded ?place ?supervisor WHERE {
-          ent:china-rare-earth-group kg:foundingDate ?founded ; kg:foundedIn/rdfs:label ?place ;
+          ent:china-rare-earth-group kg:foundingDate/kg:edtf ?founded ; kg:foundedIn/rdfs:label ?place ;
               kg:supervisedBy ?supervisor ; kg:country country:CN ; a kg:StateOwnedGroup .
           ent:china-rare-earth-holdings kg:listedOn/rdfs:label "Shenzhen Stock Exchange"@en .
         }""",

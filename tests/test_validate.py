@@ -97,7 +97,7 @@ CATALOGUE = {
         (("Violation", "kgsh:Observation kg:currency", "ent:obs-acme-market-share", (f"{DOC}:69",)),),
     ),
     "claim-about-nothing": Broken(
-        (Edit(DOC, "      kg:about: [jane-doe, country:CA]\n", '      kg:statedOn: "--03-03"\n'),),
+        (Edit(DOC, "      kg:about: [jane-doe, country:CA]\n", '      kg:statedOn: "XXXX-03-03"\n'),),
         (("Violation", "kgsh:Claim kg:about", "ent:claim-jane-doe-joined-rival", (f"{DOC}:21",)),),
     ),
     "denial-of-a-non-claim": Broken(

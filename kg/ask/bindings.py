@@ -5,6 +5,7 @@ query text as SPARQL.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 
@@ -12,9 +13,10 @@ import pyoxigraph as ox
 
 from kg.compile.ontology import Ontology
 from kg.errors import KgError
+from kg.mapping import dates
 
 Term = ox.NamedNode | ox.Literal
-TYPES = ("entity", "text", "date", "year", "integer")
+TYPES = ("entity", "text", "period", "date", "year", "integer")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEYWORD = re.compile(r"[A-Za-z]+")
@@ -44,6 +46,23 @@ def parse_value(text: str, kind: str, name: str) -> Term:
             raise KgError(f"parameter {name}: '{text}' is not a whole number")
         return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     return ox.Literal(text)
+
+
+def parse_period(text: str, name: str) -> dict[str, Term]:
+    """A period parameter as the first and last day it covers: `NAME_start`, `NAME_end`
+    (xsd:date), to compare with the bounds of dates (kg:earliest, kg:latest)."""
+    try:
+        period = dates.parse_period(text)
+    except ValueError as exc:
+        reason = str(exc) if str(exc).startswith("impossible") else f"'{text}' is not a date or period"
+        raise KgError(
+            f"parameter {name}: {reason} (give 2025, 2025-04, 2025-04-17, 2025-Q2, 2025-H1 or EDTF)"
+        ) from None
+    return {f"{name}_start": _day(period.earliest), f"{name}_end": _day(period.latest)}
+
+
+def _day(day: datetime.date) -> ox.Literal:
+    return ox.Literal(day.isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
 
 
 def guess_value(text: str, name: str) -> Term:

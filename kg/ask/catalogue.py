@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from kg.ask.bindings import TYPES, Term, parse_value
+from kg.ask.bindings import TYPES, Term, parse_period, parse_value
 from kg.ask.query import Queryable, QueryResult, query_header, run_query
 from kg.errors import KgError
 
@@ -50,7 +50,14 @@ class NamedQuery:
         if missing:
             hints = ", ".join(f"{p.name} ({p.type}, e.g. {self.example.get(p.name, '?')})" for p in missing)
             raise KgError(f"query '{self.name}' needs --param for: {hints}")
-        return {name: parse_value(given[name], declared[name].type, name) for name in declared}
+        values: dict[str, Term] = {}
+        for name, param in declared.items():
+            if param.type == "period":  # binds NAME_start and NAME_end, those the query uses
+                bounds = parse_period(given[name], name)
+                values |= {var: term for var, term in bounds.items() if re.search(rf"[?$]{var}\b", self.text)}
+            else:
+                values[name] = parse_value(given[name], param.type, name)
+        return values
 
 
 @cache

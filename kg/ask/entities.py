@@ -61,12 +61,41 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class DateValue:
+    """One sourced value of a date, and how it was placed."""
+
+    label: str
+    rank: str  # preferred, normal
+    placed: str  # stated, or how it was derived
+    stated_as: str  # the mapping's words, when they differ from the value
+    articles: str
+    conflicting: bool
+
+
+@dataclass
 class PostHeld:
     organisation: str
     role: str
-    started: str
-    ended: str
     how: str
+    starts: list[DateValue] = field(default_factory=list)
+    ends: list[DateValue] = field(default_factory=list)
+
+    @property
+    def started(self) -> str:
+        return _best(self.starts)
+
+    @property
+    def ended(self) -> str:
+        return _best(self.ends)
+
+
+def _best(values: list[DateValue]) -> str:
+    """The date to show: the preferred value, or the only one; each side where they conflict."""
+    conflicting = [v.label for v in values if v.conflicting]
+    if conflicting:
+        return " or ".join(dict.fromkeys(conflicting)) + " (sources conflict)"
+    preferred = [v.label for v in values if v.rank == "preferred"] or [v.label for v in values]
+    return ", ".join(dict.fromkeys(preferred))
 
 
 @dataclass
@@ -160,7 +189,7 @@ def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
              ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?e .
              ?e oa:exact ?quote ; prov:wasDerivedFrom/dcterms:identifier ?article ;
                 kg:stance/rdfs:label ?stance ; kg:assertedBy/rdfs:label ?asserter .
-             FILTER (lang(?stance) = "en" && lang(?asserter) = "en")
+             FILTER (langMatches(lang(?stance), "en") && langMatches(lang(?asserter), "en"))
              OPTIONAL { ?st kg:note ?note }
            } ORDER BY ?p ?o ?article ?quote""",
         {"s": node},
@@ -178,29 +207,49 @@ def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
 
 
 def _posts(store: ox.Store, person: ox.NamedNode, lang: str) -> list[PostHeld]:
-    """The posts a person holds or held, with dates as precisely as the sources give them."""
+    """The posts a person holds or held, with every sourced start and end date."""
     rows = run_query(
         store,
-        """SELECT ?org ?role (GROUP_CONCAT(DISTINCT STR(?s); separator=", ") AS ?started)
-                  (GROUP_CONCAT(DISTINCT STR(?e); separator=", ") AS ?ended)
-                  (GROUP_CONCAT(DISTINCT STR(?h); separator=", ") AS ?how) WHERE {
+        """SELECT ?post ?org ?role (GROUP_CONCAT(DISTINCT STR(?h); separator=", ") AS ?how) WHERE {
              ?post org:member ?person ; org:organization ?org ; org:role ?role .
-             OPTIONAL { ?post kg:startDate ?s } OPTIONAL { ?post kg:endDate ?e }
-             OPTIONAL { ?post kg:endedHow/rdfs:label ?h FILTER (lang(?h) = "en") }
-           } GROUP BY ?org ?role ORDER BY ?org ?role""",
+             OPTIONAL { SELECT ?post ?h WHERE {
+                          ?post kg:endedHow/rdfs:label ?h FILTER (langMatches(lang(?h), "en")) } ORDER BY ?h }
+           } GROUP BY ?post ?org ?role ORDER BY ?org ?role""",
         {"person": person},
     ).records()
     names = labels(store, {str(r[k]) for r in rows for k in ("org", "role")}, lang)
-    return [
-        PostHeld(
-            _name(names, r["org"]),
-            _name(names, r["role"]),
-            r["started"] or "",
-            r["ended"] or "",
-            r["how"] or "",
-        )
+    posts = {
+        str(r["post"]): PostHeld(_name(names, r["org"]), _name(names, r["role"]), r["how"] or "")
         for r in rows
-    ]
+    }
+    values = run_query(
+        store,
+        """SELECT ?post ?p ?label ?rank ?placed ?said ?conflict
+                  (GROUP_CONCAT(DISTINCT ?article; separator=", ") AS ?articles) WHERE {
+             ?post org:member ?person .
+             ?st rdf:subject ?post ; rdf:predicate ?p ; rdf:object ?date ; wikibase:rank/rdfs:label ?rank ;
+                 kg:evidence/prov:wasDerivedFrom/dcterms:identifier ?article .
+             ?date rdfs:label ?label ; kg:earliest ?first .
+             FILTER (langMatches(lang(?label), "en") && langMatches(lang(?rank), "en"))
+             OPTIONAL { ?st kg:derivation/rdfs:label ?d FILTER (langMatches(lang(?d), "en")) }
+             OPTIONAL { ?st kg:statedAs ?said }
+             BIND (COALESCE(STR(?d), "stated") AS ?placed)
+             BIND (EXISTS { ?st kg:conflictsWith [] } AS ?conflict)
+           } GROUP BY ?post ?p ?label ?rank ?placed ?said ?conflict ?first ORDER BY ?first ?label ?placed""",
+        {"person": person},
+    ).records()
+    for v in values:
+        value = DateValue(
+            str(v["label"]),
+            str(v["rank"]),
+            str(v["placed"]),
+            v["said"] or "",
+            str(v["articles"]),
+            v["conflict"] == "true",
+        )
+        post = posts[str(v["post"])]
+        (post.ends if str(v["p"]).endswith("#endDate") else post.starts).append(value)
+    return list(posts.values())
 
 
 def _kinds(store: ox.Store, iris: set[str]) -> dict[str, list[str]]:

@@ -1,5 +1,6 @@
 """`kg coverage`: which sentences of each article carry evidence, which the mapping skips
-(with a reason), and which are neither — the mapping work still to do."""
+(with a reason), and which are neither — the mapping work still to do; and the dates the
+build could not place on the calendar, with the reason."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kg.compile.builder import compile_project
-from kg.compile.context import Spans
+from kg.compile.context import Spans, Unplaced
 from kg.mapping.sentences import split_units
 from kg.project import Project
 
@@ -42,12 +43,23 @@ class ArticleCoverage:
         return sum(1 for u in self.units if u.status is status)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    articles: list[ArticleCoverage]
+    unplaced: list[Unplaced]
+
+
 OUTSIDE = "outside articles"
 
 
 def coverage(project: Project) -> list[ArticleCoverage]:
     """Coverage of every article of every mapped document (drafts count as mapped), and of
     any text of a document that lies outside all its articles (page chrome, forgotten lines)."""
+    return coverage_report(project).articles
+
+
+def coverage_report(project: Project) -> Coverage:
+    """The coverage of every article, and the dates that could not be placed."""
     _, compiled = compile_project(project, include_drafts=True)
     result = []
     for doc_id, spans in sorted(compiled.spans.items()):
@@ -62,7 +74,7 @@ def coverage(project: Project) -> list[ArticleCoverage]:
         ]
         if outside:
             result.append(ArticleCoverage(doc_id, OUTSIDE, path, tuple(_units(spans, iter(outside)))))
-    return result
+    return Coverage(result, compiled.unplaced)
 
 
 def _units(spans: Spans, found: Iterator[tuple[int, int]]) -> list[Unit]:

@@ -9,11 +9,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.compile.context import Article, At, Context, Document, DocumentStats, Spans, offset
+from kg.compile.context import (
+    Adder,
+    Article,
+    At,
+    Context,
+    Document,
+    DocumentStats,
+    InferredReference,
+    Spans,
+    offset,
+)
 from kg.compile.sourcemap import Source
 from kg.compile.values import date_time, language_literals
 from kg.errors import KgError, Location
-from kg.mapping import schema
+from kg.mapping import dates, schema
+from kg.mapping.dates import Placed
 from kg.mapping.load import Loaded
 from kg.mapping.sources import SourceDocument, resolve_seed
 from kg.vocab import ARTICLE, DCTERMS, DOCUMENT, GRAPH, KG, RDF, RDFS
@@ -95,16 +106,34 @@ def _article(
     if article.byline:
         _verbatim(ctx, article.byline, doc, span, at.loc("byline"))
         add(KG.byline, ox.Literal(article.byline))
-    if article.published:
-        try:
-            add(DCTERMS.issued, date_time(article.published))
-        except ValueError as exc:
-            ctx.errors.add(str(exc), at.loc("published"))
     asserter = node
     if article.outlet and (outlet := ctx.resolve.entity(article.outlet, at.loc("outlet"))):
         add(KG.outlet, outlet)
         asserter = outlet
-    return Article(node, span, asserter)
+    reference = _reference_time(ctx, article, add, at)
+    if reference:
+        add(KG.referenceTime, ctx.date(reference))
+    return Article(node, doc.graph, span, asserter, reference)
+
+
+def _reference_time(ctx: Context, article: schema.Article, add: Adder, at: At) -> Placed | None:
+    """When the article was written: the day of its byline, or the interval the reviewer
+    inferred (its statement, with evidence and note, is written once all facts are known)."""
+    try:
+        if article.published:
+            add(DCTERMS.issued, date_time(article.published))
+            day = dates.parse(article.published[:10])
+            assert isinstance(day, Placed)
+            return day
+        if article.reference:
+            value = dates.parse(article.reference.date)
+            if not isinstance(value, Placed):
+                raise ValueError(f"'{article.reference.date}': a reference time needs a year")
+            ctx.references.append(InferredReference(add.subject, value, article.reference, add.graph, at))
+            return value
+    except ValueError as exc:
+        ctx.errors.add(str(exc), at.loc("published" if article.published else "reference"))
+    return None
 
 
 def _verbatim(ctx: Context, text: str, doc: Document, span: tuple[int, int], location: Location) -> None:

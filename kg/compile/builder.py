@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.compile.compiler import compile_mappings
-from kg.compile.context import Compiled, DocumentStats, Paths
+from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_FILE,
@@ -66,6 +66,7 @@ class BuildReport:
     documents: dict[str, DocumentStats] = field(default_factory=dict)
     include_drafts: bool = False
     reasoning: Inference | None = None
+    unplaced: list[Unplaced] = field(default_factory=list)
 
     @property
     def quotes_verified(self) -> int:
@@ -123,6 +124,7 @@ def build(
         compiled.documents,
         include_drafts,
         outcome,
+        compiled.unplaced,
     )
 
     def fill(staging: Path) -> None:
@@ -167,6 +169,7 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
         "quads_per_graph": report.quads_per_graph,
         "instances_per_class": report.instances_per_class,
         "documents": {doc: vars(stats) for doc, stats in report.documents.items()},
+        "unplaced": [{"at": str(d.location), "value": d.value, "reason": d.reason} for d in report.unplaced],
         "reasoning": (
             {"engine": report.reasoning.engine, "inferred": len(report.reasoning.inferred)}
             if report.reasoning

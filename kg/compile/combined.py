@@ -7,10 +7,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.compile.context import At, Context, Document
-from kg.compile.facts import property_values, statement
+from kg.compile.dating import Dated
+from kg.compile.facts import DateText, property_values, statement
 from kg.compile.sourcemap import Source
 from kg.compile.values import language_literals
 from kg.mapping import schema
+from kg.mapping.dates import Placed
 from kg.vocab import KG
 
 
@@ -33,12 +35,33 @@ def _combination(ctx: Context, fact: schema.Fact, doc: Document, at: At) -> None
         return
     evidence = [node for ref in fact.combines for node in ctx.evidence_of[ref]]
     doc.stats.facts += 1
+    key = "combined:" + " ".join(fact.combines)
     for predicate, obj, here in values:  # type: ignore[misc]
+        if isinstance(obj, DateText):
+            if not isinstance(obj.expression, Placed):
+                ctx.errors.add(
+                    f"'{obj.written}': a combined fact gives its dates in full (EDTF with a year)", here
+                )
+                continue
+            triple = ox.Triple(subject, predicate, ctx.date(obj.expression))
+        else:
+            triple = ox.Triple(subject, predicate, obj)
         doc.stats.statements += 1
-        triple = ox.Triple(subject, predicate, obj)
-        node = statement(ctx, triple, evidence, doc.graph, Source.at(at.loc("id")))
+        node = statement(
+            ctx,
+            triple,
+            evidence,
+            doc.graph,
+            Source.at(at.loc("id")),
+            plain=not isinstance(obj, DateText),
+            key=key,
+        )
         add = ctx.result.adder(node, doc.graph)
         add(KG.derivation, ox.NamedNode(KG.CombinedAcrossDocuments))
         for literal in language_literals(fact.note) if fact.note else []:
             add(KG.note, literal)
+        if isinstance(obj, DateText):
+            assert isinstance(obj.expression, Placed)
+            ctx.dated.append(Dated(subject, predicate, obj.expression, node, doc.graph))
+            doc.stats.dates_combined += 1
         ctx.result.sources.triple(triple, Source.at(here))

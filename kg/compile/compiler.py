@@ -2,8 +2,9 @@
 
 The parts run in order on one shared `Context`: declared entities (kg.compile.registry),
 then each document's articles (kg.compile.articles) and facts (kg.compile.facts), and last the
-facts that combine several documents (kg.compile.combined). Every error is collected, and all
-are raised together.
+facts that combine several documents (kg.compile.combined), and the pass that needs them all
+(kg.compile.settle: inferred reference times, reported-on dates, ranks of dates). Every
+error is collected, and all are raised together.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from kg.compile.context import Compiled, Context, Paths
 from kg.compile.facts import compile_facts
 from kg.compile.ontology import Ontology
 from kg.compile.registry import compile_entities
+from kg.compile.settle import settle
 from kg.mapping.load import Mappings
 
 
@@ -26,5 +28,6 @@ def compile_mappings(
     for loaded, source in sources(ctx):
         compile_facts(ctx, loaded, compile_document(ctx, loaded, source))
     compile_combinations(ctx)
+    settle(ctx)
     ctx.errors.raise_if_any()
     return ctx.result

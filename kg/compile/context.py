@@ -13,11 +13,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.compile.dating import Dated, calendar_quads, date_node
 from kg.compile.ontology import Ontology
 from kg.compile.resolve import Resolver
 from kg.compile.sourcemap import Source, SourceMap
 from kg.errors import ErrorCollector, Location
 from kg.mapping import schema
+from kg.mapping.dates import Placed, Yearless
 from kg.mapping.load import Loaded, Mappings
 from kg.mapping.sources import SourceDocument
 from kg.vocab import XSD
@@ -40,6 +42,19 @@ class DocumentStats:
     drafts_left_out: int = 0
     statements: int = 0
     quotes: int = 0
+    dates_stated: int = 0  # as the text gives them, with a year
+    dates_resolved: int = 0  # placed against the article's reference time
+    dates_combined: int = 0  # placed by combining documents
+    dates_unplaced: int = 0  # without a year, in an article without a reference time
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A date the build could not place on the calendar, and why."""
+
+    location: Location
+    value: str
+    reason: str
 
 
 @dataclass
@@ -58,6 +73,7 @@ class Compiled:
     documents: dict[str, DocumentStats] = field(default_factory=dict)
     sources: SourceMap = field(default_factory=SourceMap)
     spans: dict[str, Spans] = field(default_factory=dict)
+    unplaced: list[Unplaced] = field(default_factory=list)
 
     def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> Adder:
         return Adder(self, subject, graph)
@@ -94,11 +110,25 @@ class At:
 
 @dataclass(frozen=True)
 class Article:
-    """A compiled article: its node, where it is in the document, who speaks by default."""
+    """A compiled article: its node, where it is in the document, who speaks by default, and
+    when it was written (None when neither a byline nor the reviewer says)."""
 
     node: ox.NamedNode
+    graph: ox.NamedNode
     span: tuple[int, int]
     asserter: ox.NamedNode
+    reference: Placed | None = None
+
+
+@dataclass(frozen=True)
+class InferredReference:
+    """An article's reference time a reviewer inferred: waits for the evidence it is based on."""
+
+    article: ox.NamedNode
+    value: Placed
+    reference: schema.Reference
+    graph: ox.NamedNode
+    at: At
 
 
 @dataclass
@@ -130,6 +160,18 @@ class Context:
     result: Compiled = field(default_factory=Compiled)
     evidence_of: dict[str, list[ox.NamedNode]] = field(default_factory=dict)  # "DOC.FACT" -> evidence
     combinations: list[tuple[schema.Fact, Document, At]] = field(default_factory=list)
+    references: list[InferredReference] = field(default_factory=list)
+    dated: list[Dated] = field(default_factory=list)
+    calendar: set[str] = field(default_factory=set)  # dates whose node is written
+    # subject -> article -> the evidence by which that article reports it (for kg:reportedOn)
+    reported: dict[ox.NamedNode, dict[Article, list[ox.NamedNode]]] = field(default_factory=dict)
+
+    def date(self, value: Placed | Yearless) -> ox.NamedNode:
+        """The node of a date, written to graph:calendar the first time it is used."""
+        if value.edtf not in self.calendar:
+            self.calendar.add(value.edtf)
+            self.result.quads.extend(calendar_quads(value))
+        return date_node(value)
 
     @classmethod
     def start(cls, mappings: Mappings, ontology: Ontology, paths: Paths, include_drafts: bool) -> Context:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.compile.context import Article, At, Context, Document, Object, offset
+from kg.compile.context import Article, At, Context, Document, Object, Unplaced, offset
+from kg.compile.dating import Dated
 from kg.compile.sourcemap import Source
 from kg.compile.values import typed_literal
 from kg.errors import Location
 from kg.mapping import schema
+from kg.mapping.dates import Expression, Placed, Yearless, place, read_wording
+from kg.mapping.dates import parse as parse_date
 from kg.mapping.load import Loaded
 from kg.vocab import EVIDENCE, KG, OA, PROV, RDF, STATEMENT, XSD
 
@@ -52,26 +56,120 @@ def compile_facts(ctx: Context, loaded: Loaded[schema.DocumentFile], doc: Docume
 def _fact(ctx: Context, fact: schema.Fact, review: schema.Review, doc: Document, at: At) -> None:
     subject = ctx.resolve.ref(fact.subject, at.loc("subject"), doc.article_nodes)
     values = list(property_values(ctx, fact, doc, at))
-    evidence = [
+    cited = [
         _evidence(ctx, item, f"{doc.id}.{fact.id}.{i}", review, doc, at / ("evidence", i - 1))
         for i, item in enumerate(fact.evidence, 1)
     ]
-    if subject is None or None in values or None in evidence:
+    if subject is None or None in values or None in cited:
         return
-    ctx.evidence_of[f"{doc.id}.{fact.id}"] = evidence  # type: ignore[assignment]
+    articles = [article for article, _ in cited]  # type: ignore[misc]
+    evidence = [node for _, node in cited]  # type: ignore[misc]
+    ctx.evidence_of[f"{doc.id}.{fact.id}"] = evidence
+    for article, node in cited:  # type: ignore[misc]
+        ctx.reported.setdefault(subject, {}).setdefault(article, []).append(node)
     doc.stats.facts += 1
     doc.stats.quotes += len(evidence)
+    quotes = [item.quote for item in fact.evidence]
     for predicate, obj, here in values:  # type: ignore[misc]
         doc.stats.statements += 1
-        triple = ox.Triple(subject, predicate, obj)
-        statement(ctx, triple, evidence, doc.graph, Source.at(at.loc("id")))  # type: ignore[arg-type]
-        for item in fact.evidence:
-            ctx.result.sources.triple(triple, Source.at(here, item.quote))
+        fact_source = Source.at(at.loc("id"))
+        if isinstance(obj, DateText):
+            triple = date_statement(
+                ctx,
+                subject,
+                predicate,
+                obj,
+                _reference(articles),
+                evidence,
+                quotes,
+                doc,
+                here,
+                fact_source,
+                f"{doc.id}.{fact.id}",
+            )
+        else:
+            triple = ox.Triple(subject, predicate, obj)
+            statement(ctx, triple, evidence, doc.graph, fact_source)
+        if triple:
+            for quote in quotes:
+                ctx.result.sources.triple(triple, Source.at(here, quote))
+
+
+def _reference(articles: list[Article]) -> Placed | None:
+    """The reference time of a fact: that of its articles (all of them, when it has quotes
+    from several)."""
+    references = [article.reference for article in articles]
+    if not references or None in references:
+        return None
+    first = references[0]
+    assert first is not None
+    bounds = first.bounds
+    for other in references[1:]:
+        assert other is not None
+        bounds = bounds.hull(other.bounds)
+    return (
+        first if all(r == first for r in references) else Placed(f"{bounds.earliest}/{bounds.latest}", bounds)
+    )
+
+
+def date_statement(
+    ctx: Context,
+    subject: ox.NamedNode,
+    predicate: ox.NamedNode,
+    text: DateText,
+    reference: Placed | None,
+    evidence: list[ox.NamedNode],
+    quotes: list[str],
+    doc: Document,
+    here: Location,
+    fact: Source,
+    key: str,
+) -> ox.Triple | None:
+    """A dated value's statement: placed against the reference time when the text gives no
+    year or relative words (marked, with the words kept), ranked later (kg.compile.dating)."""
+    if text.said and not any(text.written in quote for quote in quotes):
+        ctx.errors.add(f"the words '{text.written}' are not in the fact's quote(s)", here)
+        return None
+    try:
+        value: Placed | Yearless = place(text.expression, reference)
+    except LookupError as exc:
+        if not isinstance(text.expression, Yearless):
+            ctx.errors.add(f"cannot place '{text.written}': {exc}; give the article a reference time", here)
+            return None
+        value = text.expression
+        ctx.result.unplaced.append(Unplaced(here, text.written, str(exc)))
+    resolved = not isinstance(text.expression, Placed)
+    triple = ox.Triple(subject, predicate, ctx.date(value))
+    node = statement(
+        ctx, triple, evidence, doc.graph, fact, plain=False, key=f"resolved:{key}" if resolved else None
+    )
+    add = ctx.result.adder(node, doc.graph)
+    if resolved and isinstance(value, Placed):
+        add(KG.derivation, ox.NamedNode(KG.ResolvedAgainstReferenceTime))
+    if resolved or text.said:
+        add(KG.statedAs, ox.Literal(text.written))
+    ctx.dated.append(Dated(subject, predicate, value, node, doc.graph))
+    if isinstance(value, Yearless):
+        doc.stats.dates_unplaced += 1
+    elif resolved:
+        doc.stats.dates_resolved += 1
+    else:
+        doc.stats.dates_stated += 1
+    return triple
+
+
+@dataclass(frozen=True)
+class DateText:
+    """A date value as the mapping writes it: EDTF, or the text's words (`said`)."""
+
+    expression: Expression
+    written: str
+    said: bool
 
 
 def property_values(
     ctx: Context, fact: schema.Fact, doc: Document, at: At
-) -> Iterator[tuple[ox.NamedNode, Object, Location] | None]:
+) -> Iterator[tuple[ox.NamedNode, Object | DateText, Location] | None]:
     """(predicate, object, where) for every value of every property; None for a bad one."""
     for key, values in fact.properties.items():
         prop = None if key == "a" else ctx.resolve.property(key, at.loc("properties", key))
@@ -80,7 +178,12 @@ def property_values(
             continue
         for i, value in enumerate(values if isinstance(values, list) else [values]):
             here = at.loc("properties", key, *([i] if isinstance(values, list) else []))
-            if prop is not None and not prop.takes_entity:
+            if prop is not None and prop.range == str(KG.DateInterval):
+                yield _date_text(ctx, prop.iri, value, key, here)
+            elif isinstance(value, schema.Said):
+                ctx.errors.add(f"{key} is not a date: 'said' is only for dates", here)
+                yield None
+            elif prop is not None and not prop.takes_entity:
                 try:
                     yield from (
                         (ox.NamedNode(prop.iri), lit, here) for lit in typed_literal(value, prop.range)
@@ -99,9 +202,23 @@ def property_values(
                 yield (ox.NamedNode(prop.iri), target, here) if target else None
 
 
+def _date_text(
+    ctx: Context, iri: str, value: schema.Value, key: str, here: Location
+) -> tuple[ox.NamedNode, DateText, Location] | None:
+    try:
+        if isinstance(value, schema.Said):
+            return ox.NamedNode(iri), DateText(read_wording(value.said), value.said, True), here
+        if isinstance(value, str):
+            return ox.NamedNode(iri), DateText(parse_date(value), value, False), here
+        ctx.errors.add(f'{key} takes a date: EDTF (e.g. "2025-04") or {{said: the text\'s words}}', here)
+    except ValueError as exc:
+        ctx.errors.add(f"{key}: {exc}", here)
+    return None
+
+
 def _evidence(
     ctx: Context, item: schema.Evidence, key: str, review: schema.Review, doc: Document, at: At
-) -> ox.NamedNode | None:
+) -> tuple[Article, ox.NamedNode] | None:
     article = _article_of(ctx, item, doc, at)
     if article is None:
         return None
@@ -138,7 +255,7 @@ def _evidence(
     add(KG.reviewStatus, ox.NamedNode(KG.Reviewed if review.status == "reviewed" else KG.Draft))
     add(KG.reviewedBy, ox.Literal(review.reviewer))
     add(KG.reviewedOn, ox.Literal(review.date.isoformat(), datatype=ox.NamedNode(XSD.date)))
-    return node
+    return article, node
 
 
 def _article_of(ctx: Context, item: schema.Evidence, doc: Document, at: At) -> Article | None:
@@ -154,11 +271,20 @@ def _article_of(ctx: Context, item: schema.Evidence, doc: Document, at: At) -> A
 
 
 def statement(
-    ctx: Context, triple: ox.Triple, evidence: list[ox.NamedNode], graph: ox.NamedNode, fact: Source
+    ctx: Context,
+    triple: ox.Triple,
+    evidence: list[ox.NamedNode],
+    graph: ox.NamedNode,
+    fact: Source,
+    *,
+    plain: bool = True,
+    key: str | None = None,
 ) -> ox.NamedNode:
-    """The plain triple, and its statement node with the evidence."""
-    ctx.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-    node = statement_node(triple)
+    """The statement node with its evidence, and (unless ranked later) the plain triple. A
+    derived statement has a `key` saying how, so it is not merged with a stated one."""
+    if plain:
+        ctx.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+    node = statement_node(triple, key)
     ctx.result.sources.node(node, fact)
     add = ctx.result.adder(node, graph)
     add(RDF.type, ox.NamedNode(KG.Statement))
@@ -170,6 +296,8 @@ def statement(
     return node
 
 
-def statement_node(triple: ox.Triple) -> ox.NamedNode:
-    """The IRI of the statement of a triple: derived from the triple, so the same everywhere."""
-    return ox.NamedNode(STATEMENT[hashlib.sha256(str(triple).encode()).hexdigest()[:20]])
+def statement_node(triple: ox.Triple, key: str | None = None) -> ox.NamedNode:
+    """The IRI of the statement of a triple: derived from the triple (and, for a derived
+    statement, how it was derived), so the same everywhere."""
+    text = str(triple) if key is None else f"{triple} {key}"
+    return ox.NamedNode(STATEMENT[hashlib.sha256(text.encode()).hexdigest()[:20]])

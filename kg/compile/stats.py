@@ -28,6 +28,20 @@ def stats_markdown(dist: Path) -> str:
     totals = {key: sum(counts[key] for counts in documents.values()) for key in columns}
     for doc, counts in [*documents.items(), ("all", totals)]:
         lines.append(f"| {doc} | " + " | ".join(str(counts[key]) for key in columns) + " |")
+    dated = ("dates_stated", "dates_resolved", "dates_combined", "dates_unplaced")
+    lines += [
+        "",
+        "Dates, by how they were placed on the calendar: as the text gives them (with a year),",
+        "against their article's reference time (no year, or relative words), by combining",
+        "documents, or not at all (no reference time):",
+        "",
+        "| document | stated | resolved | combined | unplaced |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    dated_totals = {key: sum(counts.get(key, 0) for counts in documents.values()) for key in dated}
+    for doc, counts in [*documents.items(), ("all", dated_totals)]:
+        lines.append(f"| {doc} | " + " | ".join(str(counts.get(key, 0)) for key in dated) + " |")
+    lines += [f"- unplaced: {d['at']}: '{d['value']}': {d['reason']}" for d in manifest.get("unplaced", [])]
     lines += ["", "Instances per class (asserted types):", "", "| class | instances |", "|---|---:|"]
     lines += [f"| kg:{name} | {count} |" for name, count in manifest["instances_per_class"].items()]
     return "\n".join(lines) + "\n"

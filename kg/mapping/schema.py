@@ -58,6 +58,25 @@ class RegistryFile(Model):
     entities: list[Entity] = Field(min_length=1)
 
 
+class Said(Model):
+    """A date in the words of the text ("this month", "June 28", "the first half of 2024"),
+    placed by the build against the article's reference time; the words must be in a quote."""
+
+    said: Text
+
+
+FactRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class Reference(Model):
+    """When an article without a byline date was written, inferred by the reviewer: an
+    EDTF interval, the facts whose dated events place it, and a note saying how."""
+
+    date: Text = Field(description="EDTF, e.g. 2025-06-29/2025-12-31")
+    based_on: list[FactRef] = Field(min_length=1, description="DOCUMENT.FACT ids of the dated events")
+    note: Names
+
+
 class Review(Model):
     status: Literal["draft", "reviewed"]
     reviewer: Text
@@ -73,7 +92,14 @@ class Article(Model):
     byline: Text | None = None
     outlet: Slug | None = None
     published: Text | None = Field(None, description="YYYY-MM-DD or YYYY-MM-DD HH:MM")
+    reference: Reference | None = Field(None, description="when the article was written, if it has no date")
     language: list[LanguageTag] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_reference_time(self) -> Article:
+        if self.published and self.reference:
+            raise ValueError("an article with a published date needs no inferred reference time")
+        return self
 
     @field_validator("lines")
     @classmethod
@@ -103,10 +129,7 @@ class Evidence(Model):
     occurrence: int | None = Field(None, ge=1, description="which occurrence, when the quote recurs")
 
 
-Value = Text | Names
-
-
-FactRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")]
+Value = Text | Names | Said
 
 
 class Fact(Model):
