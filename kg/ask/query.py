@@ -27,6 +27,7 @@ from kg.vocab import PREFIXES, RDFS
 
 _HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+LABELS_PER_QUERY = 500  # IRIs looked up per query, well within the query size limit
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -195,15 +196,16 @@ def labels(store: Queryable, iris: set[str], lang: str = "en") -> dict[str, str]
     a label are left out."""
     if not iris:
         return {}
-    wanted = " ".join(f"<{iri}>" for iri in sorted(iris))
-    query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
-               FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
     found: dict[str, dict[str, str]] = {}
-    for subject, label in run_query(store, query).rows:
-        assert isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal)
-        found.setdefault(subject.value, {})["zh" if (label.language or "").startswith("zh") else "en"] = (
-            label.value
-        )
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), LABELS_PER_QUERY):
+        wanted = " ".join(f"<{iri}>" for iri in ordered[start : start + LABELS_PER_QUERY])
+        query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
+                   FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
+        for subject, label in run_query(store, query).rows:
+            assert isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal)
+            names = found.setdefault(subject.value, {})
+            names["zh" if (label.language or "").startswith("zh") else "en"] = label.value
     want = "zh" if lang.startswith("zh") else "en"
     return {
         iri: names.get(want) or names.get("en") or next(iter(names.values())) for iri, names in found.items()

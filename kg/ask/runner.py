@@ -129,7 +129,8 @@ class _Worker:
             try:
                 status, payload = connection.recv()
             except (EOFError, OSError):
-                code = self.process.exitcode if self.process else None
+                self.process.join(5)
+                code = self.process.exitcode
                 self.stop()
                 raise Refused(_death(code, self.memory_mb)) from None
         if status == "refused":
@@ -182,6 +183,7 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
     """A worker's loop: cap memory, load the graph, answer requests until the pipe closes."""
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
     from kg.ask.load import load_graph  # after the cap: loading counts against it
 
     store = load_graph(dist) if dist is not None else None
