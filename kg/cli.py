@@ -20,7 +20,17 @@ from kg.ask.bindings import guess_value
 from kg.ask.catalogue import catalogue, named_query
 from kg.ask.entities import card, find
 from kg.ask.entities import search as find_entities
-from kg.ask.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
+from kg.ask.limits import Limits
+from kg.ask.query import (
+    Queryable,
+    QueryResult,
+    execute,
+    labels,
+    open_graph,
+    result_of,
+    serialize_answer,
+    turtle,
+)
 from kg.ask.remote import Endpoint
 from kg.check.coverage import Status
 from kg.check.coverage import coverage_report as mapping_coverage
@@ -28,7 +38,7 @@ from kg.check.reports import SUFFIXES, render
 from kg.check.validate import validate as validate_graph
 from kg.compile.builder import build as build_graph
 from kg.compile.stats import stats_markdown
-from kg.errors import KgError
+from kg.errors import KgError, Refused
 from kg.mapping.textfile import read_text
 from kg.project import Project
 from kg.reason import ReasoningOptions
@@ -82,7 +92,7 @@ def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
     except KgError as exc:
         for line in str(exc).splitlines():
             err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
-        raise typer.Exit(exit_code) from None
+        raise typer.Exit(2 if isinstance(exc, Refused) else exit_code) from None
     except BrokenPipeError:  # the reader stopped early (`kg export -o - | head`): not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit does not flush into the closed pipe
         raise typer.Exit(0) from None
@@ -308,13 +318,23 @@ def query(
         str | None,
         typer.Option("--endpoint", help="Ask this SPARQL endpoint (SPARQL 1.1 Protocol) instead of dist/."),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Stop the query after this many seconds.")
+    ] = Limits.timeout,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Cut the answer after this many rows (or triples).")
+    ] = Limits.max_rows,
+    memory: Annotated[
+        int, typer.Option("--memory", min=256, help="Memory the query may use, in MiB.")
+    ] = Limits.memory_mb,
 ) -> None:
     """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph,
     or on a remote endpoint (e.g. after 'kg push').
 
     SELECT and ASK answers print as a table (labels beside IRIs), Markdown, or SPARQL 1.1
     JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers print as Turtle. Parameters are
-    bound as RDF terms, never pasted into the query.
+    bound as RDF terms, never pasted into the query. A query that could reach the network
+    or a file, or goes past a limit, is refused (exit code 2).
     """
     with _reporting_errors():
         sources = [x for x in (text, file, name) if x is not None]
@@ -328,13 +348,13 @@ def query(
             query_text = read_text(file, file) if file else str(text)
             values = {key: guess_value(value, key) for key, value in given.items()}
             source = file
+        limits = Limits(timeout=timeout, max_rows=max_rows, memory_mb=memory)
         if endpoint:
-            with Endpoint(endpoint) as remote:
+            with Endpoint(endpoint, limits=limits) as remote:
                 _print_answer(remote, query_text, values, source, fmt, lang)
         else:
-            _print_answer(
-                open_graph(graph_dir or Project.at(root).dist), query_text, values, source, fmt, lang
-            )
+            with open_graph(graph_dir or Project.at(root).dist, limits) as store:
+                _print_answer(store, query_text, values, source, fmt, lang)
 
 
 def _print_answer(
@@ -345,10 +365,16 @@ def _print_answer(
     fmt: QueryFormat,
     lang: Language,
 ) -> None:
+    found = execute(store, text, values, source)
+    if found.truncated:
+        err.print(
+            "[yellow]warning[/]: the answer was cut at the row or size limit (see --max-rows)",
+            highlight=False,
+        )
     if fmt not in (QueryFormat.table, QueryFormat.md):
-        sys.stdout.write(serialize(store, text, fmt.value, values, source).decode("utf-8"))
+        sys.stdout.write(serialize_answer(found, fmt.value).decode("utf-8"))
         return
-    result = run_query(store, text, values, source)
+    result = result_of(found)
     names = labels(store, _iris(result), lang.value)
     if result.triples is not None:
         sys.stdout.write(turtle(result.triples))
@@ -383,8 +409,7 @@ def show(
     graph_dir: GraphOption = None,
 ) -> None:
     """Show an entity: its names, kinds, and every fact with its quotes and sources."""
-    with _reporting_errors():
-        store = open_graph(graph_dir or Project.at(root).dist)
+    with _reporting_errors(), open_graph(graph_dir or Project.at(root).dist) as store:
         out.print(entity_card(card(store, find(store, entity), lang.value), sources), soft_wrap=True)
 
 
@@ -398,8 +423,7 @@ def search(
     graph_dir: GraphOption = None,
 ) -> None:
     """Find entities by name or other name, in English or Chinese."""
-    with _reporting_errors():
-        store = open_graph(graph_dir or Project.at(root).dist)
+    with _reporting_errors(), open_graph(graph_dir or Project.at(root).dist) as store:
         out.print(search_results(find_entities(store, text, limit)))
 
 

@@ -30,6 +30,11 @@ class KgError(Exception):
         return f"{self.location}: {self.message}" if self.location else self.message
 
 
+class Refused(KgError):
+    """A request kg will not carry out: past a documented limit, or able to reach the
+    network or the file system (exit code 2)."""
+
+
 class KgErrors(KgError):
     """Several independent problems, reported together like a compiler does."""
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg import BuildReport, Project, build, open_graph
+from kg.ask.query import Graph, Queryable
 from kg.reason import ReasoningOptions
 from kg.vocab import PREFIXES
 
@@ -44,7 +46,7 @@ def make_project(tmp_path: Path, fixture: str = "minimal") -> Path:
     return root
 
 
-def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+def select(store: Queryable, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT as {variable: lexical value}, unbound variables left out."""
     solutions = store.query(query, prefixes=PREFIXES)
     assert isinstance(solutions, ox.QuerySolutions)
@@ -58,5 +60,6 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
 
 
 @pytest.fixture(scope="session")
-def seed_store(seed_build: BuildReport) -> ox.Store:
-    return open_graph(seed_build.out)
+def seed_store(seed_build: BuildReport) -> Iterator[Graph]:
+    with open_graph(seed_build.out) as graph:
+        yield graph

@@ -80,7 +80,9 @@ DEFECTS = {
         b'quote: "Jane Doe resigned as chief financial officer in February 2025"',
         b'quote: "Jane Doe quit as chief financial officer in February 2025"',
         f"{DOC}:48: quote not found in seeds/doc.txt; nearest passage (line 3, 88% similar): "
-        '"Jane Doe resigned as chief financial officer in February 2025."',
+        '"Jane Doe resigned as chief financial officer in February 2025."; first difference at character 10 '
+        "of the quote: the quote has 'q' (U+0071 LATIN SMALL LETTER Q), the document has 'r' "
+        "(U+0072 LATIN SMALL LETTER R)",
     ),
     "path-outside-seeds": Defect(
         DOC,

@@ -75,7 +75,7 @@ def test_cli_query_error_is_one_line(seed_build: BuildReport) -> None:
     result = CliRunner().invoke(
         app, ["query", "SELECT * WHERE { SERVICE <http://x/> {} }", "--graph", str(seed_build.out)]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a refusal, not bad input
     assert result.stderr.strip() == "error: SERVICE is not allowed: kg runs no federated queries"
 
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz
 
 from kg.ask.bindings import parse_value
-from kg.ask.query import labels, run_query
+from kg.ask.query import Queryable, labels, run_query
 from kg.errors import KgError
 
 _TOKEN = re.compile(r"[\w\u4e00-\u9fff]+")
@@ -112,7 +112,7 @@ class Card:
     mentions: list[Mention]
 
 
-def find(store: ox.Store, text: str) -> str:
+def find(store: Queryable, text: str) -> str:
     """The IRI of an entity given as an IRI, a CURIE, an id, or an English or Chinese name."""
     if text.startswith("<") or ":" in text or re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", text):
         iri = parse_value(text, "entity", "entity").value
@@ -129,7 +129,7 @@ def find(store: ox.Store, text: str) -> str:
     raise KgError(f"no entity named '{text}'{hint}")
 
 
-def search(store: ox.Store, text: str, limit: int = 10) -> list[Match]:
+def search(store: Queryable, text: str, limit: int = 10) -> list[Match]:
     """Entities whose label or other name matches `text`, in English or Chinese, in any word
     order ("Chunsheng Liao" finds "Liao Chunsheng"); best matches first."""
     rows = run_query(
@@ -151,7 +151,7 @@ def search(store: ox.Store, text: str, limit: int = 10) -> list[Match]:
     return [Match(m.iri, m.label, m.matched, tuple(kinds.get(m.iri, [])), m.score) for m in ranked]
 
 
-def card(store: ox.Store, iri: str, lang: str = "en") -> Card:
+def card(store: Queryable, iri: str, lang: str = "en") -> Card:
     node = ox.NamedNode(iri)
     names = run_query(store, "SELECT ?n WHERE { ?s rdfs:label ?n }", {"s": node}).rows
     preferred = {t.language or "": t.value for (t,) in names if isinstance(t, ox.Literal)}
@@ -182,7 +182,7 @@ def card(store: ox.Store, iri: str, lang: str = "en") -> Card:
     )
 
 
-def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
+def _facts(store: Queryable, node: ox.NamedNode, lang: str) -> list[Fact]:
     rows = run_query(
         store,
         """SELECT ?p ?o ?quote ?article ?stance ?asserter ?note WHERE {
@@ -206,7 +206,7 @@ def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
     return list(facts.values())
 
 
-def _posts(store: ox.Store, person: ox.NamedNode, lang: str) -> list[PostHeld]:
+def _posts(store: Queryable, person: ox.NamedNode, lang: str) -> list[PostHeld]:
     """The posts a person holds or held, with every sourced start and end date."""
     rows = run_query(
         store,
@@ -252,7 +252,7 @@ def _posts(store: ox.Store, person: ox.NamedNode, lang: str) -> list[PostHeld]:
     return list(posts.values())
 
 
-def _kinds(store: ox.Store, iris: set[str]) -> dict[str, list[str]]:
+def _kinds(store: Queryable, iris: set[str]) -> dict[str, list[str]]:
     """Each entity's kinds, "(inferred)" after those only a reasoner found."""
     if not iris:
         return {}

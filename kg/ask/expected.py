@@ -35,15 +35,19 @@ def main(root: Path = Path(".")) -> None:
     project = Project.at(root)
     with tempfile.TemporaryDirectory() as tmp:
         report = build(project, Path(tmp) / "dist", reasoning=ReasoningOptions())
-        store = open_graph(report.out)
-        target = project.root / EXPECTED
-        target.mkdir(parents=True, exist_ok=True)
-        for stale in target.glob("*.csv"):
-            if stale.stem not in catalogue():
-                stale.unlink()
-        for name, query in catalogue().items():
-            expected_file(project.root, name).write_text(answer(store, query), encoding="utf-8")
+        with open_graph(report.out) as store:
+            _write_answers(project, store)
     print(f"wrote {len(catalogue())} expected answers to {EXPECTED}/; review the diff (git diff {EXPECTED})")
+
+
+def _write_answers(project: Project, store: Queryable) -> None:
+    target = project.root / EXPECTED
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob("*.csv"):
+        if stale.stem not in catalogue():
+            stale.unlink()
+    for name, query in catalogue().items():
+        expected_file(project.root, name).write_text(answer(store, query), encoding="utf-8")
 
 
 if __name__ == "__main__":

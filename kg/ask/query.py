@@ -1,10 +1,10 @@
-"""SPARQL over the built graph, on an embedded Oxigraph store.
+"""SPARQL over the built graph, through the bounded runner (kg.ask.runner).
 
-The default graph holds the merged graph (`graph.nt`: each triple once, whichever
-documents state it); `GRAPH` patterns reach the provenance graphs of `graph.nq`. (Oxigraph's
-union default graph would repeat a triple once per graph holding it.) Queries that would
-reach the network (`SERVICE`) are refused before they run. Parameters are bound as RDF
-terms (see kg.ask.bindings). The same functions query a remote endpoint (kg.ask.remote).
+`open_graph` starts a worker process that loads the build; `run_query` and `serialize` check
+a query by parsing it (kg.ask.prepare: nothing that reaches the network or a file, within
+size and depth limits), bind its parameters as RDF terms, and run it within the limits of
+kg.ask.limits. The same functions query a remote endpoint (kg.ask.remote), after the same
+checks, and, without the time and memory bounds, an Oxigraph store given directly.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
-from rdflib.plugins.sparql.algebra import translateQuery, traverse
-from rdflib.plugins.sparql.parser import parseQuery
 
-from kg.ask.bindings import bind
-from kg.compile.output import INFERRED_FILE
+from kg.ask.bindings import guess_value
+from kg.ask.limits import Limits
+from kg.ask.load import check_graph
+from kg.ask.prepare import measure, prepare
+from kg.ask.runner import Answer, Runner, answer
 from kg.errors import KgError, Location
 from kg.vocab import PREFIXES, RDFS
 
 _HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
-_SERVICE_KEYWORD = re.compile(r"\bSERVICE\s+(SILENT\s+)?[<?$A-Za-z]", re.IGNORECASE)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+LABELS_PER_QUERY = 500  # IRIs looked up per query, well within the query size limit
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -37,12 +38,14 @@ RESULT_FORMATS = {
 
 @dataclass
 class QueryResult:
-    """The answer to a query: rows for SELECT, a boolean for ASK, triples for graphs."""
+    """The answer to a query: rows for SELECT, a boolean for ASK, triples for graphs;
+    `truncated` when the answer was cut at the row or byte cap."""
 
     variables: list[str] = field(default_factory=list)
     rows: list[list[Term | None]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] | None = None
+    truncated: bool = False
 
     def records(self, labels: Mapping[str, str] | None = None) -> list[dict[str, str | None]]:
         """Rows as dicts of lexical values; with `labels`, each IRI also gets a `NAME_label`."""
@@ -67,66 +70,116 @@ class QueryResult:
         return pandas.DataFrame.from_records(self.records(labels))
 
 
-def open_graph(dist: Path) -> ox.Store:
-    """Load the built graph into an in-memory store: the asserted graph and, when the build
-    reasoned, the inferred triples as default graph; every named graph for GRAPH patterns
-    (ask `GRAPH graph:inferred { … }` whether a triple was inferred)."""
-    merged, graphs, inferred = dist / "graph.nt", dist / "graph.nq", dist / INFERRED_FILE
-    if not merged.is_file() or not graphs.is_file():
-        raise KgError(f"no built graph in {dist}; run 'kg build' first")
-    store = ox.Store()
-    for default in (merged, inferred):
-        if default.is_file():
-            store.bulk_load(path=str(default), format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=str(graphs), format=ox.RdfFormat.N_QUADS)
-    return store
+class Graph:
+    """The built graph in `dist`, queried in worker processes within `limits`
+    (kg.ask.runner.Runner); close it, or use it as a context manager, to stop them."""
+
+    def __init__(self, dist: Path, limits: Limits | None = None, workers: int = 1) -> None:
+        check_graph(dist)
+        self.dist = dist
+        self.runner = Runner(dist, limits, workers)
+
+    def __enter__(self) -> Graph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def run(self, text: str, values: Mapping[str, Any] | None = None, limits: Limits | None = None) -> Answer:
+        return self.runner.run(text, values, limits)
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None) -> Any:
+        """Oxigraph's answer objects, as `ox.Store.query` gives them (the project's
+        prefixes are always predeclared)."""
+        return self.run(query).result()
+
+
+def open_graph(dist: Path, limits: Limits | None = None) -> Graph:
+    """The built graph, ready for queries: the asserted graph and, when the build reasoned,
+    the inferred triples as default graph; every named graph for GRAPH patterns (ask
+    `GRAPH graph:inferred { … }` whether a triple was inferred)."""
+    return Graph(Path(dist), limits)
 
 
 class Queryable(Protocol):
-    """What queries run on: an Oxigraph store, or a remote endpoint (kg.ask.remote.Endpoint)."""
+    """What queries run on: a Graph, a remote endpoint (kg.ask.remote.Endpoint), or an
+    Oxigraph store."""
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None) -> Any: ...
 
 
 def execute(
-    store: Queryable, text: str, values: Mapping[str, Any] | None = None, source: Path | None = None
-) -> Any:
-    """Run a query with its parameters bound; the project's prefixes are predeclared.
-    Returns Oxigraph's answer (solutions, boolean or triples), not yet read."""
-    bound = bind(text, values or {})
-    _refuse_service(bound, source)
+    store: Queryable,
+    text: str,
+    values: Mapping[str, Any] | None = None,
+    source: Path | None = None,
+    limits: Limits | None = None,
+) -> Answer:
+    """Check a query, bind its parameters (RDF terms; a string is read as `--param` reads
+    it), run it, and return the answer as it left the engine."""
+    terms = {name: guess_value(v, name) if isinstance(v, str) else v for name, v in (values or {}).items()}
     try:
-        return store.query(bound, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        raise KgError(f"SPARQL syntax error: {exc}", Location(source) if source else None) from None
-    except OSError as exc:
-        raise KgError(f"the query failed: {exc}", Location(source) if source else None) from None
+        if isinstance(store, ox.Store):
+            bounds = limits or Limits()
+            measure(text, bounds)
+            return answer(store, prepare(text, terms, bounds), bounds)
+        run = getattr(store, "run", None)
+        if run is None:
+            raise KgError(f"cannot run queries on {type(store).__name__}")
+        result: Answer = run(text, terms, limits)
+        return result
+    except KgError as exc:
+        if source is None or exc.location is not None:
+            raise
+        raise type(exc)(exc.message, Location(source)) from None
 
 
 def run_query(
-    store: Queryable, text: str, values: Mapping[str, Any] | None = None, source: Path | None = None
+    store: Queryable,
+    text: str,
+    values: Mapping[str, Any] | None = None,
+    source: Path | None = None,
+    limits: Limits | None = None,
 ) -> QueryResult:
-    """Run a query and read its whole answer."""
-    answer = execute(store, text, values, source)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult(boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
-        return QueryResult(names, [[solution[name] for name in names] for solution in answer])
-    return QueryResult(triples=list(answer))
+    """Run a query and read its whole answer (up to the row cap; see `truncated`)."""
+    return result_of(execute(store, text, values, source, limits))
+
+
+def result_of(found: Answer) -> QueryResult:
+    """An answer read into a QueryResult."""
+    result = found.result()
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(boolean=bool(result), truncated=found.truncated)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [[solution[name] for name in names] for solution in result]
+        return QueryResult(names, rows, truncated=found.truncated)
+    return QueryResult(triples=list(result), truncated=found.truncated)
 
 
 def serialize(
-    store: Queryable, text: str, fmt: str, values: Mapping[str, Any] | None = None, source: Path | None = None
+    store: Queryable,
+    text: str,
+    fmt: str,
+    values: Mapping[str, Any] | None = None,
+    source: Path | None = None,
+    limits: Limits | None = None,
 ) -> bytes:
     """The answer in a standard format: SPARQL 1.1 JSON, XML, CSV or TSV results for SELECT
     and ASK; Turtle for CONSTRUCT and DESCRIBE."""
-    answer = execute(store, text, values, source)
-    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):  # triples
-        return turtle(list(answer)).encode("utf-8")
-    if fmt == "csv" and isinstance(answer, ox.QueryBoolean):
-        return f"{str(bool(answer)).lower()}\r\n".encode()  # SPARQL CSV has no boolean form
-    data = answer.serialize(format=RESULT_FORMATS[fmt])
+    return serialize_answer(execute(store, text, values, source, limits), fmt)
+
+
+def serialize_answer(found: Answer, fmt: str) -> bytes:
+    result = found.result()
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples
+        return turtle(result).encode("utf-8")
+    if fmt == "csv" and isinstance(result, ox.QueryBoolean):
+        return f"{str(bool(result)).lower()}\r\n".encode()  # SPARQL CSV has no boolean form
+    data = result.serialize(format=RESULT_FORMATS[fmt])
     assert data is not None
     return bytes(data)
 
@@ -143,18 +196,16 @@ def labels(store: Queryable, iris: set[str], lang: str = "en") -> dict[str, str]
     a label are left out."""
     if not iris:
         return {}
-    wanted = " ".join(f"<{iri}>" for iri in sorted(iris))
-    query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
-               FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
-    answer = store.query(query)
-    assert isinstance(answer, ox.QuerySolutions)
     found: dict[str, dict[str, str]] = {}
-    for row in answer:
-        label = row["l"]
-        assert isinstance(label, ox.Literal)
-        found.setdefault(row["s"].value, {})["zh" if (label.language or "").startswith("zh") else "en"] = (
-            label.value
-        )
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), LABELS_PER_QUERY):
+        wanted = " ".join(f"<{iri}>" for iri in ordered[start : start + LABELS_PER_QUERY])
+        query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
+                   FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
+        for subject, label in run_query(store, query).rows:
+            assert isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal)
+            names = found.setdefault(subject.value, {})
+            names["zh" if (label.language or "").startswith("zh") else "en"] = label.value
     want = "zh" if lang.startswith("zh") else "en"
     return {
         iri: names.get(want) or names.get("en") or next(iter(names.values())) for iri, names in found.items()
@@ -177,24 +228,3 @@ def query_header(text: str) -> dict[str, str]:
         elif key and body.startswith("   "):
             header[key] = f"{header[key]} {body.strip()}"
     return header
-
-
-def _refuse_service(text: str, source: Path | None) -> None:
-    """Refuse federated queries: Oxigraph would send them over HTTP."""
-    if "service" not in text.lower():
-        return
-    try:
-        algebra = translateQuery(parseQuery(text)).algebra
-        found: list[object] = []
-        traverse(
-            algebra,
-            visitPre=lambda n: found.append(n) if getattr(n, "name", "") == "ServiceGraphPattern" else None,
-        )
-        federated = bool(found)
-    except Exception:  # rdflib cannot parse it (e.g. newer syntax): fall back to the keyword
-        federated = bool(_SERVICE_KEYWORD.search(text))
-    if federated:
-        raise KgError(
-            "SERVICE is not allowed: kg runs no federated queries",
-            Location(source) if source else None,
-        )

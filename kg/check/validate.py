@@ -22,7 +22,8 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from kg.ask.query import open_graph, query_header
+from kg.ask.load import load_graph
+from kg.ask.query import query_header
 from kg.check.findings import Finding, Report, Severity
 from kg.compile.output import INFERRED_FILE
 from kg.compile.sourcemap import FILE as SOURCES
@@ -36,7 +37,7 @@ SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH
 def validate(ontology_dir: Path, dist: Path) -> Report:
     """Run every shape and check on the graph built in `dist`: the asserted triples and,
     when the build reasoned, the inferred ones."""
-    store = open_graph(dist)
+    store = load_graph(dist)
     sources = SourceMap.read(dist / SOURCES)
     shapes = _load_shapes(ontology_dir / "shapes")
     labels = _english_labels(store)

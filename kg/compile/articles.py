@@ -26,7 +26,7 @@ from kg.errors import KgError, Location
 from kg.mapping import dates, schema
 from kg.mapping.dates import Placed
 from kg.mapping.load import Loaded
-from kg.mapping.sources import SourceDocument, resolve_seed
+from kg.mapping.sources import SourceDocument, resolve_seed, seed_display
 from kg.vocab import ARTICLE, DCTERMS, DOCUMENT, GRAPH, KG, RDF, RDFS
 
 
@@ -44,7 +44,7 @@ def sources(ctx: Context) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceD
             if path in paths:
                 raise KgError(f"document '{doc.document}' is already mapped at {paths[path]}", here)
             paths[path] = here
-            yield loaded, SourceDocument.read(path, path.relative_to(ctx.paths.root.resolve()))
+            yield loaded, SourceDocument.read(path, seed_display(ctx.paths.seeds, path))
         except KgError as exc:
             ctx.errors.extend(exc)
 

@@ -157,7 +157,7 @@ def _instances_per_class(triples: list[ox.Triple]) -> dict[str, int]:
 
 def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> dict[str, object]:
     inputs = sorted(
-        p
+        (Path(folder.name) / p.relative_to(folder), p)
         for folder in (project.ontology, project.mappings, project.seeds)
         for p in folder.rglob("*")
         if p.is_file()
@@ -175,8 +175,6 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
             if report.reasoning
             else None
         ),
-        "inputs": {
-            str(project.display(p).as_posix()): hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs
-        },
+        "inputs": {name.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for name, p in inputs},
         "files": files,
     }

@@ -2,8 +2,14 @@
 
 Quads are sorted (graph, subject, predicate, object) before serialising with pyoxigraph,
 so the same input gives byte-identical files whatever PYTHONHASHSEED is; there are no blank
-nodes. The output folder is written beside the target and renamed into place, so a failed
+nodes. The output folder is written beside the target and swapped into place, so a failed
 build leaves the previous output as it was.
+
+A build writes a marker file into its output, and replaces only a folder holding that marker
+(or an empty one): never a folder kg did not make. The swap moves the old output aside
+(`.NAME-old`), moves the new one in, then deletes the old one; the next build first undoes
+a swap that was interrupted (putting `.NAME-old` back if NAME is missing) and removes the
+staging folders (`.NAME-building-*`) that killed builds left.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from kg.errors import KgError
 from kg.vocab import GRAPH, PREFIXES
 
 MANIFEST = "build.json"
+MARKER = ".kg-build"  # in every build output: this folder is kg's to replace
+MARKER_TEXT = "written by kg build; kg build replaces this folder as a whole\n"
 INFERRED_FILE = "inferred.nt"  # what reasoning inferred, apart from the asserted graph
 INFERRED_GRAPH = ox.NamedNode(GRAPH.inferred)  # the same, in graph.nq and graph.trig
 GRAPH_FILES = {
@@ -66,13 +74,17 @@ def write_json(path: Path, content: dict[str, Any]) -> None:
 def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:
     """Build a new `target` in a sibling folder with `fill`, then swap it in.
 
-    Refuses to replace a folder that is not an earlier build (it would lose data).
+    Refuses to replace a folder that an earlier build did not make (it would lose data).
     """
-    if target.exists() and not (target / MANIFEST).is_file() and any(target.iterdir()):
-        raise KgError(f"{target} exists and is not a previous build output; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
+    recover(target)
+    if target.is_symlink() or (target.exists() and not _replaceable(target)):
+        raise KgError(
+            f"{target} exists and is not a previous build output (no {MARKER} in it); refusing to replace it"
+        )
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         fill(staging)
         staging.chmod(0o755)
         _swap(staging, target)
@@ -81,11 +93,38 @@ def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:
             shutil.rmtree(staging)
 
 
+def recover(target: Path) -> None:
+    """Undo what an interrupted build left: put the previous output back if the swap
+    stopped half-way, and remove leftover staging and retired folders that kg made."""
+    retired = _retired(target)
+    if retired.is_dir() and _ours(retired):
+        if not target.exists() and not target.is_symlink():
+            os.rename(retired, target)
+        elif _replaceable(target):
+            shutil.rmtree(retired)
+    for staging in target.parent.glob(f".{target.name}-building-*"):
+        if staging.is_dir() and not staging.is_symlink() and (_ours(staging) or not any(staging.iterdir())):
+            shutil.rmtree(staging)
+
+
+def _replaceable(folder: Path) -> bool:
+    return folder.is_dir() and (_ours(folder) or not any(folder.iterdir()))
+
+
+def _ours(folder: Path) -> bool:
+    marker = folder / MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
+def _retired(target: Path) -> Path:
+    return target.with_name(f".{target.name}-old")
+
+
 def _swap(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    retired = target.with_name(f".{target.name}-old-{os.getpid()}")
+    retired = _retired(target)
     os.rename(target, retired)
     try:
         os.rename(staging, target)

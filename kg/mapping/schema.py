@@ -11,13 +11,33 @@ import datetime
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Stance = Literal["reported", "rumoured", "alleged", "officially-stated", "denied"]
 _LINES = re.compile(r"^(\d+)(?:-(\d+))?$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_date(value: object) -> object:
+    """Only a date written YYYY-MM-DD in ASCII digits: never a number read as seconds since
+    1970 (pydantic would turn "86400" into 1970-01-02)."""
+    if isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+
+
+WrittenDate = Annotated[datetime.date, BeforeValidator(_written_date)]
 
 
 class Model(BaseModel):
@@ -80,7 +100,7 @@ class Reference(Model):
 class Review(Model):
     status: Literal["draft", "reviewed"]
     reviewer: Text
-    date: datetime.date
+    date: WrittenDate
 
 
 class Article(Model):

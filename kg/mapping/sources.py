@@ -7,7 +7,9 @@ Web Annotation's TextPositionSelector does.
 from __future__ import annotations
 
 import bisect
+import difflib
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,15 +104,55 @@ class SourceDocument:
         while finish < end and not self.text[finish].isspace():
             finish += 1
         passage = self.text[begin:finish].strip().replace("\n", " ")
-        return f'nearest passage (line {self.line_of(begin)}, {best.score:.0f}% similar): "{passage}"'
+        found = f'nearest passage (line {self.line_of(begin)}, {best.score:.0f}% similar): "{passage}"'
+        return found + difference(quote, self.text[begin : min(end, begin + len(quote) + CONTEXT)])
+
+
+def difference(quote: str, passage: str) -> str:
+    """Where `quote` first departs from `passage` (which starts where the quote should), with
+    both characters and their code points: a curly quote, a non-breaking or zero-width space
+    or another Unicode normalisation looks the same on screen."""
+    opcodes = difflib.SequenceMatcher(None, quote, passage, autojunk=False).get_opcodes()
+    if opcodes and opcodes[0][0] == "insert":  # the passage starts a little early
+        passage = passage[opcodes[0][4] :]
+        opcodes = [(op, i1, i2, j1 - opcodes[0][4], j2 - opcodes[0][4]) for op, i1, i2, j1, j2 in opcodes[1:]]
+    change = next((op for op in opcodes if op[0] != "equal"), None)
+    if change is None:
+        return ""
+    _, i, _, j, _ = change
+    ours = _character(quote[i]) if i < len(quote) else "nothing (the quote ends)"
+    theirs = _character(passage[j]) if j < len(passage) else "nothing (the text ends)"
+    normal = unicodedata.normalize("NFC", quote)
+    same = unicodedata.normalize("NFC", passage).startswith(normal)
+    note = " (the same text once Unicode-normalised: write it as the document does)" if same else ""
+    where = f"first difference at character {i + 1} of the quote"
+    return f"; {where}: the quote has {ours}, the document has {theirs}{note}"
+
+
+def _character(c: str) -> str:
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
 
 
 def resolve_seed(seeds_dir: Path, relative: str, root: Path, location: Location) -> Path:
-    """The seed file a mapping names, refusing any path outside `seeds/`."""
-    candidate = (root / relative).resolve()
+    """The seed file a mapping names, refusing any path outside `seeds/` (which may itself
+    be a symbolic link to the folder holding the documents)."""
     seeds = seeds_dir.resolve()
+    candidate = (root / relative).resolve()
+    inside = (seeds_dir / Path(relative).relative_to("seeds")).resolve() if _under_seeds(relative) else None
+    if inside is not None and inside.is_relative_to(seeds) and inside != seeds:
+        candidate = inside
     if not candidate.is_relative_to(seeds) or candidate == seeds:
         raise KgError(f"document path '{relative}' is outside seeds/", location)
     if not candidate.is_file():
         raise KgError(f"document '{relative}' does not exist", location)
     return candidate
+
+
+def seed_display(seeds_dir: Path, path: Path) -> Path:
+    """How a seed file is named in messages: seeds/NAME, wherever seeds/ points."""
+    return Path("seeds") / path.relative_to(seeds_dir.resolve())
+
+
+def _under_seeds(relative: str) -> bool:
+    parts = Path(relative).parts
+    return len(parts) > 1 and parts[0] == "seeds"

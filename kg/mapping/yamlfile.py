@@ -3,7 +3,9 @@
 Mapping files are data, never code: every scalar is read as a string (no YAML 1.1
 surprises such as the country code ``NO`` turning into ``False``), aliases are refused
 (no alias bombs), tags other than the core ones are refused (no ``!!python/object``),
-and a key given twice in one mapping is an error instead of a silent overwrite.
+a key given twice in one mapping is an error instead of a silent overwrite, and values
+nest at most MAX_DEPTH levels (no parser recursion without end). The file itself is read
+by kg.mapping.textfile: a regular file, its size checked first, no control characters.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kg.errors import KgError, Location
 from kg.mapping.textfile import read_text
 
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 40  # mappings and lists nested in one another; the deepest mapping file needs 6
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -46,7 +49,22 @@ class YamlDocument:
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise KgError(
+                    f"values nest more than {MAX_DEPTH} levels deep",
+                    Location(Path(self.name), mark.line + 1 if mark else 0),
+                )
+            return self._compose(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             event: AliasEvent = self.peek_event()  # type: ignore[no-untyped-call]
             raise KgError(
@@ -59,13 +77,7 @@ class _Loader(yaml.SafeLoader):
 def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
     """Parse one YAML file into plain dicts, lists and strings with a line map."""
     shown = display or path
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise KgError(f"cannot read file: {exc.strerror}", Location(shown)) from None
-    if size > MAX_BYTES:
-        raise KgError(f"file is larger than {MAX_BYTES} bytes", Location(shown))
-    text = read_text(path, shown)
+    text = read_text(path, shown, MAX_BYTES)
     loader = _Loader(text)
     loader.name = str(shown)
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -133,8 +134,16 @@ class _Counted:
 
 
 def _write_atomically(statements: _Counted, fmt: ExportFormat, out: Path) -> None:
+    """Write beside `out`, then rename over it: only ever a regular file, never through a
+    symbolic link or into a device, and the old file stays if anything fails."""
+    if out.is_symlink():
+        raise KgError(f"{out} is a symbolic link; kg export writes only regular files (remove it first)")
     if out.is_dir():
         raise KgError(f"{out} is a folder; give a file name")
+    if out.exists() and not stat.S_ISREG(out.lstat().st_mode):
+        raise KgError(
+            f"{out} is not a regular file (a device, a pipe or a socket); kg export will not replace it"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:

@@ -38,6 +38,9 @@ from kg.vocab import GRAPH
 STAGING = "urn:sovereignty-kg:staging:"
 DEFAULT = "default graph"
 N_TRIPLES = "application/n-triples"
+SPARQL_JSON = "application/sparql-results+json"
+BYTES_PER_TRIPLE = 4096  # the read-back of a graph may take this much per pushed triple (+1 MiB)
+MAX_LISTING = 16 * 2**20  # bytes: the answer listing the store's graphs
 
 
 @dataclass(frozen=True)
@@ -185,14 +188,19 @@ def _verify(
     graph is the union of all graphs is checked too); its count must be `count` and, given
     the local `triples`, its digest theirs. Returns the count found."""
     params = {"default": ""} if target == DEFAULT else {"graph": target}
-    response = http.request(
+    _, body = http.fetch(
         "GET",
         store.graph_store,
         f"reading back {_name(target)}",
+        count * BYTES_PER_TRIPLE + 2**20,
+        {N_TRIPLES},
         params=params,
         headers={"Accept": N_TRIPLES},
     )
-    there = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+    try:
+        there = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError as exc:
+        raise KgError(f"reading back {_name(target)}: the store answered damaged N-Triples ({exc})") from None
     if len(there) != count:
         found_count = f"{len(there)} in the store, {count} here"
         raise KgError(f"the store does not hold what was pushed: {_name(target)}: {found_count}")
@@ -205,14 +213,19 @@ def _verify(
 
 
 def _select(http: Http, store: RemoteStore, query: str, what: str) -> list[list[ox.NamedNode | ox.Literal]]:
-    response = http.request(
+    _, body = http.fetch(
         "POST",
         store.query,
         what,
+        MAX_LISTING,
+        {SPARQL_JSON},
         content=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_JSON},
     )
-    solutions = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    try:
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as exc:
+        raise KgError(f"{what}: {safe_url(store.query)} answered damaged SPARQL JSON ({exc})") from None
     if not isinstance(solutions, ox.QuerySolutions):
         raise KgError(f"{what}: {safe_url(store.query)} did not answer with solutions")
     names = [v.value for v in solutions.variables]

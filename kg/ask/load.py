@@ -1,0 +1,34 @@
+"""Loading the built graph into an in-memory Oxigraph store.
+
+The default graph holds the merged graph (`graph.nt`: each triple once, whichever documents
+state it) and, when the build reasoned, the inferred triples; the named graphs of
+`graph.nq` are there for GRAPH patterns. (Oxigraph's union default graph would repeat a
+triple once per graph holding it.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.compile.output import INFERRED_FILE
+from kg.errors import KgError
+
+
+def check_graph(dist: Path) -> None:
+    """Fail clearly when there is no build in `dist`."""
+    if not (dist / "graph.nt").is_file() or not (dist / "graph.nq").is_file():
+        raise KgError(f"no built graph in {dist}; run 'kg build' first")
+
+
+def load_graph(dist: Path) -> ox.Store:
+    """The build in `dist` as a store (ask `GRAPH graph:inferred { … }` whether a triple
+    was inferred)."""
+    check_graph(dist)
+    store = ox.Store()
+    for default in (dist / "graph.nt", dist / INFERRED_FILE):
+        if default.is_file():
+            store.bulk_load(path=str(default), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(dist / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    return store

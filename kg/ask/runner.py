@@ -1,0 +1,291 @@
+"""The bounded query runner: queries run in worker processes that hold the loaded graph,
+each within kg.ask.limits.Limits.
+
+A worker is a child process (started from a clean fork server, so that a parent with
+threads, such as a web server, forks nothing it holds) that loads the build once, caps its
+own address space (`memory_mb`), and answers one query at a time. The parent measures the
+query text first (kg.ask.prepare.measure: no parser ever sees a query that is too long or
+too deep), then hands it over and waits at most `timeout` seconds: past that, the worker
+is killed, which really stops the work, and a fresh one is started for the next query. A
+worker that runs out of memory or crashes is replaced the same way. Answers leave the
+worker as SPARQL TSV results (SELECT), SPARQL JSON (ASK) or N-Triples (CONSTRUCT,
+DESCRIBE), cut after `max_rows` rows or `max_bytes` bytes and marked truncated.
+
+A Runner is safe to share between threads: it keeps `workers` processes and each query
+takes an idle one (waiting for one to be free).
+
+    runner = Runner(Path("dist"), Limits(timeout=10), workers=4)
+    answer = runner.run("SELECT …", {"org": NamedNode(…)})  # any thread
+    runner.close()
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import resource
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+
+from kg.ask.limits import Limits
+from kg.ask.prepare import Prepared, Term, measure, prepare
+from kg.errors import KgError, Refused
+
+TSV = "tsv"
+JSON = "json"
+NTRIPLES = "nt"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer as it left the engine: `data` in `fmt` (tsv, json or nt)."""
+
+    form: str
+    fmt: str
+    data: bytes
+    truncated: bool = False
+
+    def result(self) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        """The answer as Oxigraph objects: solutions, a boolean, or triples."""
+        if self.fmt == NTRIPLES:
+            return [q.triple for q in ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)]
+        fmt = ox.QueryResultsFormat.TSV if self.fmt == TSV else ox.QueryResultsFormat.JSON
+        return ox.parse_query_results(self.data, format=fmt)
+
+
+class Runner:
+    """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
+    `workers` processes, within `limits` unless a call gives its own."""
+
+    def __init__(self, dist: Path | None, limits: Limits | None = None, workers: int = 1) -> None:
+        self.dist = dist
+        self.limits = limits or Limits()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(max(1, workers)):
+            self._idle.put(_Worker(dist, self.limits.memory_mb))
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(
+        self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
+    ) -> Answer:
+        """Check and run a query, parameters bound, and read its answer."""
+        answer: Answer = self._call("run", text, values or {}, limits or self.limits)
+        return answer
+
+    def prepare(
+        self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
+    ) -> Prepared:
+        """Check a query and bind its parameters without running it (for a remote endpoint)."""
+        prepared: Prepared = self._call("prepare", text, values or {}, limits or self.limits)
+        return prepared
+
+    def close(self) -> None:
+        """Stop every worker (waiting for none to finish its query)."""
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
+
+    def _call(self, action: str, text: str, values: Mapping[str, Term], limits: Limits) -> Any:
+        measure(text, limits)  # before any parser sees the text
+        worker = self._idle.get()
+        try:
+            return worker.call((action, text, dict(values), limits), limits)
+        finally:
+            self._idle.put(worker)
+
+
+class _Worker:
+    """One worker process, started when first needed and again after it was killed."""
+
+    def __init__(self, dist: Path | None, memory_mb: int) -> None:
+        self.dist, self.memory_mb = dist, memory_mb
+        self.process: Any = None
+        self.connection: Connection | None = None
+        self.lock = threading.Lock()
+
+    def call(self, request: tuple[Any, ...], limits: Limits) -> Any:
+        with self.lock:
+            connection = self._started()
+            deadline = time.monotonic() + limits.timeout
+            connection.send(request)
+            if not connection.poll(max(deadline - time.monotonic(), 0)):
+                self.stop()
+                raise Refused(f"the query ran for more than {limits.timeout:g} s and was stopped")
+            try:
+                status, payload = connection.recv()
+            except (EOFError, OSError):
+                self.process.join(5)
+                code = self.process.exitcode
+                self.stop()
+                raise Refused(_death(code, self.memory_mb)) from None
+        if status == "refused":
+            raise Refused(payload)
+        if status == "error":
+            raise KgError(payload)
+        return payload
+
+    def _started(self) -> Connection:
+        if self.process is not None and self.process.is_alive() and self.connection is not None:
+            return self.connection
+        self.stop()
+        context = _context()
+        parent: Connection
+        parent, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child, self.dist, self.memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.connection = parent
+        return parent
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.process.close()
+        if self.connection is not None:
+            self.connection.close()
+        self.process, self.connection = None, None
+
+
+def _context() -> Any:
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["kg.ask.runner"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _death(code: int | None, memory_mb: int) -> str:
+    if code in (-6, 134, 1):  # an allocation failure aborts, or ends in a MemoryError
+        return f"the query needed more than the {memory_mb} MiB it may use and was stopped"
+    return f"the query engine stopped unexpectedly (exit status {code}); the query was not answered"
+
+
+# The worker side.
+
+
+def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
+    """A worker's loop: cap memory, load the graph, answer requests until the pipe closes."""
+    limit = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
+    from kg.ask.load import load_graph  # after the cap: loading counts against it
+
+    store = load_graph(dist) if dist is not None else None
+    while True:
+        try:
+            action, text, values, limits = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            prepared = prepare(text, values, limits)
+            if action == "prepare":
+                reply: tuple[str, Any] = ("ok", prepared)
+            elif store is None:
+                reply = ("error", "no graph to run the query on")
+            else:
+                reply = ("ok", answer(store, prepared, limits))
+        except Refused as exc:
+            reply = ("refused", str(exc))
+        except KgError as exc:
+            reply = ("error", str(exc))
+        except MemoryError:
+            reply = ("refused", f"the query needed more than the {memory_mb} MiB it may use and was stopped")
+        connection.send(reply)
+
+
+def answer(store: ox.Store, prepared: Prepared, limits: Limits) -> Answer:
+    """Run a checked query on `store` and serialise its answer, cut at the limits."""
+    try:
+        result = store.query(prepared.text)
+        if isinstance(result, ox.QueryBoolean):
+            data = result.serialize(format=ox.QueryResultsFormat.JSON)
+            return Answer(prepared.form, JSON, bytes(data or b""))
+        if isinstance(result, ox.QuerySolutions):
+            out = Capped(limits.max_rows + 1, limits.max_bytes)  # the header line, then rows
+            fmt = TSV
+            try:
+                result.serialize(cast(IO[bytes], out), format=ox.QueryResultsFormat.TSV)
+            except Exception:
+                if not out.full:
+                    raise
+        else:
+            out = Capped(limits.max_rows, limits.max_bytes)
+            fmt = NTRIPLES
+            try:
+                ox.serialize(result, cast(IO[bytes], out), format=ox.RdfFormat.N_TRIPLES)
+            except Exception:
+                if not out.full:
+                    raise
+    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+        raise KgError(f"the query failed: {exc}") from None
+    return Answer(prepared.form, fmt, out.value(), out.full)
+
+
+class _Full(Exception):
+    pass
+
+
+class Capped:
+    """A binary sink that keeps whole lines up to `max_lines` lines and `max_bytes` bytes,
+    then stops the writer by raising."""
+
+    def __init__(self, max_lines: int, max_bytes: int) -> None:
+        self.max_lines, self.max_bytes = max_lines, max_bytes
+        self.parts: list[bytes] = []
+        self.lines = self.size = 0
+        self.full = False
+
+    def write(self, data: bytes) -> int:
+        if self.full:
+            raise _Full
+        chunk = bytes(data)
+        room_lines = self.max_lines - self.lines
+        cut = len(chunk)
+        if chunk.count(b"\n") > room_lines:
+            cut = _nth_newline(chunk, room_lines)
+            self.full = True
+        if self.size + cut > self.max_bytes:
+            cut = chunk.rfind(b"\n", 0, self.max_bytes - self.size) + 1
+            self.full = True
+        self.parts.append(chunk[:cut])
+        self.lines += chunk[:cut].count(b"\n")
+        self.size += cut
+        if self.full:
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        data = b"".join(self.parts)
+        return data if not self.full else data[: data.rfind(b"\n") + 1]
+
+
+def _nth_newline(chunk: bytes, n: int) -> int:
+    """The offset just after the n-th newline of `chunk` (0 for n = 0)."""
+    position = 0
+    for _ in range(n):
+        position = chunk.index(b"\n", position) + 1
+    return position
+
+
+def with_limits(limits: Limits, **changes: Any) -> Limits:
+    """`limits` with some fields changed (None leaves a field as it is)."""
+    return replace(limits, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,173 @@
+"""Queries that would reach the network or a file, crash a parser, or exhaust the machine:
+refused by parsing, or stopped at a documented limit, with exit code 2."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg import BuildReport, KgError, run_query
+from kg.ask.limits import Limits
+from kg.ask.query import Graph, open_graph
+from kg.ask.remote import Endpoint
+from kg.cli import app
+from kg.errors import Refused
+from tests.hostile.conftest import Canary
+
+
+def _federated(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ ?e a kg:Person . SERVICE<{url}> {{?s ?p ?x}} }} LIMIT 1",
+        f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SeRvIcE # a comment\n <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX far: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ SERVICE far:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }} }}",
+        "SELECT * WHERE { BIND (<" + url + "> AS ?u) SERVICE ?u { ?s ?p ?o } }",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_service_in_any_spelling_is_refused(seed_store: Graph, canary: Canary) -> None:
+    for query in _federated(canary.url):
+        with pytest.raises(Refused, match="SERVICE is not allowed"):
+            run_query(seed_store, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <{url}> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "ASK FROM <{url}> { }",
+    ],
+)
+def test_from_with_a_foreign_iri_is_refused(seed_store: Graph, canary: Canary, query: str) -> None:
+    with pytest.raises(Refused, match="is not allowed: a query may name only the build's graphs"):
+        run_query(seed_store, query.replace("{url}", canary.url))
+
+
+def test_from_a_graph_of_the_build_is_fine(seed_store: Graph) -> None:
+    result = run_query(
+        seed_store, "SELECT (COUNT(*) AS ?n) FROM graph:document-002 WHERE { ?s a kg:Article }"
+    )
+    assert result.rows[0][0] == ox.Literal(
+        "1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "LOAD <{url}>", "CLEAR ALL", "DELETE WHERE { ?s ?p ?o }"],
+)
+def test_updates_are_refused(seed_store: Graph, canary: Canary, query: str) -> None:
+    with pytest.raises(Refused, match=r"updates .* are not allowed"):
+        run_query(seed_store, query.replace("{url}", canary.url))
+
+
+def test_the_cli_and_an_endpoint_refuse_before_anything_is_sent(
+    seed_build: BuildReport, canary: Canary
+) -> None:
+    for query in _federated(canary.url)[:3]:
+        local = CliRunner().invoke(app, ["query", query, "--graph", str(seed_build.out)])
+        remote = CliRunner().invoke(app, ["query", query, "--endpoint", canary.url])
+        for result in (local, remote):
+            assert result.exit_code == 2
+            assert result.stderr.strip() == "error: SERVICE is not allowed: kg runs no federated queries"
+
+
+DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+DEEP_EXPRESSION = "SELECT * WHERE { FILTER (" + "(" * 5000 + "1" + ")" * 5000 + ") }"
+HIDDEN = "SELECT * WHERE { ?s ?p <urn:x#> . FILTER (" + "(" * 3000 + "1" + ")" * 3000 + ") }"
+
+
+@pytest.mark.parametrize("query", [DEEP, DEEP_EXPRESSION, HIDDEN])
+def test_deep_nesting_is_refused_before_any_parser(seed_store: Graph, canary: Canary, query: str) -> None:
+    with pytest.raises(Refused, match="nests brackets more than 64 levels deep"):
+        run_query(seed_store, query)
+    with Endpoint(canary.url) as remote, pytest.raises(Refused, match="more than 64 levels"):
+        run_query(remote, query)
+
+
+def test_nesting_within_the_limit_runs(seed_store: Graph) -> None:
+    query = "ASK { FILTER (" + "(" * 40 + "true" + ")" * 40 + ") }"
+    assert run_query(seed_store, query).boolean is True
+
+
+def test_an_overlong_query_is_refused(seed_store: Graph) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o }" + " " * 100_000
+    with pytest.raises(Refused, match="characters long; the limit is 100000"):
+        run_query(seed_store, query)
+
+
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_runaway_query_is_stopped_at_the_deadline_and_the_next_one_runs(seed_build: BuildReport) -> None:
+    with open_graph(seed_build.out, Limits(timeout=2)) as graph:
+        with pytest.raises(Refused, match="ran for more than 2 s and was stopped"):
+            run_query(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        assert run_query(graph, "ASK { ent:liao-chunsheng a kg:Person }").boolean is True
+
+
+def test_rows_are_capped_and_the_cut_is_marked(seed_store: Graph, seed_build: BuildReport) -> None:
+    result = run_query(seed_store, CARTESIAN, limits=Limits(max_rows=7))
+    assert len(result.rows) == 7 and result.truncated
+    whole = run_query(seed_store, "SELECT ?l WHERE { ent:liao-chunsheng skos:altLabel ?l }")
+    assert not whole.truncated
+    cli = CliRunner().invoke(
+        app, ["query", CARTESIAN, "--max-rows", "5", "--format", "tsv", "--graph", str(seed_build.out)]
+    )
+    assert cli.exit_code == 0
+    assert len(cli.stdout.splitlines()) == 6  # the header and five rows
+    assert "warning: the answer was cut at the row or size limit" in cli.stderr
+
+
+def test_memory_is_capped(seed_build: BuildReport) -> None:
+    with open_graph(seed_build.out, Limits(memory_mb=64)) as graph, pytest.raises(Refused, match="MiB"):
+        run_query(graph, "ASK { ?s ?p ?o }")
+
+
+def test_cli_refusals_are_one_line_with_exit_code_2(seed_build: BuildReport) -> None:
+    for query in (DEEP, "SELECT * WHERE { ?s ?p ?o }" + " " * 100_000, "LOAD <http://127.0.0.1:9/x>"):
+        result = CliRunner().invoke(app, ["query", query, "--graph", str(seed_build.out)])
+        assert result.exit_code == 2
+        assert len(result.stderr.strip().splitlines()) == 1
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    slow = CliRunner().invoke(app, ["query", count, "--timeout", "1", "--graph", str(seed_build.out)])
+    assert slow.exit_code == 2
+    assert slow.stderr.strip() == "error: the query ran for more than 1 s and was stopped"
+
+
+def test_parameters_are_terms_whatever_the_query_text_holds(seed_store: Graph, canary: Canary) -> None:
+    text = 'SELECT ?l WHERE { ?s skos:altLabel ?l FILTER (?l != "a \\"quoted\\" < text" && 1 < 2) }'
+    rows = run_query(
+        seed_store, text, {"s": ox.NamedNode("https://w3id.org/sovereignty-kg/entity/liao-chunsheng")}
+    )
+    assert [r.value for (r,) in rows.rows] == ["Chunsheng Liao"]  # type: ignore[union-attr]
+    hostile = f'x" }} SERVICE <{canary.url}> {{ ?a ?b ?c }} #'
+    assert run_query(seed_store, "SELECT ?s WHERE { ?s rdfs:label ?name }", {"name": hostile}).rows == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "s=<http://x y>"],
+            "parameter s: 'http://x y' is not a valid IRI",
+        ),
+        (["show", "<http://x y>"], "parameter entity: 'http://x y' is not a valid IRI"),
+        (["query", "--name", "group-units", "-p", "group=ent:a b"], "is not an IRI, a CURIE or an entity id"),
+    ],
+)
+def test_an_iri_with_a_space_is_a_clear_error(seed_build: BuildReport, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, [*args, "--graph", str(seed_build.out)])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_syntax_error_points_into_the_users_own_text(seed_store: Graph) -> None:
+    with pytest.raises(KgError, match="SPARQL syntax error: error at 3:"):
+        run_query(seed_store, "SELECT ?s\nWHERE {\n  ?s ent:x }")
