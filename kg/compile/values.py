@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
@@ -10,17 +9,15 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from kg.mapping.schema import Names
-from kg.vocab import KG, RDF, XSD
+from kg.vocab import RDF, XSD
 
-PARTIAL_DATE = str(KG._NS) + "PartialDate"
 LANGUAGES = {"en": "en", "zh": "zh-Hans"}
 
-_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^\d{4}$")
-_MONTH = re.compile(r"^--(\d{2})$")
-_MONTH_DAY = re.compile(r"^--(\d{2})-(\d{2})$")
-_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?")
+# ASCII digits only, matched in full (never a trailing newline)
+_DURATION = re.compile(r"P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 def typed_literal(value: str | Names, datatype: str | None) -> list[ox.Literal]:
@@ -31,8 +28,6 @@ def typed_literal(value: str | Names, datatype: str | None) -> list[ox.Literal]:
         return language_literals(value)
     if isinstance(value, Names):
         raise ValueError("this property takes a single value, not text in several languages")
-    if datatype == PARTIAL_DATE:
-        return [partial_date(value)]
     if datatype == str(XSD.date):
         return [ox.Literal(_date(value).isoformat(), datatype=ox.NamedNode(XSD.date))]
     if datatype == str(XSD.dateTime):
@@ -42,7 +37,7 @@ def typed_literal(value: str | Names, datatype: str | None) -> list[ox.Literal]:
     if datatype in {str(XSD.integer), str(XSD.positiveInteger), str(XSD.nonNegativeInteger)}:
         return [ox.Literal(str(_integer(value, datatype)), datatype=ox.NamedNode(datatype))]
     if datatype == str(XSD.duration):
-        if not _DURATION.match(value):
+        if not _DURATION.fullmatch(value):
             raise ValueError(f"'{value}' is not an ISO 8601 duration such as P11Y")
         return [ox.Literal(value, datatype=ox.NamedNode(XSD.duration))]
     if datatype == str(XSD.boolean):
@@ -60,55 +55,32 @@ def language_literals(names: Names) -> list[ox.Literal]:
     ]
 
 
-def partial_date(value: str) -> ox.Literal:
-    """A date as precise as the text: YYYY-MM-DD, YYYY-MM, YYYY, --MM or --MM-DD."""
-    if match := _YEAR_MONTH.match(value):
-        _month(match.group(2), value)
-        return ox.Literal(value, datatype=ox.NamedNode(XSD.gYearMonth))
-    if _YEAR.match(value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD.gYear))
-    if match := _MONTH.match(value):
-        _month(match.group(1), value)
-        return ox.Literal(value, datatype=ox.NamedNode(XSD.gMonth))
-    if match := _MONTH_DAY.match(value):
-        month = _month(match.group(1), value)
-        if not 1 <= int(match.group(2)) <= calendar.monthrange(2024, month)[1]:
-            raise ValueError(f"impossible date '{value}': no such day in that month")
-        return ox.Literal(value, datatype=ox.NamedNode(XSD.gMonthDay))
-    return ox.Literal(_date(value).isoformat(), datatype=ox.NamedNode(XSD.date))
-
-
 def date_time(value: str) -> ox.Literal:
-    """A date, or a date and time without time zone, as a document prints it."""
-    if len(value) == 10:
-        return ox.Literal(_date(value).isoformat(), datatype=ox.NamedNode(XSD.date))
+    """A date, or a date and time without time zone, as a document prints it (YYYY-MM-DD or
+    YYYY-MM-DD HH:MM, ASCII digits; nothing else is read as a date)."""
+    match = _DATE_TIME.fullmatch(value)
+    if not match:
+        raise ValueError(f"'{value}' is not a date or date and time (use YYYY-MM-DD or YYYY-MM-DD HH:MM)")
     try:
         moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"impossible or malformed date and time '{value}' (use YYYY-MM-DD HH:MM)") from None
-    if moment.tzinfo is not None:
-        raise ValueError(f"'{value}' has a time zone; give the time as the document prints it")
+    except ValueError as exc:
+        raise ValueError(f"impossible date '{value}': {exc}") from None
+    if match.group(1) is None:
+        return ox.Literal(moment.date().isoformat(), datatype=ox.NamedNode(XSD.date))
     return ox.Literal(moment.isoformat(), datatype=ox.NamedNode(XSD.dateTime))
 
 
 def _date(value: str) -> datetime.date:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-        raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY, --MM or --MM-DD)")
+    if not _DATE_TIME.fullmatch(value) or " " in value:
+        raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)")
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
         raise ValueError(f"impossible date '{value}': {exc}") from None
 
 
-def _month(text: str, value: str) -> int:
-    month = int(text)
-    if not 1 <= month <= 12:
-        raise ValueError(f"impossible date '{value}': month {month} does not exist")
-    return month
-
-
 def _decimal(value: str) -> str:
-    if not _DECIMAL.match(value):
+    if not _DECIMAL.fullmatch(value):
         raise ValueError(f"'{value}' is not a decimal number (write digits, e.g. 99990000 or 0.35)")
     try:
         return str(Decimal(value))
@@ -117,7 +89,7 @@ def _decimal(value: str) -> str:
 
 
 def _integer(value: str, datatype: str) -> int:
-    if not re.match(r"^[+-]?\d+$", value):
+    if not _INTEGER.fullmatch(value):
         raise ValueError(f"'{value}' is not a whole number")
     number = int(value)
     if datatype == str(XSD.positiveInteger) and number < 1:
