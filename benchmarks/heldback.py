@@ -23,7 +23,10 @@ REPO = Project.at(Path(__file__).resolve().parent.parent)
 
 def main(documents: list[str]) -> None:
     ids = documents or sorted(d.model.id for d in load_mappings(REPO.mappings, REPO.mappings).documents)
-    print("| document | entities found | facts found (same subject, property, value) | facts proposed | sentences not yet mapped | seconds |")
+    print(
+        "| document | entities found | facts found (same subject, property, value) | facts proposed "
+        "| sentences not yet mapped | seconds |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     totals = [0, 0, 0, 0]
     with tempfile.TemporaryDirectory() as work:
@@ -31,13 +34,23 @@ def main(documents: list[str]) -> None:
             started = time.perf_counter()
             score = measure(REPO, doc_id, Path(work))
             seconds = time.perf_counter() - started
-            totals = [a + b for a, b in zip(totals, (score.entities_found, score.entities, score.facts_found, score.facts), strict=True)]
+            totals = [
+                a + b
+                for a, b in zip(
+                    totals,
+                    (score.entities_found, score.entities, score.facts_found, score.facts),
+                    strict=True,
+                )
+            ]
             print(
                 f"| {doc_id} | {score.entities_found}/{score.entities} ({score.entity_share:.0%}) "
                 f"| {score.facts_found}/{score.facts} ({score.fact_share:.0%}) | {score.proposed_facts} "
                 f"| {score.unmapped} of {score.sentences} | {seconds:.1f} |"
             )
-    print(f"| all | {totals[0]}/{totals[1]} ({totals[0] / totals[1]:.0%}) | {totals[2]}/{totals[3]} ({totals[2] / totals[3]:.0%}) | | | |")
+    print(
+        f"| all | {totals[0]}/{totals[1]} ({totals[0] / totals[1]:.0%}) "
+        f"| {totals[2]}/{totals[3]} ({totals[2] / totals[3]:.0%}) | | | |"
+    )
 
 
 if __name__ == "__main__":

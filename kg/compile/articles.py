@@ -36,7 +36,8 @@ def sources(ctx: Context) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceD
             source = SourceDocument.read(path, path.relative_to(ctx.paths.root.resolve()))
             if doc.sha256 and doc.sha256 != source.sha256:
                 raise KgError(
-                    f"{doc.document} has SHA-256 {source.sha256}, not the {doc.sha256} this mapping was made for",
+                    f"{doc.document} has SHA-256 {source.sha256}, "
+                    f"not the {doc.sha256} this mapping was made for",
                     loaded.at("sha256"),
                 )
             yield loaded, source

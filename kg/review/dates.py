@@ -69,8 +69,13 @@ _PATTERNS = [
     re.compile(_MONTH + r",?\s+" + _YEAR + r"\b", re.I),
     re.compile(r"(?:the\s+)?" + _PART + r"\s+of\s+" + _YEAR, re.I),
     re.compile(_APPROXIMATE + r"(?<![\d.,$])" + _YEAR + r"(?![\d%]|\.\d|年)", re.I),
-    re.compile(r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bof ))" + _MONTH + r"\b", re.I),
-    re.compile(r"(?<!\bMay )\b(?P<month>" + "|".join(m for m in MONTHS if len(m) > 3 and m != "may") + r")\b", re.I),
+    re.compile(
+        r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bof ))" + _MONTH + r"\b",
+        re.I,
+    ),
+    re.compile(
+        r"(?<!\bMay )\b(?P<month>" + "|".join(m for m in MONTHS if len(m) > 3 and m != "may") + r")\b", re.I
+    ),
     re.compile(r"(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"),
     re.compile(r"(?<!\d)(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?"),
     re.compile("(?P<said>" + "|".join(sorted(RELATIVE, key=len, reverse=True)) + ")", re.I),

@@ -67,7 +67,9 @@ def render(
     fact_list = CommentedSeq()
     for i, (fact, evidence) in enumerate(facts):
         fact_list.append(_fact(fact, evidence))
-        fact_list.yaml_set_comment_before_after_key(i, before=f"Line {fact.sentence.line}: {fact.why}", indent=2)
+        fact_list.yaml_set_comment_before_after_key(
+            i, before=f"Line {fact.sentence.line}: {fact.why}", indent=2
+        )
     data["facts"] = fact_list
     out = io.StringIO()
     yaml().dump(data, out)

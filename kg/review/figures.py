@@ -78,7 +78,10 @@ _SUFFIXED = re.compile(
     re.I,
 )
 _COUNT = re.compile(
-    _QUALIFIER + r"(?<![\w.,])(?P<number>\d{1,3}|" + "|".join(w for w in NUMBER_WORDS if NUMBER_WORDS[w]) + r")"
+    _QUALIFIER
+    + r"(?<![\w.,])(?P<number>\d{1,3}|"
+    + "|".join(w for w in NUMBER_WORDS if NUMBER_WORDS[w])
+    + r")"
     r"\s+(?:[a-z-]+\s+){0,2}"
     r"(?P<noun>executives|engineers|employees|experts|members|companies|firms|people|personnel|"
     r"managers|directors|factories|plants|projects|countries|permits|licenses|licences)\b",
@@ -126,6 +129,8 @@ def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
     if pattern is _PERCENT:
         return Figure(start, end, text, value, unit="kg:Percent", qualifier=qualifier)
     if pattern is _COUNT:
-        return Figure(start, end, text, value, unit="kg:Count", qualifier=qualifier, noun=groups["noun"].lower())
+        return Figure(
+            start, end, text, value, unit="kg:Count", qualifier=qualifier, noun=groups["noun"].lower()
+        )
     currency = CURRENCIES[groups["currency"].lower()]
     return Figure(start, end, text, value, currency=currency, qualifier=qualifier)

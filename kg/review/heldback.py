@@ -21,7 +21,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from kg.mapping import schema
-from kg.mapping.load import load_mappings, load_model
+from kg.mapping.load import Loaded, load_mappings, load_model
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
 from kg.review.draft import yaml
@@ -108,7 +108,9 @@ def _entities(doc: schema.DocumentFile) -> set[str]:
 
 
 def _introduced_only_by(
-    doc: schema.DocumentFile, documents: list[schema.DocumentFile], registry: list
+    doc: schema.DocumentFile,
+    documents: list[schema.DocumentFile],
+    registry: list[Loaded[schema.RegistryFile]],
 ) -> set[str]:
     others = set().union(*(_document_refs(d) for d in documents if d.id != doc.id))
     candidates = _document_refs(doc) - others
@@ -189,7 +191,9 @@ def _align(
             if other in taken or other not in known or not _same_family(kinds.get(ref), new[other].kind):
                 continue
             overlap = _overlap(spans_r[ref], spans_p[other])
-            shared = len({(p, v) for p, v in values_r[ref]} & {(p, align.get(v, v)) for p, v in values_p[other]})
+            shared = len(
+                {(p, v) for p, v in values_r[ref]} & {(p, align.get(v, v)) for p, v in values_p[other]}
+            )
             if overlap and (shared, overlap) > score:
                 best, score = other, (shared, overlap)
         if best:
@@ -251,10 +255,7 @@ def _has(found: set[Triple], triple: Triple, align: dict[str, str]) -> bool:
     value = align.get(value, value)
     if (subject, prop, value) in found:
         return True
-    for s, p, v in found:
-        if s == subject and p == prop and _same_value(v, value):
-            return True
-    return False
+    return any(s == subject and p == prop and _same_value(v, value) for s, p, v in found)
 
 
 def _same_value(found: str, wanted: str) -> bool:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from kg.mapping.sentences import split_units
 from kg.mapping.sources import SourceDocument
 
-_BYLINE = re.compile(r"^(?P<outlet>\S.*?)\s*·\s*(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?\s*$")
+_BYLINE = re.compile(
+    r"^(?P<outlet>\S.*?)\s*·\s*(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{1,2}:\d{2}))?\s*$"
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -46,7 +48,7 @@ class ArticleLayout:
 
 
 def language_of(text: str) -> str:
-    """"zh" when Chinese characters make up a fair share of the letters, else "en"."""
+    """ "zh" when Chinese characters make up a fair share of the letters, else "en"."""
     cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
     return "zh" if cjk and cjk * 3 >= latin else "en"
 
@@ -76,7 +78,9 @@ def _last_filled(lines: list[str], start: int, end: int) -> int:
     return end
 
 
-def _article(source: SourceDocument, lines: list[str], first: int, last: int, byline: int | None) -> ArticleLayout:
+def _article(
+    source: SourceDocument, lines: list[str], first: int, last: int, byline: int | None
+) -> ArticleLayout:
     sentences = []
     for index in range(first, last + 1):
         begin = source.line_starts[index]

@@ -50,7 +50,8 @@ def propose_mapping(
     for loaded in mappings.documents:
         if (project.root / loaded.model.document).resolve() == seed_path:
             raise KgError(f"{relative} is already mapped", loaded.at("document"))
-    declared = {e.id for f in [*mappings.registry, *mappings.documents] for e in f.model.entities}
+    declared = {e.id for r in mappings.registry for e in r.model.entities}
+    declared |= {e.id for d in mappings.documents for e in d.model.entities}
     generated, compiled = compile_project(project, include_drafts=True)
     names = Names.from_quads([*generated, *compiled.quads])
     source = SourceDocument.read(seed_path, Path(relative))
@@ -76,7 +77,9 @@ def propose_mapping(
             facts += [(fact, where) for fact in proposed]
     used = _used(facts) | {entry.outlet for entry in entries if entry.outlet}
     new = [e for e in book.entities.values() if e.known.ref in used]
-    text = render(doc_id, relative, source.sha256, entries, new, facts, unmapped, today or datetime.date.today())
+    text = render(
+        doc_id, relative, source.sha256, entries, new, facts, unmapped, today or datetime.date.today()
+    )
     _write_checked(project, target, text)
     return Proposal(target, len(facts), len(new), sentences, unmapped)
 

@@ -25,8 +25,13 @@ SPEECH = re.compile(
     r"claimed|claims|reported|reports|warned|argued|released a statement|表示|称|指出|认为|宣布|声明)\b",
     re.I,
 )
-OFFICIAL = re.compile(r"\b(?:stated|states|stating|announced|confirmed|released a statement|declared)\b|宣布|声明", re.I)
-_SOURCE_BEFORE = re.compile(r"(?:according to|as noted by|as per|as reported by)\s+(?:an?\s+\w+\s+(?:from|by|in)\s+)?(?:the\s+)?$", re.I)
+OFFICIAL = re.compile(
+    r"\b(?:stated|states|stating|announced|confirmed|released a statement|declared)\b|宣布|声明", re.I
+)
+_SOURCE_BEFORE = re.compile(
+    r"(?:according to|as noted by|as per|as reported by)\s+(?:an?\s+\w+\s+(?:from|by|in)\s+)?(?:the\s+)?$",
+    re.I,
+)
 _DATA_BEFORE = re.compile(r"\bdata\s+(?:from|of)\s+(?:the\s+)?$", re.I)
 _DATA_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:data|figures|statistics)\b", re.I)
 _CITING_BEFORE = re.compile(r"\bciting\s+(?:\w+\s+){0,3}$", re.I)
@@ -71,7 +76,9 @@ class Reading:
     @property
     def things(self) -> list[Mention]:
         """Mentions of entities (not roles, not kinds of departure)."""
-        return [m for m in self.mentions if not m.known.isa("kg:Role") and not m.known.isa("kg:DepartureKind")]
+        return [
+            m for m in self.mentions if not m.known.isa("kg:Role") and not m.known.isa("kg:DepartureKind")
+        ]
 
     def of(self, family: str) -> list[Mention]:
         return [m for m in self.mentions if m.known.isa(family)]
@@ -94,7 +101,9 @@ def read(sentence: Sentence, mentions: list[Mention], context: ArticleContext) -
     named = [
         m.known.ref
         for m in reading.things
-        if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet") and not m.known.isa("kg:StockExchange")
+        if m.known.isa("kg:Organization")
+        and not m.known.isa("kg:NewsOutlet")
+        and not m.known.isa("kg:StockExchange")
     ]
     context.organisations.update(named)
     context.last_organisation = named[0] if named else context.last_organisation

@@ -3,6 +3,7 @@ figures, relations between organisations, policies, and claims with their stance
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -62,12 +63,20 @@ class Book:
 
 _DEPARTED_NEAR = 25
 _POLICY_WORDS = [
-    ("kg:ExportControl", re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I)),
+    (
+        "kg:ExportControl",
+        re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
+    ),
     ("kg:Directive", re.compile(r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|要求", re.I)),
     ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
     ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
 ]
-_KIND_WORDS = {"kg:ExportControl": "export control", "kg:Directive": "directive", "kg:Regulation": "regulation", "kg:Tariff": "tariff"}
+_KIND_WORDS = {
+    "kg:ExportControl": "export control",
+    "kg:Directive": "directive",
+    "kg:Regulation": "regulation",
+    "kg:Tariff": "tariff",
+}
 _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
 _LISTED = re.compile(r"\blisted\b", re.I)
 
@@ -83,13 +92,15 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     return facts
 
 
-def _fact(book: Book, reading: Reading, base: str, subject: str, properties: dict[str, list[Value]], why: str) -> Proposed:
+def _fact(
+    book: Book, reading: Reading, base: str, subject: str, properties: dict[str, list[Value]], why: str
+) -> Proposed:
     cleaned = {k: _distinct(v) for k, v in properties.items() if v}
     return Proposed(book.fact_id(base), subject, cleaned, reading.sentence, reading.voice, why)
 
 
 def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
-    """"Chief Financial Officer Qi Shuyong … resigned in January", "Ming-Shi Shen, a
+    """ "Chief Financial Officer Qi Shuyong … resigned in January", "Ming-Shi Shen, a
     researcher at the Taiwan Institute…": a post, and how and when it ended."""
     facts = []
     people = reading.of("kg:Person")
@@ -117,7 +128,16 @@ def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
             if departed := _departure(reading, role, person, departures):
                 properties["kg:endedHow"] = [departed.known.ref]
                 properties["kg:endDate"] = _value_list(_date_after(reading, person), context)
-            facts.append(_fact(book, reading, f"{person.known.ref}-{role.known.ref.split(':')[1]}", post, properties, "post"))
+            facts.append(
+                _fact(
+                    book,
+                    reading,
+                    f"{person.known.ref}-{role.known.ref.split(':')[1]}",
+                    post,
+                    properties,
+                    "post",
+                )
+            )
     return facts
 
 
@@ -149,7 +169,9 @@ def _holders(reading: Reading, role: Mention, people: list[Mention]) -> list[Men
     if holders:
         return holders
     before = [p for p in people if p.end <= role.start]
-    if before and re.match(r"^\s*,\s*(?:a|an|the|who is|as)?\s*(?:former\s+)?$", reading.gap(before[-1], role), re.I):
+    if before and re.match(
+        r"^\s*,\s*(?:a|an|the|who is|as)?\s*(?:former\s+)?$", reading.gap(before[-1], role), re.I
+    ):
         return [before[-1]]
     return []
 
@@ -157,11 +179,15 @@ def _holders(reading: Reading, role: Mention, people: list[Mention]) -> list[Men
 def _organisation(reading: Reading, role: Mention, context: ArticleContext) -> str | None:
     orgs = [m for m in reading.of("kg:Organization") if not m.known.isa("kg:NewsOutlet")]
     for org in orgs:
-        if org.start >= role.end and re.match(r"^\s*(?:\([^)]*\)\W*)?(?:of|at|from|in|with)\s+(?:the\s+)?[“\"]?$", reading.gap(role, org), re.I):
+        if org.start >= role.end and re.match(
+            r"^\s*(?:\([^)]*\)\W*)?(?:of|at|from|in|with)\s+(?:the\s+)?[“\"]?$", reading.gap(role, org), re.I
+        ):
             return org.known.ref
         if org.end <= role.start and re.match(r"^\s*(?:'s|’s)?\s*$", reading.gap(org, role)):
             return org.known.ref
-    if re.search(r"\b(?:the|its) (?:company|group|firm)(?:'s|’s)\s*$", reading.sentence.text[: role.start], re.I):
+    if re.search(
+        r"\b(?:the|its) (?:company|group|firm)(?:'s|’s)\s*$", reading.sentence.text[: role.start], re.I
+    ):
         earlier = [o for o in orgs if o.end <= role.start]
         return earlier[0].known.ref if earlier else context.last_organisation
     if orgs:
@@ -186,17 +212,23 @@ def _figures(reading: Reading, book: Book) -> list[Proposed]:
     for figure in reading.figures:
         clause = _clause(text, figure)
         candidates = [
-            m for m in reading.things
-            if clause[0] <= m.start < clause[1] and _observable(m.known)
+            m
+            for m in reading.things
+            if clause[0] <= m.start < clause[1]
+            and _observable(m.known)
             and m.known.ref not in (*reading.voice.cited, reading.voice.asserted_by)
         ]
         before = [m.known.ref for m in candidates if m.end <= figure.start]
         observed_all = before[-1:] or _distinct([m.known.ref for m in candidates if m.start >= figure.end])
-        observed = observed_all[0] if observed_all else None
+        observed = str(observed_all[0]) if observed_all else None
         measure = _measure(text, figure)
         label = f"{measure or 'figure'} ({book.label(observed)})" if observed else (measure or figure.text)
-        obs = book.entity(f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure")
-        year = next((d for d in reading.dates if d.year and not d.said and abs(d.start - figure.end) < 80), None)
+        obs = book.entity(
+            f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure"
+        )
+        year = next(
+            (d for d in reading.dates if d.year and not d.said and abs(d.start - figure.end) < 80), None
+        )
         period = "kg:period"
         if year and year.until:
             period = "kg:periodStart"
@@ -219,7 +251,10 @@ def _figures(reading: Reading, book: Book) -> list[Proposed]:
 def _clause(text: str, figure: Figure) -> tuple[int, int]:
     """The stretch of the sentence around a figure, between semicolons or "and" + figure."""
     start = max(text.rfind(";", 0, figure.start), text.rfind(" and ", 0, figure.start), -1) + 1
-    stop = min((i for i in (text.find(";", figure.end), text.find(" and ", figure.end)) if i != -1), default=len(text))
+    stop = min(
+        (i for i in (text.find(";", figure.end), text.find(" and ", figure.end)) if i != -1),
+        default=len(text),
+    )
     return start, stop
 
 
@@ -231,7 +266,9 @@ def _measure(text: str, figure: Figure) -> str | None:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
     if figure.unit == "kg:Count" and figure.noun:
         return figure.noun
-    before = re.search(r"([A-Za-z][A-Za-z -]{2,50}?)\s+(?:of|at|to|was|were|reached|by|is)\s*$", text[: figure.start])
+    before = re.search(
+        r"([A-Za-z][A-Za-z -]{2,50}?)\s+(?:of|at|to|was|were|reached|by|is)\s*$", text[: figure.start]
+    )
     if before:
         words = [w for w in before.group(1).split() if w.lower() not in {"a", "an", "the"}][-4:]
         return " ".join(words) or None
@@ -253,7 +290,7 @@ def _relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pr
     text = reading.sentence.text
     orgs = [m for m in reading.of("kg:Organization") if not m.known.isa("kg:NewsOutlet")]
     exchanges = {m.known.ref for m in reading.of("kg:StockExchange")}
-    for first, second in zip(orgs, orgs[1:], strict=False):
+    for first, second in itertools.pairwise(orgs):
         gap = reading.gap(first, second)
         if first.known.ref in exchanges:
             continue
@@ -264,27 +301,58 @@ def _relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pr
             if third and _SUBSIDIARY.search(reading.gap(second, third)):
                 properties["org:subOrganizationOf"] = [third.known.ref]
         elif len(gap) < 80 and _SUBSIDIARY.search(gap) and second.known.ref not in exchanges:
-            properties = {"a": ["kg:ListedCompany"] if _LISTED.search(gap) else [], "org:subOrganizationOf": [second.known.ref]}
+            properties = {
+                "a": ["kg:ListedCompany"] if _LISTED.search(gap) else [],
+                "org:subOrganizationOf": [second.known.ref],
+            }
         elif re.search(r"\bsupervised by\b", gap, re.I):
             properties = {"kg:supervisedBy": [second.known.ref]}
         if properties:
-            facts.append(_fact(book, reading, f"{first.known.ref}-relation", first.known.ref, properties, "a relation"))
+            facts.append(
+                _fact(book, reading, f"{first.known.ref}-relation", first.known.ref, properties, "a relation")
+            )
     for org in orgs:
-        if re.search(r"\b(?:the|its)\s+parent\s+(?:company\s+)?$", text[: org.start], re.I) and context.main_organisation not in (None, org.known.ref):
-            facts.append(_fact(book, reading, f"{context.main_organisation}-parent", str(context.main_organisation), {"org:subOrganizationOf": [org.known.ref]}, "a parent"))
+        if re.search(
+            r"\b(?:the|its)\s+parent\s+(?:company\s+)?$", text[: org.start], re.I
+        ) and context.main_organisation not in (None, org.known.ref):
+            facts.append(
+                _fact(
+                    book,
+                    reading,
+                    f"{context.main_organisation}-parent",
+                    str(context.main_organisation),
+                    {"org:subOrganizationOf": [org.known.ref]},
+                    "a parent",
+                )
+            )
     for place in reading.of("kg:Place"):
         based = re.match(r"^[-‐]based\b", text[place.end :])
         subject = (orgs[0].known.ref if orgs else None) or context.main_organisation
         if based and subject:
-            facts.append(_fact(book, reading, f"{subject}-based", subject, {"kg:basedIn": [place.known.ref]}, "based in"))
+            facts.append(
+                _fact(
+                    book, reading, f"{subject}-based", subject, {"kg:basedIn": [place.known.ref]}, "based in"
+                )
+            )
         if re.search(r"\b(?:established|founded|set up)\s+in\s+$", text[: place.start], re.I) and orgs:
             founded = next((d for d in reading.dates if d.year), None)
             properties = {"kg:foundedIn": [place.known.ref], "kg:foundingDate": _value_list(founded, context)}
-            facts.append(_fact(book, reading, f"{orgs[0].known.ref}-founded", orgs[0].known.ref, properties, "founded"))
+            facts.append(
+                _fact(book, reading, f"{orgs[0].known.ref}-founded", orgs[0].known.ref, properties, "founded")
+            )
     people = reading.of("kg:Person")
-    for first, second in zip(people, people[1:], strict=False):
+    for first, second in itertools.pairwise(people):
         if re.search(r"\bstudent of\s*$", reading.gap(first, second), re.I):
-            facts.append(_fact(book, reading, f"{first.known.ref}-teacher", first.known.ref, {"kg:studentOf": [second.known.ref]}, "student of"))
+            facts.append(
+                _fact(
+                    book,
+                    reading,
+                    f"{first.known.ref}-teacher",
+                    first.known.ref,
+                    {"kg:studentOf": [second.known.ref]},
+                    "student of",
+                )
+            )
     return facts
 
 
@@ -297,21 +365,38 @@ def _policies(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
         if not match:
             continue
         named = [m for m in reading.of("kg:Policy") if m.known.isa(kind)]
-        issuers = [m for m in reading.things if m.end <= match.start() and (m.known.isa("kg:Country") or m.known.isa("kg:GovernmentBody") or m.known.isa("kg:IntergovernmentalBody"))]
+        issuers = [
+            m
+            for m in reading.things
+            if m.end <= match.start()
+            and (
+                m.known.isa("kg:Country")
+                or m.known.isa("kg:GovernmentBody")
+                or m.known.isa("kg:IntergovernmentalBody")
+            )
+        ]
         controlled = [m.known.ref for m in reading.things if m.start >= match.start() and _concern(m.known)]
-        targets = [m.known.ref for m in reading.things if m.start >= match.start() and m.known.isa("kg:Group") and not _concern(m.known)]
+        targets = [
+            m.known.ref
+            for m in reading.things
+            if m.start >= match.start() and m.known.isa("kg:Group") and not _concern(m.known)
+        ]
         if named:
             subject = named[0].known.ref
         else:
             issuer = book.label(issuers[-1].known.ref) if issuers else ""
             what = _KIND_WORDS[kind]
-            subject = book.entity(f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{match.group()}'")
-        when = next((d for d in reading.dates if d.start > match.start()), None) or next(iter(reading.dates), None)
+            subject = book.entity(
+                f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{match.group()}'"
+            )
+        when = next((d for d in reading.dates if d.start > match.start()), None) or next(
+            iter(reading.dates), None
+        )
         effective = bool(re.search(r"\b(?:starting|effective|from|since)\b", text, re.I))
         properties: dict[str, list[Value]] = {
             "kg:issuedBy": [issuers[-1].known.ref] if issuers else [],
-            "kg:controls": controlled,
-            "kg:targets": targets,
+            "kg:controls": list(controlled),
+            "kg:targets": list(targets),
             ("kg:effectiveFrom" if effective else "kg:announcedOn"): _value_list(when, context),
         }
         facts.append(_fact(book, reading, f"{subject}-policy", subject, properties, "a policy"))
