@@ -73,13 +73,20 @@ class Diff:
 
 
 def read_build(dist: Path) -> Build:
-    """The facts of a build folder (asserted and inferred, from graph.nq)."""
+    """The facts of a build folder (asserted and inferred, from graph.nq), and its triples
+    (graph.nt and inferred.nt) for the triple-level diff."""
     path = dist / "graph.nq"
     if not path.is_file():
         raise KgError(f"no graph.nq in {dist}; is it a build folder?")
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    triples = {f"{q.subject} {q.predicate} {q.object} ." for q in store}
+    triples = {  # as written (N-Triples, blank nodes with their canonical labels)
+        line
+        for name in ("graph.nt", "inferred.nt")
+        if (dist / name).is_file()
+        for line in (dist / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
     labels = {
         str(s["x"].value): s["l"].value
         for s in _select(store, "SELECT ?x ?l { ?x rdfs:label ?l FILTER (lang(?l) = 'en') }")
