@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pyoxigraph as ox
 from typer.testing import CliRunner
 
 from kg import Project, build
@@ -17,8 +18,6 @@ from kg.cli import app
 from kg.compile.facts import statement_node
 from kg.vocab import ENTITY, KG
 from tests.conftest import make_project
-
-import pyoxigraph as ox
 
 EXPECTED = """\
 Acme Group
@@ -48,7 +47,9 @@ def _builds(tmp_path: Path) -> tuple[Path, Path]:
     graph = "<https://w3id.org/sovereignty-kg/graph/document-doc>"
     with (new / "graph.nq").open("a", encoding="utf-8") as quads:
         quads.write(f"{node} {RANK} {graph} .\n")
-        quads.write(f'{node} <{KG._NS}contested> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> {graph} .\n')
+        quads.write(
+            f'{node} <{KG._NS}contested> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> {graph} .\n'
+        )
     return old, new
 
 
@@ -65,11 +66,20 @@ def test_markdown_and_triples(tmp_path: Path) -> None:
     old, new = _builds(tmp_path)
     result = CliRunner().invoke(app, ["diff", str(old), str(new), "--format", "md", "--triples"])
     assert result.exit_code == 1
-    assert "### Jane Doe, chief financial officer of Acme Rare Metals\n- end date: 2025 → February 2025, more precise (changed)\n" in result.stdout
+    assert (
+        "### Jane Doe, chief financial officer of Acme Rare Metals\n- end date: 2025 → February 2025, more precise (changed)\n"
+        in result.stdout
+    )
     assert "```diff\n" in result.stdout
     lines = result.stdout.splitlines()
-    assert f"- <{ENTITY['post-jane-doe-cfo']}> <{KG._NS}endDate> \"2025\"^^<http://www.w3.org/2001/XMLSchema#gYear> ." in lines
-    assert f"+ <{ENTITY['acme-group']}> <{KG._NS}country> <https://w3id.org/sovereignty-kg/country/CN> ." in lines
+    assert (
+        f'- <{ENTITY["post-jane-doe-cfo"]}> <{KG._NS}endDate> "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> .'
+        in lines
+    )
+    assert (
+        f"+ <{ENTITY['acme-group']}> <{KG._NS}country> <https://w3id.org/sovereignty-kg/country/CN> ."
+        in lines
+    )
 
 
 def test_the_same_build_twice_is_no_change(tmp_path: Path) -> None:
@@ -85,12 +95,16 @@ def test_git_revisions_are_built_in_a_temporary_checkout(tmp_path: Path) -> None
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "old"], check=True)
     newer = Path(__file__).parent / "fixtures" / "diff-new" / "mappings" / "documents" / "doc.yaml"
-    (repo / "mappings" / "documents" / "doc.yaml").write_text(newer.read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "mappings" / "documents" / "doc.yaml").write_text(
+        newer.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     subprocess.run([*git, "commit", "-qam", "new"], check=True)
 
     result = CliRunner().invoke(app, ["diff", "HEAD~1", "HEAD", "--root", str(repo)])
     assert result.exit_code == 1
-    expected_without_marks = "\n".join(line for line in EXPECTED.splitlines() if "market share" not in line and "12.5" not in line)
+    expected_without_marks = "\n".join(
+        line for line in EXPECTED.splitlines() if "market share" not in line and "12.5" not in line
+    )
     assert result.stdout.startswith(expected_without_marks + "\n")
     assert not (repo / "dist").exists()
 

@@ -44,7 +44,12 @@ def test_kg_add_copies_the_document_and_proposes_a_mapping_that_builds(tmp_path:
     assert (doc.document, doc.sha256) == (f"seeds/000_{digest[:16]}.txt", digest)
     assert doc.review.status == "draft"
     [article] = doc.articles
-    assert (article.lines, article.outlet, article.published, article.language) == ("1-3", "example-wire", "2025-06-30 10:00", ["en"])
+    assert (article.lines, article.outlet, article.published, article.language) == (
+        "1-3",
+        "example-wire",
+        "2025-06-30 10:00",
+        ["en"],
+    )
     assert article.title is not None and article.title.en == "Acme Group names a new finance chief"
     facts = {(f.subject, tuple(sorted((k, str(v)) for k, v in f.properties.items()))) for f in doc.facts}
     assert (
@@ -102,7 +107,10 @@ def test_a_changed_seed_no_longer_matches_its_mapping(tmp_path: Path) -> None:
     seed.write_text(ARTICLE.replace("April", "May"), encoding="utf-8")
     result = CliRunner().invoke(app, ["build", "--root", str(root), "--include-drafts"])
     assert result.exit_code == 1
-    assert "mappings/documents/000.yaml:5: seeds/" in result.stderr and "this mapping was made for" in result.stderr
+    assert (
+        "mappings/documents/000.yaml:5: seeds/" in result.stderr
+        and "this mapping was made for" in result.stderr
+    )
 
 
 def test_dates_in_the_current_form_and_in_edtf(monkeypatch: object) -> None:
@@ -110,18 +118,40 @@ def test_dates_in_the_current_form_and_in_edtf(monkeypatch: object) -> None:
     published = datetime.date(2025, 6, 30)
     found = find_dates(text)
     assert [w.text for w in found] == [
-        "April", "June 28", "December 2021", "this year", "between 2019 and 2022",
-        "the first half of 2024", "around 2019", "2025年6月28日", "近日",
+        "April",
+        "June 28",
+        "December 2021",
+        "this year",
+        "between 2019 and 2022",
+        "the first half of 2024",
+        "around 2019",
+        "2025年6月28日",
+        "近日",
     ]
     assert [date_value(w, published) for w in found] == [
-        "--04", "--06-28", "2021-12", "2025", "2019", "2024", "2019", "2025-06-28", None,
+        "--04",
+        "--06-28",
+        "2021-12",
+        "2025",
+        "2019",
+        "2024",
+        "2019",
+        "2025-06-28",
+        None,
     ]
     assert [date_value(w, None) for w in found][3] is None  # "this year" needs the article's date
     dates.EDTF = True
     try:
         assert [date_value(w, published) for w in found] == [
-            "XXXX-04", "XXXX-06-28", "2021-12", {"said": "this year"}, "2019/2022",
-            "2024-40", "2019~", "2025-06-28", {"said": "近日"},
+            "XXXX-04",
+            "XXXX-06-28",
+            "2021-12",
+            {"said": "this year"},
+            "2019/2022",
+            "2024-40",
+            "2019~",
+            "2025-06-28",
+            {"said": "近日"},
         ]
     finally:
         dates.EDTF = False
