@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kg.review.dates import MONTHS
-from kg.review.names import CAPITALISED, Known, Mention, Names, fold
+from kg.review.names import CAPITALISED, Known, Mention, fold
 
 # The kind an organisation's name suggests, by a word in it (first match wins).
 KIND_BY_WORD = [
@@ -138,26 +138,45 @@ _PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-
 
 
 def new_names(
-    text: str, found: list[Mention], names: Names, lowercase_words: set[str]
+    text: str, found: list[Mention], lowercase_words: set[str], capitalised_inside: set[str]
 ) -> Iterator[tuple[str, str]]:
     """(name, proposed kind) for every name in `text` that no mention covers."""
-    for match in CAPITALISED.finditer(text):
-        start, end = match.span()
-        if any(m.start < end and start < m.end for m in found):
-            continue
-        name = _trim(match.group(), lowercase_words)
-        if name is None:
-            continue
-        offset = text.index(name, start)
-        if " " not in name and not text[:offset].strip(" \"“‘'(") and _kind_word([name]) is None:
-            continue  # one capitalised word opening a sentence: most likely not a name
-        yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+    for start, end in _uncovered(text, found):
+        for match in CAPITALISED.finditer(text[:end], start):
+            for part in _parts(match.group()):
+                name = _trim(part, lowercase_words)
+                if name is None:
+                    continue
+                offset = text.index(name, match.start())
+                opening = not text[:offset].strip(" \"“‘'(")
+                if opening and " " not in name and not name.isupper() and name not in capitalised_inside:
+                    continue  # one capitalised word opening a sentence, and nowhere else: not a name
+                yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
     for match in _CHINESE_ORGANISATION.finditer(text):
         name = match.group()
         cut = max((i for i, ch in enumerate(name) if ch in _STOP_CHARS), default=-1)
         name = name[cut + 1 :]
         if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
             yield name, _kind(name, "", "", found, match.start())
+
+
+def _parts(span: str) -> list[str]:
+    """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" comes first
+    ("Central University of Finance and Economics")."""
+    if " and " not in span or " of " in span.split(" and ")[0]:
+        return [span]
+    return span.split(" and ")
+
+
+def _uncovered(text: str, found: list[Mention]) -> Iterator[tuple[int, int]]:
+    """The stretches of `text` between the mentions already found."""
+    cursor = 0
+    for mention in sorted(found, key=lambda m: m.start):
+        if mention.start > cursor:
+            yield cursor, mention.start
+        cursor = max(cursor, mention.end)
+    if cursor < len(text):
+        yield cursor, len(text)
 
 
 def known(name: str, kind: str, taken: set[str]) -> Known:

@@ -31,6 +31,9 @@ from kg.review.propose import propose_mapping
 Triple = tuple[str, str, str]
 TEXT_SIMILARITY = 80  # rapidfuzz token-set ratio at which two text values are the same
 FREE_KINDS = ("kg:Claim", "kg:Observation")
+POLICY_KINDS = (
+    "kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff", "kg:Agreement", "kg:NationalStrategy", "kg:Ultimatum",
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,10 @@ def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
     proposal = propose_mapping(project, root / reviewed.document, today=datetime.date(2026, 1, 1))
     proposed = load_model(proposal.path, proposal.path, schema.DocumentFile).model
     source = SourceDocument.read(root / reviewed.document, Path(reviewed.document))
-    names = _names(reviewed, [r.model for r in mappings.registry])
-    align = _align(reviewed, proposed, names, source, set_aside)
+    registry = [r.model for r in mappings.registry]
+    names = _names(reviewed, registry)
+    kinds = {e.id: e.kind for e in [*reviewed.entities, *(e for r in registry for e in r.entities)]}
+    align = _align(reviewed, proposed, names, kinds, source, set_aside)
     expected = _triples(reviewed)
     found_triples = _triples(proposed)
     used_proposed = {ref for triple in found_triples for ref in (triple[0], triple[2])}
@@ -163,13 +168,14 @@ def _align(
     reviewed: schema.DocumentFile,
     proposed: schema.DocumentFile,
     names: dict[str, set[str]],
+    kinds: dict[str, str],
     source: SourceDocument,
     set_aside: set[str],
 ) -> dict[str, str]:
     known = {e.id for e in proposed.entities}
-    align = {ref: ref for ref in _document_refs(reviewed) - set_aside}
+    used = _document_refs(proposed)
+    align = {ref: ref for ref in _document_refs(reviewed) - set_aside if ref in used or ":" in ref}
     new = {e.id: e for e in proposed.entities}
-    kinds = {e.id: e.kind for e in reviewed.entities}
     for ref, forms in names.items():
         if ref not in set_aside:
             continue
@@ -203,10 +209,13 @@ def _align(
 
 
 def _same_family(reviewed_kind: str | None, proposed_kind: str) -> bool:
+    """Claims with claims, observations with observations, policies with policies; other
+    kinds (a proposed kind is a guess) with anything but those."""
     if reviewed_kind is None:
         return False
-    if reviewed_kind in FREE_KINDS or proposed_kind in FREE_KINDS:
-        return reviewed_kind == proposed_kind
+    for family in (FREE_KINDS[:1], FREE_KINDS[1:], POLICY_KINDS, ("kg:Post",)):
+        if reviewed_kind in family or proposed_kind in family:
+            return reviewed_kind in family and proposed_kind in family
     return True
 
 

@@ -18,11 +18,12 @@ from kg.review.candidates import known as candidate
 from kg.review.candidates import new_names
 from kg.review.draft import ArticleEntry, Evidence, render
 from kg.review.layout import ArticleLayout, Sentence, articles
-from kg.review.names import Mention, Names
+from kg.review.names import Mention, Names, fold
 from kg.review.reading import ArticleContext, read
 from kg.review.rules import Book, NewEntity, Proposed, propose
 
 _WORDS = re.compile(r"\b[a-z][a-z'’-]+\b")
+_INSIDE = re.compile(r"(?<=[a-z,] )[A-Z][\w-]+")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def propose_mapping(
     if not layouts:
         raise KgError(f"{relative} has no text to map")
     lowercase = set(_WORDS.findall(source.text))
+    capitalised = set(_INSIDE.findall(source.text))  # capitalised words inside sentences
+    _family_names(names, source.text)
     entries, facts, unmapped, sentences = [], [], [], 0
     for number, layout in enumerate(layouts, 1):
         ident = str(number) if len(layouts) > 1 else None
@@ -69,7 +72,8 @@ def propose_mapping(
             if layout.byline and sentence.text == layout.byline:
                 continue
             sentences += 1
-            proposed = propose(read(sentence, _mentions(sentence, book, lowercase), context), context, book)
+            mentions = _mentions(sentence, book, lowercase, capitalised)
+            proposed = propose(read(sentence, mentions, context), context, book)
             if not proposed:
                 unmapped.append((str(number), sentence))
             span = source.span(layout.first, layout.last)
@@ -102,11 +106,23 @@ def _seed(project: Project, seed: Path) -> Path:
     return path
 
 
-def _mentions(sentence: Sentence, book: Book, lowercase: set[str]) -> list[Mention]:
+def _family_names(names: Names, text: str) -> None:
+    """Let a person's family name alone ("Liao") name them in a document that names them in
+    full ("Chunsheng Liao") and names no one else with that family name."""
+    people: dict[str, set[str]] = {}
+    for mention in names.find(text):
+        if mention.known.isa("kg:Person") and len(mention.known.label.split()) == 2:
+            people.setdefault(mention.known.label.split()[0], set()).add(mention.known.ref)
+    for family, refs in people.items():
+        if len(refs) == 1 and fold(family) not in names.forms:
+            names.add(names.known[next(iter(refs))], [family])
+
+
+def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: set[str]) -> list[Mention]:
     """Known names, then unknown ones proposed as new entities (and known from then on)."""
     found = book.names.find(sentence.text)
     fresh = False
-    for name, kind in new_names(sentence.text, found, book.names, lowercase):
+    for name, kind in new_names(sentence.text, found, lowercase, capitalised):
         entity = candidate(name, kind, book.taken)
         book.entities[entity.ref] = NewEntity(entity, f"a name not in the registry, at line {sentence.line}")
         book.names.add(entity, [name])

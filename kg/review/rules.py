@@ -85,7 +85,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     """Every fact the sentence suggests; a claim when nothing else is found, or when the
     sentence reports what someone says, believes or rumours."""
     facts = [*_posts(reading, context, book), *_figures(reading, book), *_relations(reading, context, book)]
-    facts += _policies(reading, context, book)
+    facts += _policies(reading, context, book) + _sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
     if not facts or opinion:
         facts += _claim(reading, book)
@@ -402,6 +402,16 @@ def _policies(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
         facts.append(_fact(book, reading, f"{subject}-policy", subject, properties, "a policy"))
         break
     return facts
+
+
+def _sources(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """"This article cites information from A, B and C": the sources an article names."""
+    match = re.search(r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", reading.sentence.text, re.I)
+    outlets = [m.known.ref for m in reading.things if match and m.start > match.end() and m.known.isa("kg:Organization")]
+    if not outlets:
+        return []
+    properties: dict[str, list[Value]] = {"kg:citesSource": list(outlets)}
+    return [_fact(book, reading, "article-sources", f"article:{context.article}", properties, "sources cited")]
 
 
 def _claim(reading: Reading, book: Book) -> list[Proposed]:
