@@ -24,7 +24,7 @@ REPO = Project.at(Path(__file__).resolve().parent.parent)
 def main(documents: list[str]) -> None:
     ids = documents or sorted(d.model.id for d in load_mappings(REPO.mappings, REPO.mappings).documents)
     print(
-        "| document | entities found | facts found (same subject, property, value) | facts proposed "
+        "| document | entities found | facts found (same subject, property, value) | statements proposed "
         "| sentences not yet mapped | seconds |"
     )
     print("|---|---:|---:|---:|---:|---:|")

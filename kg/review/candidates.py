@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kg.review.dates import MONTHS
-from kg.review.names import CAPITALISED, Known, Mention, fold
+from kg.review.names import CAPITALISED, Known, Mention, Names, fold
 
 # The kind an organisation's name suggests, by a word in it (first match wins).
 KIND_BY_WORD = [
@@ -140,7 +140,15 @@ _PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-
 def new_names(
     text: str, found: list[Mention], lowercase_words: set[str], capitalised_inside: set[str]
 ) -> Iterator[tuple[str, str]]:
-    """(name, proposed kind) for every name in `text` that no mention covers."""
+    """(name, proposed kind) for every name in `text` that no mention covers, and for
+    organisation names that merely contain known names ("China Northern Rare Earth Group")."""
+    for match in CAPITALISED.finditer(text):
+        for part in _parts(match.group()):
+            name = _trim(part, lowercase_words)
+            inside = [m for m in found if match.start() <= m.start and m.end <= match.end()]
+            if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
+                offset = text.index(name, match.start())
+                yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
     for start, end in _uncovered(text, found):
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
@@ -179,7 +187,7 @@ def _uncovered(text: str, found: list[Mention]) -> Iterator[tuple[int, int]]:
         yield cursor, len(text)
 
 
-def known(name: str, kind: str, taken: set[str]) -> Known:
+def known(name: str, kind: str, taken: set[str], names: Names) -> Known:
     """A new entity for `name`, with an id no other entity has."""
     base = re.sub(r"[^a-z0-9]+", "-", fold(name).replace("'s", "")).strip("-")[:60].strip("-")
     if not base:
@@ -189,7 +197,7 @@ def known(name: str, kind: str, taken: set[str]) -> Known:
         n += 1
         ident = f"{base}-{n}"
     taken.add(ident)
-    return Known(ident, kind, name, frozenset({kind}))
+    return names.new(ident, kind, name)
 
 
 def _trim(name: str, lowercase_words: set[str]) -> str | None:
@@ -210,7 +218,7 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
         return None  # common words capitalised at the start of a sentence or in a heading
     if len(words) == 1 and (len(words[0]) < 3 or words[0].endswith(("'s", "’s"))):
         return None
-    return " ".join(words).rstrip(",.;:")
+    return re.sub(r"['’]s$", "", " ".join(words).rstrip(",.;:"))
 
 
 def _kind(name: str, before: str, after: str, found: list[Mention], offset: int) -> str:

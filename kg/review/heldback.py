@@ -32,7 +32,13 @@ Triple = tuple[str, str, str]
 TEXT_SIMILARITY = 80  # rapidfuzz token-set ratio at which two text values are the same
 FREE_KINDS = ("kg:Claim", "kg:Observation")
 POLICY_KINDS = (
-    "kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff", "kg:Agreement", "kg:NationalStrategy", "kg:Ultimatum",
+    "kg:ExportControl",
+    "kg:Directive",
+    "kg:Regulation",
+    "kg:Tariff",
+    "kg:Agreement",
+    "kg:NationalStrategy",
+    "kg:Ultimatum",
 )
 
 
@@ -78,7 +84,8 @@ def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
     used_proposed = {ref for triple in found_triples for ref in (triple[0], triple[2])}
     used_proposed |= {e.asserted_by or "" for f in proposed.facts for e in f.evidence}
     used_proposed |= {a.outlet or "" for a in proposed.articles}
-    wanted = _entities(reviewed)
+    declared = {e.id for e in reviewed.entities} | {e.id for r in registry for e in r.entities}
+    wanted = {ref for ref in _entities(reviewed) if ref in declared or ":" in ref}
     return Score(
         doc_id,
         len(wanted),

@@ -88,6 +88,7 @@ class Names:
     forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # folded name -> refs
     posts: dict[tuple[str, str, str], str] = field(default_factory=dict)  # member, role, org -> post
     acronyms: set[str] = field(default_factory=set)  # folded names written only in capitals
+    parents: dict[str, set[str]] = field(default_factory=dict)  # class -> superclasses (CURIEs)
     _automaton: ahocorasick.Automaton | None = None
 
     @classmethod
@@ -112,7 +113,7 @@ class Names:
                 parents[compact(s.value)].add(compact(o.value))
             elif p in (str(ORG.member), str(ORG.role), str(ORG.organization)) and isinstance(o, ox.NamedNode):
                 post_parts[s.value][p] = _ref(o.value)
-        names = cls()
+        names = cls(parents=parents)
         for iri, kinds in types.items():
             ref = _ref(iri)
             named = ":" not in ref or ref.startswith(("country:", "element:", "role:"))
@@ -132,6 +133,10 @@ class Names:
                 key = (parts[str(ORG.member)], parts[str(ORG.role)], parts[str(ORG.organization)])
                 names.posts[key] = _ref(iri)
         return names
+
+    def new(self, ref: str, kind: str, label: str) -> Known:
+        """Something new, of a kind of the ontology (and all the kinds above it)."""
+        return Known(ref, kind, label, _families({kind}, self.parents))
 
     def add(self, known: Known, forms: Iterable[str]) -> None:
         """Register names of `known`, with other word orders and number where they apply."""

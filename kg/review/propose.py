@@ -123,7 +123,7 @@ def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: 
     found = book.names.find(sentence.text)
     fresh = False
     for name, kind in new_names(sentence.text, found, lowercase, capitalised):
-        entity = candidate(name, kind, book.taken)
+        entity = candidate(name, kind, book.taken, book.names)
         book.entities[entity.ref] = NewEntity(entity, f"a name not in the registry, at line {sentence.line}")
         book.names.add(entity, [name])
         fresh = True
@@ -138,7 +138,7 @@ def _outlet(layout: ArticleLayout, book: Book, lowercase: set[str]) -> str | Non
     outlets = [m for m in book.names.find(layout.outlet) if m.known.isa("kg:NewsOutlet")]
     if outlets:
         return outlets[0].known.ref
-    entity = candidate(layout.outlet, "kg:NewsOutlet", book.taken)
+    entity = candidate(layout.outlet, "kg:NewsOutlet", book.taken, book.names)
     book.entities[entity.ref] = NewEntity(entity, "the outlet in a byline")
     book.names.add(entity, [layout.outlet])
     return entity.ref

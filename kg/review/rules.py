@@ -49,7 +49,7 @@ class Book:
         if ident in self.names.known or ident in self.entities:
             return ident
         ident = _unique(_slug(ident), self.taken)
-        self.entities[ident] = NewEntity(Known(ident, kind, label, frozenset({kind})), why, zh)
+        self.entities[ident] = NewEntity(self.names.new(ident, kind, label), why, zh)
         return ident
 
     def fact_id(self, base: str) -> str:
@@ -405,13 +405,21 @@ def _policies(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
 
 
 def _sources(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
-    """"This article cites information from A, B and C": the sources an article names."""
-    match = re.search(r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", reading.sentence.text, re.I)
-    outlets = [m.known.ref for m in reading.things if match and m.start > match.end() and m.known.isa("kg:Organization")]
+    """ "This article cites information from A, B and C": the sources an article names."""
+    match = re.search(
+        r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", reading.sentence.text, re.I
+    )
+    outlets = [
+        m.known.ref
+        for m in reading.things
+        if match and m.start > match.end() and m.known.isa("kg:Organization")
+    ]
     if not outlets:
         return []
     properties: dict[str, list[Value]] = {"kg:citesSource": list(outlets)}
-    return [_fact(book, reading, "article-sources", f"article:{context.article}", properties, "sources cited")]
+    return [
+        _fact(book, reading, "article-sources", f"article:{context.article}", properties, "sources cited")
+    ]
 
 
 def _claim(reading: Reading, book: Book) -> list[Proposed]:
