@@ -140,6 +140,8 @@ def test_dates_in_the_current_form_and_in_edtf(monkeypatch: object) -> None:
         None,
     ]
     assert [date_value(w, None) for w in found][3] is None  # "this year" needs the article's date
+    assert period_values(found[4]) == {"kg:periodStart": "2019", "kg:periodEnd": "2022"}
+    assert period_values(found[5]) == {"kg:period": "2024"}
     dates.EDTF = True
     try:
         assert [date_value(w, published) for w in found] == [

@@ -155,6 +155,15 @@ def date_value(when: When, published: datetime.date | None) -> str | dict[str, s
     return f"{when.year:04d}-{when.month:02d}" + (f"-{when.day:02d}" if when.day else "")
 
 
+def period_values(when: When) -> dict[str, str | dict[str, str]]:
+    """The period a figure is for: `kg:period`, or for a range of years `kg:periodStart`
+    and `kg:periodEnd` (with EDTF, one `kg:period` such as "2019/2022")."""
+    if when.until is not None and not EDTF:
+        return {"kg:periodStart": f"{when.year:04d}", "kg:periodEnd": f"{when.until:04d}"}
+    value = date_value(when, None)
+    return {"kg:period": value} if value is not None else {}
+
+
 def _resolved(when: When, published: datetime.date | None) -> str | None:
     """A relative date placed against the article's date, when the article has one."""
     shift, unit = RELATIVE[when.said.lower() if when.said else ""]

@@ -7,7 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from kg.review.dates import When, date_value
+from kg.review.dates import When, date_value, period_values
 from kg.review.figures import Figure
 from kg.review.layout import Sentence
 from kg.review.names import Known, Mention, Names, fold
@@ -229,9 +229,6 @@ def _figures(reading: Reading, book: Book) -> list[Proposed]:
         year = next(
             (d for d in reading.dates if d.year and not d.said and abs(d.start - figure.end) < 80), None
         )
-        period = "kg:period"
-        if year and year.until:
-            period = "kg:periodStart"
         properties: dict[str, list[Value]] = {
             "kg:measure": [{"en": measure}] if measure else [],
             "kg:observedSubject": list(observed_all),
@@ -240,10 +237,9 @@ def _figures(reading: Reading, book: Book) -> list[Proposed]:
             "kg:valueQualifier": [figure.qualifier] if figure.qualifier else [],
             "kg:unit": [figure.unit] if figure.unit else [],
             "kg:currency": [figure.currency] if figure.currency else [],
-            period: [f"{year.year:04d}"] if year and year.year else [],
-            "kg:periodEnd": [f"{year.until:04d}"] if year and year.until else [],
             "kg:citedSource": list(reading.voice.cited),
         }
+        properties |= {key: [value] for key, value in period_values(year).items()} if year else {}
         facts.append(_fact(book, reading, obs, obs, properties, "a figure"))
     return facts
 
