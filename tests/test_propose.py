@@ -14,7 +14,7 @@ from kg.cli import app
 from kg.mapping import schema
 from kg.mapping.load import load_model
 from kg.review import dates
-from kg.review.dates import date_value, find_dates
+from kg.review.dates import date_value, find_dates, period_values
 from tests.conftest import make_project
 
 ARTICLE = """\
@@ -155,5 +155,6 @@ def test_dates_in_the_current_form_and_in_edtf(monkeypatch: object) -> None:
             "2025-06-28",
             {"said": "近日"},
         ]
+        assert period_values(found[4]) == {"kg:period": "2019/2022"}
     finally:
         dates.EDTF = False
