@@ -7,6 +7,7 @@ import datetime
 import hashlib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kg import Project, build
@@ -113,7 +114,7 @@ def test_a_changed_seed_no_longer_matches_its_mapping(tmp_path: Path) -> None:
     )
 
 
-def test_dates_in_the_current_form_and_in_edtf(monkeypatch: object) -> None:
+def test_dates_in_the_current_form_and_in_edtf(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "In April, on June 28, in December 2021, this year, between 2019 and 2022, the first half of 2024, around 2019, 2025年6月28日, 近日"
     published = datetime.date(2025, 6, 30)
     found = find_dates(text)
@@ -142,19 +143,16 @@ def test_dates_in_the_current_form_and_in_edtf(monkeypatch: object) -> None:
     assert [date_value(w, None) for w in found][3] is None  # "this year" needs the article's date
     assert period_values(found[4]) == {"kg:periodStart": "2019", "kg:periodEnd": "2022"}
     assert period_values(found[5]) == {"kg:period": "2024"}
-    dates.EDTF = True
-    try:
-        assert [date_value(w, published) for w in found] == [
-            "XXXX-04",
-            "XXXX-06-28",
-            "2021-12",
-            {"said": "this year"},
-            "2019/2022",
-            "2024-40",
-            "2019~",
-            "2025-06-28",
-            {"said": "近日"},
-        ]
-        assert period_values(found[4]) == {"kg:period": "2019/2022"}
-    finally:
-        dates.EDTF = False
+    monkeypatch.setattr(dates, "EDTF", True)
+    assert [date_value(w, published) for w in found] == [
+        "XXXX-04",
+        "XXXX-06-28",
+        "2021-12",
+        {"said": "this year"},
+        "2019/2022",
+        "2024-40",
+        "2019~",
+        "2025-06-28",
+        {"said": "近日"},
+    ]
+    assert period_values(found[4]) == {"kg:period": "2019/2022"}

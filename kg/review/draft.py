@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
 
 from kg.review.layout import ArticleLayout, Sentence
-from kg.review.rules import NewEntity, Proposed, Value
+from kg.review.proposal import NewEntity, Proposed, Value
 
 PROPOSER = "kg propose"
 

@@ -19,8 +19,9 @@ from kg.review.candidates import new_names
 from kg.review.draft import ArticleEntry, Evidence, render
 from kg.review.layout import ArticleLayout, Sentence, articles
 from kg.review.names import Mention, Names, fold
+from kg.review.proposal import Book, NewEntity, Proposed
 from kg.review.reading import ArticleContext, read
-from kg.review.rules import Book, NewEntity, Proposed, propose
+from kg.review.rules import propose
 
 _WORDS = re.compile(r"\b[a-z][a-z'’-]+\b")
 _INSIDE = re.compile(r"(?<=[a-z,] )[A-Z][\w-]+")
