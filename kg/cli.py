@@ -529,7 +529,8 @@ def _print_proposal(proposal: Proposal) -> None:
     )
     for article, sentence in proposal.unmapped:
         out.print(
-            f"  not yet mapped: article {article}, line {sentence.line}: {escape(sentence.text)}",
+            f"  not yet mapped: {'article ' if article.isdigit() else ''}{article}, line {sentence.line}: "
+            f"{escape(sentence.text)}",
             highlight=False,
             soft_wrap=True,
         )

@@ -80,9 +80,13 @@ def render(
     footer = ""
     if unmapped:
         footer = "\n# Not yet mapped (map them, or skip them with a reason in 'kg review'):\n" + "".join(
-            f"#   article {article}, line {s.line}: {s.text}\n" for article, s in unmapped
+            f"#   {_where(article)}, line {s.line}: {s.text}\n" for article, s in unmapped
         )
     return header + out.getvalue() + footer
+
+
+def _where(article: str) -> str:
+    return article if not article.isdigit() else f"article {article}"
 
 
 def _flow(values: dict[str, object]) -> CommentedMap:

@@ -72,6 +72,18 @@ def articles(source: SourceDocument) -> list[ArticleLayout]:
     ]
 
 
+def outside_articles(source: SourceDocument, found: list[ArticleLayout]) -> list[Sentence]:
+    """The sentences of lines no article holds (page chrome, as a rule)."""
+    lines = source.text.split("\n")
+    sentences = []
+    for index, line in enumerate(lines):
+        if line.strip() and not any(a.first <= index + 1 <= a.last for a in found):
+            begin = source.line_starts[index]
+            for start, end in split_units(source.text, begin, begin + len(line), language_of(line)):
+                sentences.append(Sentence(start, end, index + 1, source.text[start:end], language_of(line)))
+    return sentences
+
+
 def _last_filled(lines: list[str], start: int, end: int) -> int:
     while end > start and not lines[end].strip():
         end -= 1

@@ -17,7 +17,7 @@ from kg.project import Project
 from kg.review.candidates import known as candidate
 from kg.review.candidates import new_names
 from kg.review.draft import ArticleEntry, Evidence, render
-from kg.review.layout import ArticleLayout, Sentence, articles
+from kg.review.layout import ArticleLayout, Sentence, articles, outside_articles
 from kg.review.names import Mention, Names, fold
 from kg.review.proposal import Book, NewEntity, Proposed
 from kg.review.reading import ArticleContext, read
@@ -80,6 +80,9 @@ def propose_mapping(
             span = source.span(layout.first, layout.last)
             where = Evidence(ident, _occurrence(source, sentence, span))
             facts += [(fact, where) for fact in proposed]
+    outside = outside_articles(source, layouts)
+    unmapped = [("outside articles", s) for s in outside] + unmapped
+    sentences += len(outside)
     used = _used(facts) | {entry.outlet for entry in entries if entry.outlet}
     new = [e for e in book.entities.values() if e.known.ref in used]
     text = render(
@@ -97,9 +100,9 @@ def document_id(seed: Path) -> str:
 
 
 def _seed(project: Project, seed: Path) -> Path:
-    path = (seed if seed.is_absolute() else Path.cwd() / seed).resolve()
-    if not path.is_file() and (project.root / seed).is_file():
-        path = (project.root / seed).resolve()
+    path = seed.resolve()
+    if not seed.is_absolute() and (project.root / seed).is_file():
+        path = (project.root / seed).resolve()  # relative to the project, like the mappings
     if not path.is_file():
         raise KgError(f"no such document: {seed}")
     if not path.is_relative_to(project.seeds.resolve()):

@@ -139,5 +139,11 @@ def _claim(reading: Reading, book: Book) -> list[Proposed]:
     words = [w for w in re.findall(r"[A-Za-z]+", reading.sentence.text) if len(w) > 3][:6]
     label = reading.sentence.text if len(reading.sentence.text) <= 160 else reading.sentence.text[:157] + "…"
     zh = reading.sentence.text if reading.sentence.language == "zh" else None
-    claim = book.entity("claim-" + ("-".join(words) or "zh"), "kg:Claim", label, "what the sentence says", zh)
+    claim = book.entity(
+        "claim-" + ("-".join(words) or f"line-{reading.sentence.line}"),
+        "kg:Claim",
+        label,
+        "what the sentence says",
+        zh,
+    )
     return [fact(book, reading, claim.removeprefix("claim-"), claim, {"kg:about": list(about)}, "a claim")]
