@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -54,6 +55,15 @@ from kg.render import (
     results_table,
     search_results,
 )
+from kg.review.add import add_document
+from kg.review.builds import build_of
+from kg.review.diff import diff as diff_builds
+from kg.review.diff import read_build
+from kg.review.diff import render as render_diff
+from kg.review.interactive import review_in_terminal
+from kg.review.propose import Proposal, propose_mapping
+from kg.review.review import MappingEdit, Reviewer
+from kg.review.review import review as review_mapping
 from kg.store.export import FORMATS as EXPORT_FORMATS
 from kg.store.export import export as export_graph
 from kg.store.export import format_for
@@ -429,9 +439,12 @@ def search(
 
 @app.command()
 def stats(root: RootOption = Path("."), graph_dir: GraphOption = None) -> None:
-    """Print what is in the built graph — counts per document and per class — as Markdown."""
+    """Print what is in the built graph — counts per document and per class — and the facts
+    reviewed and awaiting review per document and per reviewer, as Markdown."""
     with _reporting_errors():
-        sys.stdout.write(stats_markdown(graph_dir or Project.at(root).dist))
+        mappings = root / "mappings"
+        dist = graph_dir or Project.at(root).dist
+        sys.stdout.write(stats_markdown(dist, mappings if mappings.is_dir() else None))
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -505,6 +518,119 @@ def coverage(
     out.print(coverage_report(found, every=every), soft_wrap=True)
     gaps = sum(a.count(Status.UNACCOUNTED) for a in found.articles) + len(found.unplaced)
     raise typer.Exit(1 if strict and gaps else 0)
+
+
+@app.command()
+def add(
+    file: Annotated[Path, typer.Argument(help="The document: UTF-8 text, laid out as the seeds are.")],
+    root: RootOption = Path("."),
+) -> None:
+    """Copy a new document into seeds/ (refusing a name or content that is there already)
+    and propose a draft mapping for it, which records its SHA-256."""
+    with _reporting_errors():
+        proposal = add_document(Project.at(root), file)
+    _print_proposal(proposal)
+
+
+@app.command()
+def propose(
+    document: Annotated[Path, typer.Argument(help="A document in seeds/.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write (default: mappings/documents/ID.yaml).")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Draft a mapping for a document: articles, entities (new ones proposed with a kind),
+    and facts, each a draft quoting its sentence. Never overwrites a file; what it writes
+    builds with 'kg build --include-drafts'."""
+    with _reporting_errors():
+        proposal = propose_mapping(Project.at(root), document, out)
+    _print_proposal(proposal)
+
+
+def _print_proposal(proposal: Proposal) -> None:
+    out.print(
+        f"Wrote {proposal.path}: {proposal.facts} draft fact(s), {proposal.new_entities} new entit(ies); "
+        f"{len(proposal.unmapped)} of {proposal.sentences} sentence(s) not yet mapped.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for article, sentence in proposal.unmapped:
+        out.print(
+            f"  not yet mapped: {'article ' if article.isdigit() else ''}{article}, line {sentence.line}: "
+            f"{escape(sentence.text)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def review(
+    document: Annotated[str, typer.Argument(help="A document id (005) or its mapping file.")],
+    accept: Annotated[
+        list[str] | None, typer.Option("--accept", help="Accept this fact ('all': every draft). Repeatable.")
+    ] = None,
+    reject: Annotated[
+        list[str] | None, typer.Option("--reject", help="Reject (remove) this fact. Repeatable.")
+    ] = None,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip",
+            help="Skip this fact's sentence, or a sentence given verbatim (needs --reason). Repeatable.",
+        ),
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why the --skip sentences are not mapped.")] = "",
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Who reviews (default: git user.name).")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Review a mapping's draft facts: accept, edit (in $EDITOR), reject, or skip the sentence
+    with a reason, recording reviewer and date. Without --accept/--reject/--skip, walks
+    through the drafts in the terminal."""
+    with _reporting_errors():
+        project = Project.at(root)
+        who = Reviewer.default(reviewer)
+        if accept or reject or skip:
+            review_mapping(project, document, who, accept or [], reject or [], skip or [], reason)
+            out.print(
+                f"Reviewed as {who.name}: {len(accept or [])} accepted, {len(reject or [])} rejected, "
+                f"{len(skip or [])} skipped.",
+                highlight=False,
+            )
+            return
+        if not sys.stdin.isatty():
+            raise KgError("not a terminal: give --accept, --reject or --skip")
+        review_in_terminal(MappingEdit.open(project, document), who, out)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    md = "md"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A build folder, a project folder, or a git revision.")],
+    new: Annotated[str, typer.Argument(help="A build folder, a project folder, or a git revision.")],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", help="text, or md for a pull-request comment.")
+    ] = DiffFormat.text,
+    triples: Annotated[
+        bool, typer.Option("--triples", help="Also list every triple added and removed.")
+    ] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """What changed between two builds, in words: facts added, removed and changed, grouped
+    by entity, with evidence and contested values called out. Exit code 1 when anything
+    changed."""
+    with _reporting_errors(exit_code=2), tempfile.TemporaryDirectory() as scratch:
+        before = read_build(build_of(old, root, Path(scratch) / "old"))
+        after = read_build(build_of(new, root, Path(scratch) / "new"))
+        result = diff_builds(before, after)
+    sys.stdout.write(render_diff(result, markdown=fmt is DiffFormat.md, triples=triples))
+    raise typer.Exit(1 if result.changed else 0)
 
 
 def main() -> None:

@@ -44,7 +44,14 @@ def sources(ctx: Context) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceD
             if path in paths:
                 raise KgError(f"document '{doc.document}' is already mapped at {paths[path]}", here)
             paths[path] = here
-            yield loaded, SourceDocument.read(path, seed_display(ctx.paths.seeds, path))
+            source = SourceDocument.read(path, seed_display(ctx.paths.seeds, path))
+            if doc.sha256 and doc.sha256 != source.sha256:
+                raise KgError(
+                    f"{doc.document} has SHA-256 {source.sha256}, "
+                    f"not the {doc.sha256} this mapping was made for",
+                    loaded.at("sha256"),
+                )
+            yield loaded, source
         except KgError as exc:
             ctx.errors.extend(exc)
 

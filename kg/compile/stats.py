@@ -1,16 +1,19 @@
 """`kg stats`: what is in the built graph — counts per document and per class — as Markdown
-for the README (read from the build's manifest)."""
+for the README (read from the build's manifest), and the review state of the mappings:
+facts reviewed and awaiting review, per document and per reviewer."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from kg.compile.output import MANIFEST
 from kg.errors import KgError
+from kg.mapping.load import load_mappings
 
 
-def stats_markdown(dist: Path) -> str:
+def stats_markdown(dist: Path, mappings: Path | None = None) -> str:
     try:
         manifest = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -44,4 +47,32 @@ def stats_markdown(dist: Path) -> str:
     lines += [f"- unplaced: {d['at']}: '{d['value']}': {d['reason']}" for d in manifest.get("unplaced", [])]
     lines += ["", "Instances per class (asserted types):", "", "| class | instances |", "|---|---:|"]
     lines += [f"| kg:{name} | {count} |" for name, count in manifest["instances_per_class"].items()]
+    if mappings is not None:
+        lines += ["", *review_lines(mappings)]
     return "\n".join(lines) + "\n"
+
+
+def review_lines(mappings: Path) -> list[str]:
+    """Facts reviewed and awaiting review in the mapping files, per document and per
+    reviewer (for a draft, whoever proposed or last touched it)."""
+    documents: dict[str, Counter[str]] = {}
+    reviewers: dict[str, Counter[str]] = {}
+    for loaded in load_mappings(mappings, mappings).documents:
+        doc = loaded.model
+        counts = documents.setdefault(doc.id, Counter())
+        for fact in doc.facts:
+            review = fact.review or doc.review
+            state = "reviewed" if review.status == "reviewed" else "awaiting"
+            counts[state] += 1
+            reviewers.setdefault(review.reviewer, Counter())[state] += 1
+    waiting = sum(c["awaiting"] for c in documents.values())
+    lines = [
+        f"Facts awaiting review: {waiting}. Per document:",
+        "",
+        "| document | reviewed | awaiting review |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {doc} | {c['reviewed']} | {c['awaiting']} |" for doc, c in sorted(documents.items())]
+    lines += ["", "Per reviewer:", "", "| reviewer | reviewed | awaiting review |", "|---|---:|---:|"]
+    lines += [f"| {name} | {c['reviewed']} | {c['awaiting']} |" for name, c in sorted(reviewers.items())]
+    return lines

@@ -187,6 +187,9 @@ class Skip(Model):
 class DocumentFile(Model):
     id: Slug
     document: Text = Field(description="path of the seed file, e.g. seeds/002_2b76bc5165057ce8.txt")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="SHA-256 of the seed file the mapping was made for (kg add records it)"
+    )
     review: Review
     articles: list[Article] = Field(min_length=1)
     entities: list[Entity] = []

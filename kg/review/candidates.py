@@ -1,0 +1,246 @@
+"""Names the registry does not know yet, proposed as new entities with a kind: capitalised
+English names, Chinese names ending in an organisation suffix (公司, 集团, 研究院…), and
+person names next to a role ("Professor Du Ying", "Ming-Shi Shen, a researcher")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.review.dates import MONTHS
+from kg.review.names import CAPITALISED, Known, Mention, Names, fold
+
+# The kind an organisation's name suggests, by a word in it (first match wins).
+KIND_BY_WORD = [
+    ("kg:University", ("University", "College", "大学", "学院")),
+    (
+        "kg:ResearchInstitute",
+        ("Institute", "Laboratory", "Laboratories", "Academy", "研究院", "研究所", "实验室"),
+    ),
+    ("kg:StockExchange", ("Exchange", "交易所")),
+    (
+        "kg:NewsOutlet",
+        ("Times", "News", "Press", "Journal", "Daily", "Herald", "Tribune", "Wire", "日报", "新闻"),
+    ),
+    (
+        "kg:GovernmentBody",
+        (
+            "Ministry",
+            "Commission",
+            "Bureau",
+            "Department",
+            "Administration",
+            "Council",
+            "Parliament",
+            "Congress",
+            "部",
+            "委员会",
+            "局",
+            "署",
+        ),
+    ),
+    ("kg:Association", ("Association", "Federation", "Alliance", "Society", "协会", "联盟", "学会")),
+    ("kg:PoliticalParty", ("Party",)),
+    ("kg:Fund", ("Fund", "基金")),
+    ("kg:Regulation", ("Regulations", "Regulation", "Law", "Act", "条例")),
+    ("kg:NationalStrategy", ("Strategy", "Plan", "Initiative", "战略", "规划")),
+    ("kg:Agreement", ("Agreement", "Treaty", "Accord", "协议")),
+    ("kg:Place", ("Province", "City", "County", "Prefecture", "省", "市")),
+    (
+        "kg:Firm",
+        (
+            "Group",
+            "Co.",
+            "Co",
+            "Ltd",
+            "Ltd.",
+            "Inc",
+            "Inc.",
+            "Corp",
+            "Corp.",
+            "Corporation",
+            "Company",
+            "Holdings",
+            "Technologies",
+            "Technology",
+            "Materials",
+            "Motors",
+            "Energy",
+            "Semiconductor",
+            "公司",
+            "集团",
+        ),
+    ),
+]
+TITLES = ("Professor", "Prof.", "Dr.", "Mr.", "Ms.", "Mrs.", "President", "Minister", "Premier", "Chairman")
+_CHINESE_ORGANISATION = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:公司|集团|研究院|研究所|大学|委员会|协会|交易所|实验室)"
+)
+_STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
+_FUNCTION_WORDS = {"the", "a", "an", "of", "and", "for", "on", "in", "de"}
+_NEVER_NAMES = {
+    "I",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "You",
+    "This",
+    "These",
+    "That",
+    "Those",
+    "There",
+    "Here",
+    "However",
+    "Meanwhile",
+    "Moreover",
+    "Additionally",
+    "Despite",
+    "According",
+    "As",
+    "In",
+    "On",
+    "At",
+    "For",
+    "The",
+    "A",
+    "An",
+    "If",
+    "When",
+    "While",
+    "With",
+    "By",
+    "From",
+    "Following",
+    "Regarding",
+    "Therefore",
+    "Thus",
+    "Furthermore",
+    "Also",
+    "Then",
+    "Yet",
+    "But",
+    "And",
+    "Or",
+    "So",
+    "Still",
+    "Instead",
+    "Group",
+    "Core",
+    "Read",
+    "Please",
+    "Highlights",
+    "Leave",
+    "Reply",
+}
+_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}$")
+
+
+def new_names(
+    text: str, found: list[Mention], lowercase_words: set[str], capitalised_inside: set[str]
+) -> Iterator[tuple[str, str]]:
+    """(name, proposed kind) for every name in `text` that no mention covers, and for
+    organisation names that merely contain known names ("China Northern Rare Earth Group")."""
+    for match in CAPITALISED.finditer(text):
+        for part in _parts(match.group()):
+            name = _trim(part, lowercase_words)
+            inside = [m for m in found if match.start() <= m.start and m.end <= match.end()]
+            if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
+                offset = text.index(name, match.start())
+                yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+    for start, end in _uncovered(text, found):
+        for match in CAPITALISED.finditer(text[:end], start):
+            for part in _parts(match.group()):
+                name = _trim(part, lowercase_words)
+                if name is None:
+                    continue
+                offset = text.index(name, match.start())
+                opening = not text[:offset].strip(" \"“‘'(")
+                if opening and " " not in name and not name.isupper() and name not in capitalised_inside:
+                    continue  # one capitalised word opening a sentence, and nowhere else: not a name
+                yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+    for match in _CHINESE_ORGANISATION.finditer(text):
+        name = match.group()
+        cut = max((i for i, ch in enumerate(name) if ch in _STOP_CHARS), default=-1)
+        name = name[cut + 1 :]
+        if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
+            yield name, _kind(name, "", "", found, match.start())
+
+
+def _parts(span: str) -> list[str]:
+    """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" comes first
+    ("Central University of Finance and Economics")."""
+    if " and " not in span or " of " in span.split(" and ")[0]:
+        return [span]
+    return span.split(" and ")
+
+
+def _uncovered(text: str, found: list[Mention]) -> Iterator[tuple[int, int]]:
+    """The stretches of `text` between the mentions already found."""
+    cursor = 0
+    for mention in sorted(found, key=lambda m: m.start):
+        if mention.start > cursor:
+            yield cursor, mention.start
+        cursor = max(cursor, mention.end)
+    if cursor < len(text):
+        yield cursor, len(text)
+
+
+def known(name: str, kind: str, taken: set[str], names: Names) -> Known:
+    """A new entity for `name`, with an id no other entity has."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name).replace("'s", "")).strip("-")[:60].strip("-")
+    if not base:
+        base = kind.removeprefix("kg:").lower()
+    ident, n = base, 1
+    while ident in taken:
+        n += 1
+        ident = f"{base}-{n}"
+    taken.add(ident)
+    return names.new(ident, kind, name)
+
+
+def _trim(name: str, lowercase_words: set[str]) -> str | None:
+    """Leading sentence words and trailing brackets off; None if nothing name-like is left."""
+    words = name.replace("(", " ( ").split()
+    if "(" in words:
+        words = words[: words.index("(")]
+    while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
+        words = words[1:]
+    while words and words[-1].lower() in _FUNCTION_WORDS:
+        words = words[:-1]
+    if not words:
+        return None
+    significant = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    if all(w.lower().strip(".,'’") in MONTHS for w in significant):
+        return None
+    if all(w.lower().strip(".,'’") in lowercase_words for w in significant) and not _kind_word(words):
+        return None  # common words capitalised at the start of a sentence or in a heading
+    if len(words) == 1 and (len(words[0]) < 3 or words[0].endswith(("'s", "’s"))):
+        return None
+    return re.sub(r"['’]s$", "", " ".join(words).rstrip(",.;:"))
+
+
+def _kind(name: str, before: str, after: str, found: list[Mention], offset: int) -> str:
+    if word_kind := _kind_word(name.split()) or _chinese_kind(name):
+        return word_kind
+    roles = [m for m in found if m.known.isa("kg:Role")]
+    next_to_role = any(0 <= offset - m.end <= 2 or 0 <= m.start - offset - len(name) <= 4 for m in roles)
+    titled = before.rstrip().endswith(TITLES)
+    if _PERSON_SHAPE.match(name) and (next_to_role or titled or re.match(r"^,\s+(?:a|an|the)\s", after)):
+        return "kg:Person"
+    return "kg:Organization"
+
+
+def _kind_word(words: list[str]) -> str | None:
+    for kind, cues in KIND_BY_WORD:
+        if any(word in cues for word in words):
+            return kind
+    return None
+
+
+def _chinese_kind(name: str) -> str | None:
+    for kind, cues in KIND_BY_WORD:
+        if any(not cue.isascii() and name.endswith(cue) for cue in cues):
+            return kind
+    return None

@@ -1,0 +1,169 @@
+"""Relations between organisations (subsidiaries, listings, supervision, where based or
+founded), teachers, policies and the sources an article cites."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from kg.review.observations import concern
+from kg.review.proposal import Book, Proposed, Value, fact, value_list
+from kg.review.reading import ArticleContext, Reading
+
+_POLICY_WORDS = [
+    (
+        "kg:ExportControl",
+        re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
+    ),
+    ("kg:Directive", re.compile(r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|要求", re.I)),
+    ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
+    ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
+]
+
+_KIND_WORDS = {
+    "kg:ExportControl": "export control",
+    "kg:Directive": "directive",
+    "kg:Regulation": "regulation",
+    "kg:Tariff": "tariff",
+}
+
+_SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
+
+_LISTED = re.compile(r"\blisted\b", re.I)
+
+
+def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """Organisations under others ("X, a listed subsidiary under Y"), listings, supervision,
+    where an organisation is based or was founded, and whose student someone was."""
+    facts = []
+    text = reading.sentence.text
+    orgs = [m for m in reading.of("kg:Organization") if not m.known.isa("kg:NewsOutlet")]
+    exchanges = {m.known.ref for m in reading.of("kg:StockExchange")}
+    for first, second in itertools.pairwise(orgs):
+        gap = reading.gap(first, second)
+        if first.known.ref in exchanges:
+            continue
+        properties: dict[str, list[Value]] = {}
+        if second.known.ref in exchanges and re.search(r"\blisted on\b", gap, re.I):
+            properties = {"a": ["kg:ListedCompany"], "kg:listedOn": [second.known.ref]}
+            third = next((o for o in orgs if o.start > second.end), None)
+            if third and _SUBSIDIARY.search(reading.gap(second, third)):
+                properties["org:subOrganizationOf"] = [third.known.ref]
+        elif len(gap) < 80 and _SUBSIDIARY.search(gap) and second.known.ref not in exchanges:
+            properties = {
+                "a": ["kg:ListedCompany"] if _LISTED.search(gap) else [],
+                "org:subOrganizationOf": [second.known.ref],
+            }
+        elif re.search(r"\bsupervised by\b", gap, re.I):
+            properties = {"kg:supervisedBy": [second.known.ref]}
+        if properties:
+            facts.append(
+                fact(book, reading, f"{first.known.ref}-relation", first.known.ref, properties, "a relation")
+            )
+    for org in orgs:
+        if re.search(
+            r"\b(?:the|its)\s+parent\s+(?:company\s+)?$", text[: org.start], re.I
+        ) and context.main_organisation not in (None, org.known.ref):
+            facts.append(
+                fact(
+                    book,
+                    reading,
+                    f"{context.main_organisation}-parent",
+                    str(context.main_organisation),
+                    {"org:subOrganizationOf": [org.known.ref]},
+                    "a parent",
+                )
+            )
+    for place in reading.of("kg:Place"):
+        based = re.match(r"^[-‐]based\b", text[place.end :])
+        subject = (orgs[0].known.ref if orgs else None) or context.main_organisation
+        if based and subject:
+            facts.append(
+                fact(
+                    book, reading, f"{subject}-based", subject, {"kg:basedIn": [place.known.ref]}, "based in"
+                )
+            )
+        if re.search(r"\b(?:established|founded|set up)\s+in\s+$", text[: place.start], re.I) and orgs:
+            founded = next((d for d in reading.dates if d.year), None)
+            properties = {"kg:foundedIn": [place.known.ref], "kg:foundingDate": value_list(founded, context)}
+            facts.append(
+                fact(book, reading, f"{orgs[0].known.ref}-founded", orgs[0].known.ref, properties, "founded")
+            )
+    people = reading.of("kg:Person")
+    for first, second in itertools.pairwise(people):
+        if re.search(r"\bstudent of\s*$", reading.gap(first, second), re.I):
+            facts.append(
+                fact(
+                    book,
+                    reading,
+                    f"{first.known.ref}-teacher",
+                    first.known.ref,
+                    {"kg:studentOf": [second.known.ref]},
+                    "student of",
+                )
+            )
+    return facts
+
+
+def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """A policy the sentence names or describes: who issued it, what it controls, when."""
+    text = reading.sentence.text
+    facts = []
+    for kind, pattern in _POLICY_WORDS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        named = [m for m in reading.of("kg:Policy") if m.known.isa(kind)]
+        issuers = [
+            m
+            for m in reading.things
+            if m.end <= match.start()
+            and (
+                m.known.isa("kg:Country")
+                or m.known.isa("kg:GovernmentBody")
+                or m.known.isa("kg:IntergovernmentalBody")
+            )
+        ]
+        controlled = [m.known.ref for m in reading.things if m.start >= match.start() and concern(m.known)]
+        targets = [
+            m.known.ref
+            for m in reading.things
+            if m.start >= match.start() and m.known.isa("kg:Group") and not concern(m.known)
+        ]
+        if named:
+            subject = named[0].known.ref
+        else:
+            issuer = book.label(issuers[-1].known.ref) if issuers else ""
+            what = _KIND_WORDS[kind]
+            subject = book.entity(
+                f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{match.group()}'"
+            )
+        when = next((d for d in reading.dates if d.start > match.start()), None) or next(
+            iter(reading.dates), None
+        )
+        effective = bool(re.search(r"\b(?:starting|effective|from|since)\b", text, re.I))
+        properties: dict[str, list[Value]] = {
+            "kg:issuedBy": [issuers[-1].known.ref] if issuers else [],
+            "kg:controls": list(controlled),
+            "kg:targets": list(targets),
+            ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
+        }
+        facts.append(fact(book, reading, f"{subject}-policy", subject, properties, "a policy"))
+        break
+    return facts
+
+
+def sources(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """ "This article cites information from A, B and C": the sources an article names."""
+    match = re.search(
+        r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", reading.sentence.text, re.I
+    )
+    outlets = [
+        m.known.ref
+        for m in reading.things
+        if match and m.start > match.end() and m.known.isa("kg:Organization")
+    ]
+    if not outlets:
+        return []
+    properties: dict[str, list[Value]] = {"kg:citesSource": list(outlets)}
+    return [fact(book, reading, "article-sources", f"article:{context.article}", properties, "sources cited")]

@@ -1,0 +1,149 @@
+"""From a read sentence to proposed facts in the mapping format: posts and departures,
+observations, relations, policies, and claims with their stance."""
+
+from __future__ import annotations
+
+import re
+
+from kg.review.dates import When
+from kg.review.names import Mention
+from kg.review.observations import observations
+from kg.review.proposal import Book, Proposed, Value, fact, value_list
+from kg.review.reading import ArticleContext, Reading
+from kg.review.relations import policies, relations, sources
+
+_DEPARTED_NEAR = 25
+
+
+def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """Every fact the sentence suggests; a claim when nothing else is found, or when the
+    sentence reports what someone says, believes or rumours."""
+    facts = [
+        *_posts(reading, context, book),
+        *observations(reading, book),
+        *relations(reading, context, book),
+    ]
+    facts += policies(reading, context, book) + sources(reading, context, book)
+    opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
+    if not facts or opinion:
+        facts += _claim(reading, book)
+    return facts
+
+
+def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """ "Chief Financial Officer Qi Shuyong … resigned in January", "Ming-Shi Shen, a
+    researcher at the Taiwan Institute…": a post, and how and when it ended."""
+    facts = []
+    people = reading.of("kg:Person")
+    departures = reading.of("kg:DepartureKind")
+    for role in reading.of("kg:Role"):
+        for person in _holders(reading, role, people):
+            organisation = _organisation(reading, role, context)
+            key = (person.known.ref, role.known.ref, organisation or "")
+            post = book.names.posts.get(key) if organisation else None
+            if post is None:
+                role_name = book.label(role.known.ref)
+                where = f" of {book.label(organisation)}" if organisation else ""
+                post = book.entity(
+                    f"post-{person.known.ref}-{organisation or 'unknown'}-{role.known.ref.split(':')[1]}",
+                    "kg:Post",
+                    f"{book.label(person.known.ref)}, {role_name}{where}",
+                    "a person next to a role",
+                )
+                book.names.posts[key] = post
+            properties: dict[str, list[Value]] = {
+                "org:member": [person.known.ref],
+                "org:organization": [organisation] if organisation else [],
+                "org:role": [role.known.ref],
+            }
+            if departed := _departure(reading, role, person, departures):
+                properties["kg:endedHow"] = [departed.known.ref]
+                properties["kg:endDate"] = value_list(_date_after(reading, person), context)
+            facts.append(
+                fact(
+                    book,
+                    reading,
+                    f"{person.known.ref}-{role.known.ref.split(':')[1]}",
+                    post,
+                    properties,
+                    "post",
+                )
+            )
+    return facts
+
+
+def _departure(reading: Reading, role: Mention, person: Mention, departures: list[Mention]) -> Mention | None:
+    """How a post ended: the departure word right after its holder ("Yan Shengjian stepping
+    down"), else the nearest one before the role ("the resignation of … CFO Qi Shuyong")."""
+    following = [d for d in departures if 0 <= d.start - person.end <= _DEPARTED_NEAR]
+    preceding = [d for d in departures if d.end <= role.start]
+    if following:
+        return following[0]
+    if preceding:
+        return preceding[-1]
+    return departures[0] if departures else None
+
+
+def _holders(reading: Reading, role: Mention, people: list[Mention]) -> list[Mention]:
+    """People named right after a role ("Independent Directors A, B, and C") or right
+    before it ("A, a researcher")."""
+    after = sorted((p for p in people if p.start >= role.end), key=lambda p: p.start)
+    holders: list[Mention] = []
+    cursor: Mention | int = role
+    for person in after:
+        gap = reading.gap(cursor, person)
+        separator = r"^\s*$" if not holders else r"^\s*(?:,|,?\s*and|、|和|及)\s*$"
+        if not re.match(separator, gap):
+            break
+        holders.append(person)
+        cursor = person
+    if holders:
+        return holders
+    before = [p for p in people if p.end <= role.start]
+    if before and re.match(
+        r"^\s*,\s*(?:a|an|the|who is|as)?\s*(?:former\s+)?$", reading.gap(before[-1], role), re.I
+    ):
+        return [before[-1]]
+    return []
+
+
+def _organisation(reading: Reading, role: Mention, context: ArticleContext) -> str | None:
+    orgs = [m for m in reading.of("kg:Organization") if not m.known.isa("kg:NewsOutlet")]
+    for org in orgs:
+        if org.start >= role.end and re.match(
+            r"^\s*(?:\([^)]*\)\W*)?(?:of|at|from|in|with)\s+(?:the\s+)?[“\"]?$", reading.gap(role, org), re.I
+        ):
+            return org.known.ref
+        if org.end <= role.start and re.match(r"^\s*(?:'s|’s)?\s*$", reading.gap(org, role)):
+            return org.known.ref
+    if re.search(
+        r"\b(?:the|its) (?:company|group|firm)(?:'s|’s)\s*$", reading.sentence.text[: role.start], re.I
+    ):
+        earlier = [o for o in orgs if o.end <= role.start]
+        return earlier[0].known.ref if earlier else context.last_organisation
+    if orgs:
+        return min(orgs, key=lambda o: abs(o.start - role.start)).known.ref
+    return context.last_organisation
+
+
+def _date_after(reading: Reading, person: Mention) -> When | None:
+    return next((d for d in reading.dates if d.start >= person.end), None)
+
+
+def _claim(reading: Reading, book: Book) -> list[Proposed]:
+    """What the sentence says, as a claim about the things it names."""
+    voice = reading.voice
+    about = [m.known.ref for m in reading.things if m.known.ref not in {voice.asserted_by, *voice.via}]
+    if not about:
+        return []
+    words = [w for w in re.findall(r"[A-Za-z]+", reading.sentence.text) if len(w) > 3][:6]
+    label = reading.sentence.text if len(reading.sentence.text) <= 160 else reading.sentence.text[:157] + "…"
+    zh = reading.sentence.text if reading.sentence.language == "zh" else None
+    claim = book.entity(
+        "claim-" + ("-".join(words) or f"line-{reading.sentence.line}"),
+        "kg:Claim",
+        label,
+        "what the sentence says",
+        zh,
+    )
+    return [fact(book, reading, claim.removeprefix("claim-"), claim, {"kg:about": list(about)}, "a claim")]

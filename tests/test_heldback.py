@@ -1,0 +1,33 @@
+"""The held-back measurement: a document's reviewed mapping and the registry entries only it
+introduces are set aside, and `kg propose` drafts the document again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg import Project
+from kg.mapping.load import load_mappings
+from kg.review.heldback import measure
+from tests.conftest import REPO
+
+
+def test_document_004_held_back(tmp_path: Path) -> None:
+    score = measure(Project.at(REPO), "004", tmp_path)
+    copy = tmp_path / "held-back-004" / "mappings"
+    declared = {e.id for r in load_mappings(copy, copy).registry for e in r.model.entities}
+    only_004 = {
+        "china-northern-rare-earth-group",
+        "du-ying",
+        "post-du-ying-cufe-professor",
+        "central-university-of-finance-and-economics",
+        "baotou",
+        "baogang-group",
+    }
+    assert not declared & only_004
+    assert {"china-rare-earth-group", "rare-earths", "sou-hu-cai-jing"} <= declared  # others' entries stay
+    assert "proposed by kg propose" in (copy / "documents" / "004.yaml").read_text(encoding="utf-8")
+    # 004.yaml names the lecture, its two audiences and three claims (its own), the six
+    # entries above, and country:CN; its facts hold 28 statements, two of them twice.
+    assert (score.entities, score.facts) == (13, 26)
+    assert score.sentences == 14
+    assert 0 < score.entities_found <= 13 and 0 < score.facts_found <= 26
