@@ -150,7 +150,8 @@ def build_summary(report: BuildReport) -> RenderableType:
     drafts = " (drafts included)" if report.include_drafts else ""
     headline = (
         f"Built {report.out}{drafts}: {report.triples} triples, "
-        f"{report.quotes_verified} quotes verified in their documents."
+        f"{report.quotes_verified} quotes verified in their documents. "
+        f"RDFS closure: {report.entailed} triples in {report.entailment_seconds:.2f} s, in graph:inferred."
     )
     if report.reasoning:
         headline += (

@@ -29,7 +29,15 @@ def _build_in_subprocess(out: Path, hash_seed: str) -> dict[str, bytes]:
 def test_same_input_gives_identical_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
     first = _build_in_subprocess(tmp_path / "a", "1")
     second = _build_in_subprocess(tmp_path / "b", "4242")
-    assert set(first) == {"build.json", "graph.nq", "graph.nt", "graph.trig", "graph.ttl", "sources.json"}
+    assert set(first) == {
+        "build.json",
+        "graph.nq",
+        "graph.nt",
+        "graph.trig",
+        "graph.ttl",
+        "inferred.nt",
+        "sources.json",
+    }
     assert first == second
 
 
