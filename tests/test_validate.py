@@ -140,7 +140,10 @@ CATALOGUE = {
                 '      - article: "2"\n        quote: "艾克米集团表示"\n'
             ),
         ),
-        (("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:jane-doe", (f"{REGISTRY}:13",)),),
+        (
+            ("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:claim-jane-doe-joined-rival", (f"{DOC}:21",)),
+            ("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:jane-doe", (f"{REGISTRY}:13",)),
+        ),
     ),
     "ticker-with-spaces": Broken(
         (

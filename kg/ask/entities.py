@@ -106,7 +106,8 @@ def search(store: ox.Store, text: str, limit: int = 10) -> list[Match]:
     rows = run_query(
         store,
         """SELECT ?s ?name ?label WHERE {
-             ?s rdfs:label|skos:altLabel ?name . ?s rdfs:label ?label FILTER (lang(?label) = "en") }""",
+             ?s rdfs:label|skos:altLabel ?name . ?s rdfs:label ?label
+             FILTER (langMatches(lang(?label), "en")) }""",
     ).records()
     wanted = _normal(text)
     best: dict[str, Match] = {}
@@ -160,7 +161,7 @@ def _facts(store: ox.Store, node: ox.NamedNode, lang: str) -> list[Fact]:
              ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?e .
              ?e oa:exact ?quote ; prov:wasDerivedFrom/dcterms:identifier ?article ;
                 kg:stance/rdfs:label ?stance ; kg:assertedBy/rdfs:label ?asserter .
-             FILTER (lang(?stance) = "en" && lang(?asserter) = "en")
+             FILTER (langMatches(lang(?stance), "en") && langMatches(lang(?asserter), "en"))
              OPTIONAL { ?st kg:note ?note }
            } ORDER BY ?p ?o ?article ?quote""",
         {"s": node},
@@ -186,7 +187,7 @@ def _posts(store: ox.Store, person: ox.NamedNode, lang: str) -> list[PostHeld]:
                   (GROUP_CONCAT(DISTINCT STR(?h); separator=", ") AS ?how) WHERE {
              ?post org:member ?person ; org:organization ?org ; org:role ?role .
              OPTIONAL { ?post kg:startDate ?s } OPTIONAL { ?post kg:endDate ?e }
-             OPTIONAL { ?post kg:endedHow/rdfs:label ?h FILTER (lang(?h) = "en") }
+             OPTIONAL { ?post kg:endedHow/rdfs:label ?h FILTER (langMatches(lang(?h), "en")) }
            } GROUP BY ?org ?role ORDER BY ?org ?role""",
         {"person": person},
     ).records()

@@ -104,7 +104,7 @@ def _article(
     if article.outlet and (outlet := ctx.resolve.entity(article.outlet, at.loc("outlet"))):
         add(KG.outlet, outlet)
         asserter = outlet
-    return Article(node, span, asserter)
+    return Article(node, span, asserter, tuple(article.language))
 
 
 def _verbatim(ctx: Context, text: str, doc: Document, span: tuple[int, int], location: Location) -> None:

@@ -94,11 +94,13 @@ class At:
 
 @dataclass(frozen=True)
 class Article:
-    """A compiled article: its node, where it is in the document, who speaks by default."""
+    """A compiled article: its node, where it is in the document, who speaks by default, and
+    the languages it is written in (BCP 47 tags, as its mapping gives them)."""
 
     node: ox.NamedNode
     span: tuple[int, int]
     asserter: ox.NamedNode
+    languages: tuple[str, ...] = ("en",)
 
 
 @dataclass
