@@ -22,7 +22,6 @@ from kg.ask.entities import card, find
 from kg.ask.entities import search as find_entities
 from kg.ask.query import Queryable, QueryResult, labels, open_graph, run_query, serialize, turtle
 from kg.ask.remote import Endpoint
-from kg.check.coverage import Status
 from kg.check.coverage import coverage as article_coverage
 from kg.check.reports import SUFFIXES, render
 from kg.check.validate import validate as validate_graph
@@ -50,6 +49,7 @@ from kg.store.export import format_for
 from kg.store.http import Http, RetryPolicy, safe_url
 from kg.store.push import RemoteStore
 from kg.store.push import push as push_graph
+from kg.vocab import sparql_prologue
 
 app = typer.Typer(
     help="Build, check and query the technology-sovereignty knowledge graph.",
@@ -308,14 +308,22 @@ def query(
         str | None,
         typer.Option("--endpoint", help="Ask this SPARQL endpoint (SPARQL 1.1 Protocol) instead of dist/."),
     ] = None,
+    prefixes: Annotated[
+        bool,
+        typer.Option("--prefixes", help="List the prefixes every query has predeclared (as PREFIX lines)."),
+    ] = False,
 ) -> None:
     """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph,
     or on a remote endpoint (e.g. after 'kg push').
 
     SELECT and ASK answers print as a table (labels beside IRIs), Markdown, or SPARQL 1.1
     JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers print as Turtle. Parameters are
-    bound as RDF terms, never pasted into the query.
+    bound as RDF terms, never pasted into the query. The project's prefixes (kg:, ent:,
+    schema:, … : see --prefixes) need no PREFIX line.
     """
+    if prefixes:
+        sys.stdout.write(sparql_prologue())
+        return
     with _reporting_errors():
         sources = [x for x in (text, file, name) if x is not None]
         if len(sources) != 1:
@@ -467,15 +475,20 @@ def coverage(
         bool, typer.Option("--all", help="List every sentence with its status, not only the gaps.")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 if any sentence is unaccounted for.")
+        bool,
+        typer.Option(
+            "--strict", help="Exit 1 if a sentence is unaccounted for, or a clause left out of a mapped one."
+        ),
     ] = False,
 ) -> None:
     """Show, per article, the sentences that carry evidence, those the mapping skips (with the
-    reason) and those that are neither: the mapping work still to do."""
+    reason) and those that are neither: the mapping work still to do. A mapped sentence whose
+    quotes leave out a clause carrying a number, a date or a name is partly mapped, and the
+    clause is listed."""
     with _reporting_errors():
         articles = article_coverage(Project.at(root))
     out.print(coverage_report(articles, every=every), soft_wrap=True)
-    gaps = sum(a.count(Status.UNACCOUNTED) for a in articles)
+    gaps = sum(a.gaps for a in articles)
     raise typer.Exit(1 if strict and gaps else 0)
 
 

@@ -162,8 +162,9 @@ def build_summary(report: BuildReport) -> RenderableType:
 
 
 def coverage_report(articles: list[ArticleCoverage], every: bool = False) -> RenderableType:
-    """A table of counts per article, then the sentences to look at, as `file:line: text`."""
-    table = Table("document", "article", "mapped", "skipped", "unaccounted", title="Coverage of the articles")
+    """A table of counts per article, then the sentences and clauses to look at, as
+    `file:line: text`."""
+    table = Table("document", "article", *(s.value for s in Status), title="Coverage of the articles")
     lines: list[str] = []
     for article in articles:
         table.add_row(article.document, article.article, *(str(article.count(s)) for s in Status))
@@ -171,8 +172,16 @@ def coverage_report(articles: list[ArticleCoverage], every: bool = False) -> Ren
             if every or unit.status is Status.UNACCOUNTED:
                 reason = f" ({unit.reason})" if unit.reason else ""
                 lines.append(f"{article.path}:{unit.line}: [{unit.status.value}{reason}] {unit.text}")
-    total = sum(a.count(Status.UNACCOUNTED) for a in articles)
-    verdict = "every sentence is accounted for." if not total else f"{total} sentence(s) unaccounted for."
+            lines += [f"{article.path}:{unit.line}: [clause left out] {clause}" for clause in unit.left_out]
+    sentences = sum(a.count(Status.UNACCOUNTED) for a in articles)
+    clauses = sum(len(u.left_out) for a in articles for u in a.units)
+    gaps = [f"{sentences} sentence(s) unaccounted for"] if sentences else []
+    gaps += (
+        [f"{clauses} clause(s) carrying a number, date or name left out of mapped sentences"]
+        if clauses
+        else []
+    )
+    verdict = "every sentence and clause is accounted for." if not gaps else "; ".join(gaps) + "."
     return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}")
 
 
