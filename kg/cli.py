@@ -33,7 +33,6 @@ from kg.ask.query import (
     turtle,
 )
 from kg.ask.remote import Endpoint
-from kg.check.coverage import Status
 from kg.check.coverage import coverage_report as mapping_coverage
 from kg.check.reports import SUFFIXES, render
 from kg.check.validate import validate as validate_graph
@@ -70,6 +69,7 @@ from kg.store.export import format_for
 from kg.store.http import Http, RetryPolicy, safe_url
 from kg.store.push import RemoteStore
 from kg.store.push import push as push_graph
+from kg.vocab import sparql_prologue
 
 app = typer.Typer(
     help="Build, check and query the technology-sovereignty knowledge graph.",
@@ -337,6 +337,10 @@ def query(
     memory: Annotated[
         int, typer.Option("--memory", min=256, help="Memory the query may use, in MiB.")
     ] = Limits.memory_mb,
+    prefixes: Annotated[
+        bool,
+        typer.Option("--prefixes", help="List the prefixes every query has predeclared (as PREFIX lines)."),
+    ] = False,
 ) -> None:
     """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph,
     or on a remote endpoint (e.g. after 'kg push').
@@ -344,8 +348,12 @@ def query(
     SELECT and ASK answers print as a table (labels beside IRIs), Markdown, or SPARQL 1.1
     JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE answers print as Turtle. Parameters are
     bound as RDF terms, never pasted into the query. A query that could reach the network
-    or a file, or goes past a limit, is refused (exit code 2).
+    or a file, or goes past a limit, is refused (exit code 2). The project's prefixes (kg:,
+    ent:, schema:, … : see --prefixes) need no PREFIX line.
     """
+    if prefixes:
+        sys.stdout.write(sparql_prologue())
+        return
     with _reporting_errors():
         sources = [x for x in (text, file, name) if x is not None]
         if len(sources) != 1:
@@ -507,16 +515,22 @@ def coverage(
         bool, typer.Option("--all", help="List every sentence with its status, not only the gaps.")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 if any sentence is unaccounted for or any date unplaced.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 if a sentence is unaccounted for, a clause left out of a mapped one, "
+            "or a date unplaced.",
+        ),
     ] = False,
 ) -> None:
     """Show, per article, the sentences that carry evidence, those the mapping skips (with the
-    reason) and those that are neither, and the dates that could not be placed on the
-    calendar: the mapping work still to do."""
+    reason) and those that are neither: the mapping work still to do. A mapped sentence whose
+    quotes leave out a clause carrying a number, a date or a name is partly mapped, and the
+    clause is listed; dates that could not be placed on the calendar are listed too."""
     with _reporting_errors():
         found = mapping_coverage(Project.at(root))
     out.print(coverage_report(found, every=every), soft_wrap=True)
-    gaps = sum(a.count(Status.UNACCOUNTED) for a in found.articles) + len(found.unplaced)
+    gaps = sum(a.gaps for a in found.articles) + len(found.unplaced)
     raise typer.Exit(1 if strict and gaps else 0)
 
 

@@ -162,7 +162,8 @@ def build_summary(report: BuildReport) -> RenderableType:
     drafts = " (drafts included)" if report.include_drafts else ""
     headline = (
         f"Built {report.out}{drafts}: {report.triples} triples, "
-        f"{report.quotes_verified} quotes verified in their documents."
+        f"{report.quotes_verified} quotes verified in their documents. "
+        f"RDFS closure: {report.entailed} triples in {report.entailment_seconds:.2f} s, in graph:inferred."
     )
     if report.reasoning:
         headline += (
@@ -173,10 +174,10 @@ def build_summary(report: BuildReport) -> RenderableType:
 
 
 def coverage_report(coverage: Coverage, every: bool = False) -> RenderableType:
-    """A table of counts per article, then the sentences to look at, as `file:line: text`,
-    then the dates that could not be placed on the calendar."""
+    """A table of counts per article, then the sentences and clauses to look at, as
+    `file:line: text`, then the dates that could not be placed on the calendar."""
     articles = coverage.articles
-    table = Table("document", "article", "mapped", "skipped", "unaccounted", title="Coverage of the articles")
+    table = Table("document", "article", *(s.value for s in Status), title="Coverage of the articles")
     lines: list[str] = []
     for article in articles:
         table.add_row(article.document, article.article, *(str(article.count(s)) for s in Status))
@@ -184,13 +185,19 @@ def coverage_report(coverage: Coverage, every: bool = False) -> RenderableType:
             if every or unit.status is Status.UNACCOUNTED:
                 reason = f" ({unit.reason})" if unit.reason else ""
                 lines.append(f"{article.path}:{unit.line}: [{unit.status.value}{reason}] {unit.text}")
+            lines += [f"{article.path}:{unit.line}: [clause left out] {clause}" for clause in unit.left_out]
     lines += [f"{d.location}: [unplaced date] '{d.value}': {d.reason}" for d in coverage.unplaced]
-    total = sum(a.count(Status.UNACCOUNTED) for a in articles)
-    verdict = "every sentence is accounted for" if not total else f"{total} sentence(s) unaccounted for"
-    dates = (
-        "every date is placed" if not coverage.unplaced else f"{len(coverage.unplaced)} date(s) not placed"
+    sentences = sum(a.count(Status.UNACCOUNTED) for a in articles)
+    clauses = sum(len(u.left_out) for a in articles for u in a.units)
+    gaps = [f"{sentences} sentence(s) unaccounted for"] if sentences else []
+    gaps += (
+        [f"{clauses} clause(s) carrying a number, date or name left out of mapped sentences"]
+        if clauses
+        else []
     )
-    return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}; {dates}.")
+    gaps += [f"{len(coverage.unplaced)} date(s) not placed on the calendar"] if coverage.unplaced else []
+    verdict = "every sentence, clause and date is accounted for." if not gaps else "; ".join(gaps) + "."
+    return Group(table, *(Text(line) for line in lines), f"Coverage: {verdict}")
 
 
 def reasoning_summary(outcome: Reasoning) -> RenderableType:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/sovereignty-kg/"
 ONTOLOGY_IRI = BASE + "ontology"
@@ -94,7 +94,8 @@ class KG(DefinedNamespace):
     unitQuarter: URIRef
 
 
-# Prefixes written into Turtle and TriG output, and accepted as CURIEs in mapping files.
+# Prefixes written into Turtle and TriG output, accepted as CURIEs in mapping files, and
+# predeclared for every SPARQL query (`kg query --prefixes` lists them).
 PREFIXES: dict[str, str] = {
     "kg": str(KG._NS),
     "role": str(ROLE),
@@ -115,6 +116,7 @@ PREFIXES: dict[str, str] = {
     "oa": str(OA),
     "dcterms": str(DCTERMS),
     "schema": str(SDO),
+    "foaf": str(FOAF),
     "skos": str(SKOS),
     "eli": str(ELI),
     "time": str(TIME),
@@ -124,6 +126,12 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
 }
+
+
+def sparql_prologue() -> str:
+    """The prefixes every query has predeclared, as SPARQL `PREFIX` lines."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
 
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
@@ -178,5 +186,6 @@ __all__ = [
     "WIKIBASE",
     "XSD",
     "compact",
+    "sparql_prologue",
     "term_text",
 ]

@@ -36,6 +36,7 @@ def test_same_input_gives_identical_bytes_under_different_hash_seeds(tmp_path: P
         "graph.nt",
         "graph.trig",
         "graph.ttl",
+        "inferred.nt",
         "sources.json",
     }
     assert first == second

@@ -189,3 +189,31 @@ def test_python_api_rows_with_labels_and_dataframe(seed_build: BuildReport) -> N
         "x": "https://w3id.org/sovereignty-kg/entity/macron",
         "x_label": "Macron",
     }
+
+
+def test_every_project_prefix_is_listed_and_predeclared(seed_build: BuildReport) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(kg.cli.app, ["query", "--prefixes"]).stdout.splitlines()
+    assert "PREFIX schema: <https://schema.org/>" in listed
+    assert "PREFIX kg: <https://w3id.org/sovereignty-kg/ontology#>" in listed
+    # kg role ent element country doc article stmt ev date instant graph kgsh check, and 14 standard
+    assert len(listed) == 28
+    query = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a schema:Organization ; kg:country country:CN }"
+    result = runner.invoke(kg.cli.app, ["query", query, "--format", "csv", "--graph", str(seed_build.out)])
+    assert result.exit_code == 0 and int(result.stdout.splitlines()[1]) >= 10
+
+
+def test_language_tags_are_lower_case_so_compare_them_with_langmatches(seed_build: BuildReport) -> None:
+    runner = CliRunner()
+
+    def chinese_names(test: str) -> list[str]:
+        query = f"SELECT ?l WHERE {{ ent:nio rdfs:label ?l FILTER ({test}) }}"
+        result = runner.invoke(
+            kg.cli.app, ["query", query, "--format", "csv", "--graph", str(seed_build.out)]
+        )
+        return result.stdout.splitlines()[1:]
+
+    assert chinese_names('lang(?l) = "zh-hans"') == ["蔚来"]
+    assert chinese_names('lang(?l) = "zh-Hans"') == []
+    assert chinese_names('langMatches(lang(?l), "zh-Hans")') == ["蔚来"]
+    assert chinese_names('langMatches(lang(?l), "zh")') == ["蔚来"]

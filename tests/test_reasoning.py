@@ -34,7 +34,7 @@ def test_the_executives_among_china_rare_earths_post_holders(seed_store: ox.Stor
         """
         SELECT DISTINCT ?name WHERE {
           ?post org:organization ent:china-rare-earth-holdings ; org:member ?p .
-          ?p a kg:Executive ; rdfs:label ?name FILTER (lang(?name) = "en")
+          ?p a kg:Executive ; rdfs:label ?name FILTER (langMatches(lang(?name), "en"))
           GRAPH graph:inferred { ?p a kg:Executive } }""",
     )
     # CFO, deputy general manager, general manager: management roles; the supervisory board

@@ -110,7 +110,7 @@ def test_where_liao_went_is_contested_with_both_sides_and_who_said_each(
                      kg:evidence ?evidence .
           ?evidence kg:assertedBy/rdfs:label ?asserter ; kg:stance/rdfs:label ?stance ;
                     prov:wasDerivedFrom ?article .
-          FILTER (lang(?asserter) = "en" && lang(?stance) = "en")
+          FILTER (langMatches(lang(?asserter), "en") && langMatches(lang(?stance), "en"))
         }""",
     )
     sides = {(r["claim"].rsplit("/", 1)[1], r["asserter"], r["stance"], r["article"][-5:]) for r in rows}
@@ -139,7 +139,7 @@ def test_group_statement_denies_the_defection_rumour(seed_store: ox.Store) -> No
         SELECT ?date ?rumourStance WHERE {
           ent:claim-crh-changes-are-normal kg:denies ?rumour ; kg:statedOn/kg:edtf ?date .
           ?s rdf:subject ?rumour ; kg:evidence/kg:stance/rdfs:label ?rumourStance .
-          FILTER (lang(?rumourStance) = "en")
+          FILTER (langMatches(lang(?rumourStance), "en"))
         }""",
     )
     # 001: "On the following day, June 29" — of 2025, the year of 001's reference time
@@ -285,3 +285,37 @@ def test_registry_relations_are_backed_by_quotes(seed_store: ox.Store) -> None:
         }""",
     )
     assert rows == []
+
+
+def test_each_quote_carries_the_language_of_its_text(seed_store: ox.Store) -> None:
+    rows = select(
+        seed_store,
+        """SELECT ?quote ?language WHERE { ?e a kg:Evidence ; oa:exact ?quote ; dcterms:language ?language }""",
+    )
+    language = {row["quote"]: row["language"] for row in rows}
+    assert language["美国允许向中国供货H20芯片"] == "zh"  # a Latin model name in a Chinese title
+    assert language["联想(00992)如何借势成为隐形赢家"] == "zh"
+    assert language["EU Commission"] == "en"  # from an article in Chinese and English
+    assert sorted({row["language"] for row in rows}) == ["en", "zh"]
+    assert sum(1 for row in rows if row["language"] == "zh") == 21
+
+
+def test_chinese_names_of_what_chinese_text_gives_are_verbatim(seed_store: ox.Store) -> None:
+    """Every entity or claim with a Chinese quote has a Chinese label, or a Chinese description
+    where the text does not name it, and each Chinese name or description of such an entity
+    is found, character for character, in a seed document."""
+    seeds = "".join(p.read_text(encoding="utf-8") for p in (REPO / "seeds").glob("*.txt"))
+    rows = select(
+        seed_store,
+        """SELECT DISTINCT ?x ?zh WHERE {
+             { ?st rdf:subject ?x } UNION { ?st rdf:object ?x }
+             ?st kg:evidence/dcterms:language ?language FILTER (langMatches(?language, "zh"))
+             FILTER (STRSTARTS(STR(?x), STR(ent:)))
+             OPTIONAL { ?x rdfs:label|skos:altLabel|schema:description ?zh FILTER (langMatches(lang(?zh), "zh")) }
+           }""",
+    )
+    assert [row["x"] for row in rows if "zh" not in row] == []
+    assert [row["zh"] for row in rows if row["zh"] not in seeds] == []
+    names = {row["x"].rsplit("/", 1)[1]: row["zh"] for row in rows}
+    assert names["yitang"] == "中国芯片公司"  # 003's title describes it without naming it
+    assert names["claim-southern-company-executives-vanished"] == "稀土高管48小时集体蒸发"

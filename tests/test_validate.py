@@ -11,6 +11,7 @@ import pytest
 from kg import Project, build
 from kg.check.findings import Report
 from kg.check.validate import validate
+from kg.errors import KgError
 from kg.vocab import compact
 from tests.conftest import REPO, make_project
 
@@ -68,11 +69,11 @@ CATALOGUE = {
     ),
     "post-without-holder": Broken(
         (Edit(DOC, "      org:member: jane-doe\n", ""),),
-        (("Violation", "kgsh:Post org:member", POST, (f"{REGISTRY}:17",)),),
+        (("Violation", "kgsh:Post-member", POST, (f"{REGISTRY}:17",)),),
     ),
     "post-holder-not-a-person": Broken(
         (Edit(DOC, "org:member: jane-doe", "org:member: acme-rare-metals"),),
-        (("Violation", "kgsh:Post org:member", POST, (f"{DOC}:41",)),),
+        (("Violation", "kgsh:Post-member", POST, (f"{DOC}:41",)),),
     ),
     "post-ends-before-start": Broken(
         (
@@ -86,7 +87,7 @@ CATALOGUE = {
     ),
     "ended-how-not-a-departure": Broken(
         (Edit(DOC, "kg:endedHow: kg:Resigned", "kg:endedHow: kg:Reported"),),
-        (("Violation", "kgsh:Post kg:endedHow", POST, (f"{DOC}:45",)),),
+        (("Violation", "kgsh:Post-endedHow", POST, (f"{DOC}:45",)),),
     ),
     "statistic-without-unit": Broken(
         (Edit(DOC, "      kg:unit: kg:Percent\n", ""),),
@@ -94,11 +95,11 @@ CATALOGUE = {
     ),
     "currency-not-iso-4217": Broken(
         (Edit(DOC, "      kg:unit: kg:Percent\n", "      kg:unit: kg:Percent\n      kg:currency: yuan\n"),),
-        (("Violation", "kgsh:Observation kg:currency", "ent:obs-acme-market-share", (f"{DOC}:69",)),),
+        (("Violation", "kgsh:Observation-currency", "ent:obs-acme-market-share", (f"{DOC}:69",)),),
     ),
     "claim-about-nothing": Broken(
         (Edit(DOC, "      kg:about: [jane-doe, country:CA]\n", '      kg:statedOn: "XXXX-03-03"\n'),),
-        (("Violation", "kgsh:Claim kg:about", "ent:claim-jane-doe-joined-rival", (f"{DOC}:21",)),),
+        (("Violation", "kgsh:Claim-about", "ent:claim-jane-doe-joined-rival", (f"{DOC}:21",)),),
     ),
     "denial-of-a-non-claim": Broken(
         (
@@ -108,7 +109,7 @@ CATALOGUE = {
                 '      - article: "1"\n        quote: "Rumours say she joined a rival laboratory"\n'
             ),
         ),
-        (("Violation", "kgsh:Claim kg:denies", "ent:claim-jane-doe-joined-rival", (f"{DOC}:86",)),),
+        (("Violation", "kgsh:Claim-denies", "ent:claim-jane-doe-joined-rival", (f"{DOC}:86",)),),
     ),
     "denied-stance-on-a-non-claim": Broken(
         (
@@ -129,7 +130,7 @@ CATALOGUE = {
                 '      - article: "1"\n        quote: "Jane Doe resigned"\n'
             ),
         ),
-        (("Violation", "kgsh:Policy kg:issuedBy", "ent:acme-directive", (f"{DOC}:86",)),),
+        (("Violation", "kgsh:Policy-issuedBy", "ent:acme-directive", (f"{DOC}:86",)),),
     ),
     "chinese-quote-without-chinese-label": Broken(
         (
@@ -139,7 +140,10 @@ CATALOGUE = {
                 '      - article: "2"\n        quote: "艾克米集团表示"\n'
             ),
         ),
-        (("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:jane-doe", (f"{REGISTRY}:13",)),),
+        (
+            ("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:claim-jane-doe-joined-rival", (f"{DOC}:21",)),
+            ("Warning", "kgsh:ChineseTextEntity-label-zh", "ent:jane-doe", (f"{REGISTRY}:13",)),
+        ),
     ),
     "ticker-with-spaces": Broken(
         (
@@ -159,7 +163,7 @@ CATALOGUE = {
                 '      - article: "1"\n        quote: "Jane Doe"\n        occurrence: 1\n'
             ),
         ),
-        (("Violation", "kgsh:Person kg:studentOf", "ent:jane-doe", (f"{DOC}:86",)),),
+        (("Violation", "kgsh:Person-studentOf", "ent:jane-doe", (f"{DOC}:86",)),),
     ),
     "amount-without-currency": Broken(
         (
@@ -280,3 +284,23 @@ def test_catalogue_covers_every_check_and_at_least_fifteen_shapes() -> None:
         "check:term-without-labels-violation",
     } <= shapes
     assert len(shapes) >= 15
+
+
+def test_two_anonymous_property_shapes_with_one_name_are_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    shapes = root / "ontology" / "shapes" / "entities.ttl"
+    text = shapes.read_text(encoding="utf-8")
+    named = "    ] , kgsh:Concept-label-en , kgsh:Concept-label-zh .\n"
+    assert text.count(named) == 1
+    shapes.write_text(
+        text.replace(
+            named,
+            "    ] , [ sh:path rdfs:label ; sh:minCount 1 ] , [ sh:path rdfs:label ; sh:maxCount 9 ] .\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        KgError, match=r"two shapes would be named kgsh:Concept-label: give one of the property"
+    ):
+        _validate(root)

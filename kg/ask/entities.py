@@ -135,7 +135,8 @@ def search(store: Queryable, text: str, limit: int = 10) -> list[Match]:
     rows = run_query(
         store,
         """SELECT ?s ?name ?label WHERE {
-             ?s rdfs:label|skos:altLabel ?name . ?s rdfs:label ?label FILTER (lang(?label) = "en") }""",
+             ?s rdfs:label|skos:altLabel ?name . ?s rdfs:label ?label
+             FILTER (langMatches(lang(?label), "en")) }""",
     ).records()
     wanted = _normal(text)
     best: dict[str, Match] = {}
@@ -253,14 +254,17 @@ def _posts(store: Queryable, person: ox.NamedNode, lang: str) -> list[PostHeld]:
 
 
 def _kinds(store: Queryable, iris: set[str]) -> dict[str, list[str]]:
-    """Each entity's kinds, "(inferred)" after those only a reasoner found."""
+    """Each entity's kinds, "(inferred)" after those only a reasoner found; an inferred kind
+    that a narrower kind implies (a superclass the RDFS closure added) is left out."""
     if not iris:
         return {}
     wanted = " ".join(f"<{iri}>" for iri in sorted(iris))
     rows = run_query(
         store,
         f"""SELECT ?s ?kind ?inferred WHERE {{
-              VALUES ?s {{ {wanted} }} ?s a ?k . ?k rdfs:label ?kind FILTER (lang(?kind) = "en")
+              VALUES ?s {{ {wanted} }} ?s a ?k . ?k rdfs:label ?kind FILTER (langMatches(lang(?kind), "en"))
+              FILTER NOT EXISTS {{ GRAPH graph:inferred {{ ?s a ?k }}
+                                   ?s a ?narrower . ?narrower rdfs:subClassOf ?k FILTER (?narrower != ?k) }}
               BIND (EXISTS {{ GRAPH graph:inferred {{ ?s a ?k }} }} AS ?inferred) }} ORDER BY ?kind""",
     ).records()
     kinds: dict[str, list[str]] = {}

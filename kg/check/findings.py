@@ -22,13 +22,18 @@ class Severity(Enum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: which shape or check found it, on which node, and where it came from."""
+    """One problem: which shape or check found it, on which node, and where it came from.
+    `shape` is the name people read (the SPARQL constraint's or the shape's CURIE); the SHACL
+    report gives `source_shape`, `component` and, for a SPARQL constraint, `constraint`."""
 
     severity: Severity
     shape: str
     focus: ox.NamedNode | ox.BlankNode
     focus_label: str
     message: str
+    source_shape: ox.NamedNode | ox.BlankNode
+    component: ox.NamedNode
+    constraint: ox.NamedNode | None = None
     path: ox.NamedNode | None = None
     value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None
     sources: tuple[Source, ...] = ()

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg.check.findings import Finding, Report, Severity
-from kg.vocab import BASE, CHECKS, DCTERMS, RDF, SHAPES, compact, term_text
+from kg.vocab import CHECKS, DCTERMS, PREFIXES, RDF, SHAPES, compact, term_text
 
 SH = "http://www.w3.org/ns/shacl#"
 _ICON = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
@@ -109,7 +109,8 @@ def junit(report: Report) -> str:
         },
     )
     for name in sorted(by_shape):
-        case = ET.SubElement(suite, "testcase", {"classname": name.split(" ")[0], "name": name, "time": "0"})
+        group = name.split("-")[0] if name.startswith("kgsh:") else name  # kgsh:Post-member: kgsh:Post
+        case = ET.SubElement(suite, "testcase", {"classname": group, "name": name, "time": "0"})
         notes = []
         for finding in by_shape[name]:
             detail = _plain(finding)
@@ -150,7 +151,10 @@ def as_json(report: Report) -> str:
 
 
 def turtle(report: Report) -> str:
-    """The standard SHACL validation report (results are blank nodes, in report order)."""
+    """The standard SHACL validation report (results are blank nodes, in report order): each
+    result with its focus node, severity, source shape, constraint component and message,
+    its path, value and SPARQL constraint where it has them, and the mapping lines behind it
+    as `dcterms:source`."""
     node = ox.BlankNode("report")
     triples = [
         ox.Triple(node, ox.NamedNode(RDF.type), ox.NamedNode(SH + "ValidationReport")),
@@ -167,22 +171,19 @@ def turtle(report: Report) -> str:
             ox.Triple(result, ox.NamedNode(RDF.type), ox.NamedNode(SH + "ValidationResult")),
             ox.Triple(result, ox.NamedNode(SH + "resultSeverity"), ox.NamedNode(SH + finding.severity.value)),
             ox.Triple(result, ox.NamedNode(SH + "focusNode"), finding.focus),
-            ox.Triple(result, ox.NamedNode(SH + "sourceShape"), _shape_iri(finding.shape)),
+            ox.Triple(result, ox.NamedNode(SH + "sourceShape"), finding.source_shape),
+            ox.Triple(result, ox.NamedNode(SH + "sourceConstraintComponent"), finding.component),
             ox.Triple(result, ox.NamedNode(SH + "resultMessage"), ox.Literal(finding.message)),
         ]
+        if finding.constraint is not None:
+            triples.append(ox.Triple(result, ox.NamedNode(SH + "sourceConstraint"), finding.constraint))
         if finding.path is not None:
             triples.append(ox.Triple(result, ox.NamedNode(SH + "resultPath"), finding.path))
         if finding.value is not None:
             triples.append(ox.Triple(result, ox.NamedNode(SH + "value"), finding.value))
         for source in finding.sources:
             triples.append(ox.Triple(result, ox.NamedNode(DCTERMS.source), ox.Literal(str(source))))
-    prefixes = {
-        "sh": SH,
-        "dcterms": str(DCTERMS),
-        "kgsh": str(SHAPES),
-        "check": str(CHECKS),
-        "ent": BASE + "entity/",
-    }
+    prefixes = {**PREFIXES, "sh": SH, "kgsh": str(SHAPES), "check": str(CHECKS)}
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
     return data.decode("utf-8")
@@ -197,14 +198,6 @@ FORMATS: dict[str, Callable[[Report], str]] = {
 }
 SUFFIXES = {".txt": "text", ".md": "markdown", ".xml": "junit", ".json": "json", ".ttl": "ttl"}
 _XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-
-
-def _shape_iri(name: str) -> ox.NamedNode:
-    """The IRI of a named shape or check (an anonymous property shape: its node shape)."""
-    head = name.split(" ")[0]
-    if head.startswith("check:"):
-        return ox.NamedNode(CHECKS[head.removeprefix("check:")])
-    return ox.NamedNode(SHAPES[head.removeprefix("kgsh:")])
 
 
 def _where(finding: Finding) -> str:

@@ -2,14 +2,20 @@
 
 Shapes (`ontology/shapes/*.ttl`) run in pyshacl with no `owl:imports` fetching and no
 JavaScript; the ontology is part of the data graph, so a shape targeting a class also
-reaches its subclasses. Checks (`ontology/checks/*.rq`) are SELECT queries returning
+reaches its subclasses. An anonymous property shape of a named shape is named on loading,
+`kgsh:Post-member` for the `org:member` property of `kgsh:Post`, so that a result's
+`sh:sourceShape` names it; results nested under another (`sh:detail`) are not findings of
+their own. Checks (`ontology/checks/*.rq`) are SELECT queries returning
 `?this` (and optionally `?path`, `?value`, `?message`); the file name says the severity:
-`*-violation.rq` fails the build, `*-warning.rq` warns, anything else informs.
+`*-violation.rq` fails the build, `*-warning.rq` warns, anything else informs; in the SHACL
+report a check is a SPARQL-based constraint (`sh:SPARQLConstraintComponent`) whose source
+shape is `check:NAME`.
 Every finding is traced back to the mapping file and line that produced it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +24,7 @@ import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
@@ -29,7 +35,7 @@ from kg.compile.output import INFERRED_FILE
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
-from kg.vocab import PREFIXES, RDFS, compact
+from kg.vocab import CHECKS, PREFIXES, RDFS, compact
 
 SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
@@ -39,7 +45,7 @@ def validate(ontology_dir: Path, dist: Path) -> Report:
     when the build reasoned, the inferred ones."""
     store = load_graph(dist)
     sources = SourceMap.read(dist / SOURCES)
-    shapes = _load_shapes(ontology_dir / "shapes")
+    shapes = load_shapes(ontology_dir / "shapes")
     labels = _english_labels(store)
     data = _PreparedQueryGraph()
     for part in (dist / "graph.nt", dist / INFERRED_FILE):
@@ -73,7 +79,8 @@ def _prepared(text: str) -> Any:
     return prepareQuery(text)
 
 
-def _load_shapes(directory: Path) -> Graph:
+def load_shapes(directory: Path) -> Graph:
+    """The shapes of `directory/*.ttl`, with their property shapes named."""
     files = sorted(directory.glob("*.ttl"))
     if not files:
         raise KgError("no shapes (*.ttl) found", Location(directory))
@@ -83,7 +90,29 @@ def _load_shapes(directory: Path) -> Graph:
             shapes.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several parser exception types
             raise KgError(f"invalid Turtle in shapes: {exc}", Location(path)) from None
-    return shapes
+    return _named_property_shapes(shapes, directory)
+
+
+def _named_property_shapes(shapes: Graph, directory: Path) -> Graph:
+    """The shapes, with every anonymous property shape of a named shape given an IRI: the
+    parent's, a hyphen and the local name of its path (`kgsh:Post-member`)."""
+    names: dict[Node, URIRef] = {}
+    for parent, child in shapes.subject_objects(SH.property):
+        if isinstance(parent, URIRef) and isinstance(child, BNode):
+            path = shapes.value(child, SH.path)
+            local = re.split(r"[#/:]", str(path))[-1] if isinstance(path, URIRef) else "path"
+            name = URIRef(f"{parent}-{local}")
+            if name in names.values() or (name, None, None) in shapes:
+                raise KgError(
+                    f"two shapes would be named {compact(str(name))}: give one of the property shapes of "
+                    f"{compact(str(parent))} for {compact(str(path))} a name of its own",
+                    Location(directory),
+                )
+            names[child] = name
+    named = Graph(namespace_manager=shapes.namespace_manager)
+    for s, p, o in shapes:
+        named.add((names.get(s, s), p, names.get(o, o)))
+    return named
 
 
 def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources: SourceMap) -> list[Finding]:
@@ -103,23 +132,42 @@ def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources:
     if isinstance(results, ValidationFailure):
         raise KgError(f"the shapes cannot be run: {results.message}")
     findings = []
-    for result in results.subjects(SH.resultSeverity, None):
+    top_level = (
+        result
+        for report in results.subjects(RDF.type, SH.ValidationReport)
+        for result in results.objects(report, SH.result)
+    )
+    for result in top_level:
         focus = _ox(results.value(result, SH.focusNode))
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
+        shape = results.value(result, SH.sourceShape)
+        constraint = results.value(result, SH.sourceConstraint)
         findings.append(
             _finding(
                 SEVERITIES[results.value(result, SH.resultSeverity)],
-                _result_shape(results, result, shapes),
+                compact(str(constraint if isinstance(constraint, URIRef) else shape)),
                 focus,  # type: ignore[arg-type]
                 str(results.value(result, SH.resultMessage) or "constraint not met"),
                 _ox(path) if isinstance(path, URIRef) else None,  # type: ignore[arg-type]
                 _ox(value) if value is not None else None,
                 labels,
                 sources,
+                _origin(results, result),
             )
         )
     return findings
+
+
+def _origin(
+    results: Graph, result: Node
+) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | None]:
+    """A result's source shape, constraint component and (SPARQL-based) constraint."""
+    shape = _ox(results.value(result, SH.sourceShape))
+    component = _ox(results.value(result, SH.sourceConstraintComponent))
+    constraint = results.value(result, SH.sourceConstraint)
+    assert not isinstance(shape, ox.Literal) and isinstance(component, ox.NamedNode)
+    return shape, component, ox.NamedNode(str(constraint)) if isinstance(constraint, URIRef) else None
 
 
 def _check_findings(
@@ -145,6 +193,7 @@ def _check_findings(
         }:
             raise KgError("a check must be a SELECT query returning ?this", Location(path))
         names = {v.value for v in solutions.variables}
+        check = ox.NamedNode(CHECKS[path.stem])
         for row in solutions:
             focus = row["this"]
             message = row["message"] if "message" in names else None
@@ -158,6 +207,7 @@ def _check_findings(
                     row["value"] if "value" in names else None,
                     labels,
                     sources,
+                    (check, ox.NamedNode(SH.SPARQLConstraintComponent), None),
                 )
             )
     return findings
@@ -172,7 +222,9 @@ def _finding(
     value: ox.NamedNode | ox.BlankNode | ox.Literal | None,
     labels: dict[str, str],
     sources: SourceMap,
+    origin: tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | None],
 ) -> Finding:
+    """A finding; `origin` is its source shape, constraint component and SPARQL constraint."""
     key = triple_key(focus, path, value) if path is not None and value is not None else None
     focus_text = focus.value if isinstance(focus, ox.NamedNode) else str(focus)
     return Finding(
@@ -181,41 +233,25 @@ def _finding(
         focus,
         labels.get(focus_text) or compact(focus_text),
         message,
+        *origin,
         path,
         value,
         tuple(sources.lookup(focus_text, key)),
     )
 
 
-def _result_shape(results: Graph, result: Node, shapes: Graph) -> str:
-    """A readable name: the shape's IRI, or its node shape and path when it is anonymous."""
-    constraint = results.value(result, SH.sourceConstraint)
-    if isinstance(constraint, URIRef):
-        return compact(str(constraint))
-    return _shape_name(results.value(result, SH.sourceShape), shapes)
-
-
-def _shape_name(shape: Node | None, shapes: Graph) -> str:
-    if isinstance(shape, URIRef):
-        return compact(str(shape))
-    parent = shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
-    path = shapes.value(shape, SH.path) if shape is not None else None
-    if isinstance(parent, URIRef) and isinstance(path, URIRef):
-        return f"{compact(str(parent))} {compact(str(path))}"
-    return "anonymous shape"
-
-
 def _shape_names(shapes: Graph) -> set[str]:
+    """The named shapes that can report: those with targets, property shapes, SPARQL constraints."""
     names = set()
     for node in shapes.subjects(None, None):
         is_shape = (node, SH.targetClass, None) in shapes or (None, SH.property, node) in shapes
-        if is_shape or (None, SH.sparql, node) in shapes:
-            names.add(_shape_name(node, shapes))
-    return names - {"anonymous shape"}
+        if isinstance(node, URIRef) and (is_shape or (None, SH.sparql, node) in shapes):
+            names.add(compact(str(node)))
+    return names
 
 
 def _english_labels(store: ox.Store) -> dict[str, str]:
-    query = f'SELECT ?s ?l WHERE {{ ?s <{RDFS.label}> ?l FILTER (lang(?l) = "en") }}'
+    query = f'SELECT ?s ?l WHERE {{ ?s <{RDFS.label}> ?l FILTER (langMatches(lang(?l), "en")) }}'
     solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
     return {row["s"].value: row["l"].value for row in solutions if isinstance(row["s"], ox.NamedNode)}

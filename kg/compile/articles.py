@@ -120,7 +120,7 @@ def _article(
     reference = _reference_time(ctx, article, add, at)
     if reference:
         add(KG.referenceTime, ctx.date(reference))
-    return Article(node, doc.graph, span, asserter, reference)
+    return Article(node, doc.graph, span, asserter, reference, tuple(article.language))
 
 
 def _reference_time(ctx: Context, article: schema.Article, add: Adder, at: At) -> Placed | None:

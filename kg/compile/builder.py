@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.compile.compiler import compile_mappings
 from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
+from kg.compile.entailment import inferred_quads, is_instance, rdfs_closure
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_FILE,
@@ -35,14 +37,12 @@ Progress = Callable[[str], None]
 
 
 class Inference(Protocol):
-    """What reasoning found: the engine, the inferred triples, and their quads in graph:inferred."""
+    """What reasoning found: the engine and the inferred triples."""
 
     engine: str
     consistent: bool
     inferred: list[ox.Triple]
     seconds: float
-
-    def quads(self) -> list[ox.Quad]: ...
 
 
 class Reasoner(Protocol):
@@ -67,6 +67,8 @@ class BuildReport:
     include_drafts: bool = False
     reasoning: Inference | None = None
     unplaced: list[Unplaced] = field(default_factory=list)
+    entailed: int = 0  # triples the RDFS closure added
+    entailment_seconds: float = 0.0
 
     @property
     def quotes_verified(self) -> int:
@@ -101,20 +103,27 @@ def build(
     reasoning: Reasoner | None = None,
     progress: Progress = lambda step: None,
 ) -> BuildReport:
-    """Compile the graph and write it atomically to `out` (default `dist/`). With
-    `reasoning`, the inferred triples go in their own graph, graph:inferred, of the TriG and
-    N-Quads files and in inferred.nt; Turtle and N-Triples keep the asserted graph only."""
+    """Compile the graph and write it atomically to `out` (default `dist/`). The RDFS
+    closure (see kg.compile.entailment) and, with `reasoning`, what the reasoner infers go in
+    their own graph, graph:inferred, of the TriG and N-Quads files and in inferred.nt; Turtle
+    and N-Triples keep the asserted graph only."""
     target = out or project.dist
     generated, compiled = compile_project(project, include_drafts=include_drafts, progress=progress)
     progress("sorting")
     asserted = sorted_quads([*generated, *compiled.quads])
     triples = distinct_triples(asserted)
     outcome = None
-    inferred: list[ox.Quad] = []
     if reasoning:
         progress(f"reasoning (engine: {reasoning.engine})")
         outcome = reasoning(triples, compiled.sources, project.ontology)
-        inferred = outcome.quads()
+    progress("adding the RDFS subclass and subproperty closure")
+    start = time.perf_counter()
+    reasoned = outcome.inferred if outcome else []
+    entailed = rdfs_closure([*triples, *reasoned])
+    supertypes = [t for t in entailed if t.predicate.value == str(RDF.type) and is_instance(t.subject)]
+    others = set(entailed) - set(supertypes)
+    inferred = inferred_quads(sorted({*reasoned, *others}, key=str), supertypes)
+    seconds = time.perf_counter() - start
     quads = sorted_quads([*asserted, *inferred])
     report = BuildReport(
         target,
@@ -125,17 +134,18 @@ def build(
         include_drafts,
         outcome,
         compiled.unplaced,
+        len(entailed),
+        seconds,
     )
 
     def fill(staging: Path) -> None:
         progress("writing Turtle, N-Triples, TriG and N-Quads")
         files = write_graph_files(staging, quads, triples)
-        if outcome:
-            ox.serialize(
-                distinct_triples(sorted_quads(inferred)),
-                str(staging / INFERRED_FILE),
-                ox.RdfFormat.N_TRIPLES,
-            )
+        ox.serialize(
+            distinct_triples(sorted_quads(inferred)),
+            str(staging / INFERRED_FILE),
+            ox.RdfFormat.N_TRIPLES,
+        )
         compiled.sources.write(staging / SOURCES)
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
@@ -170,6 +180,7 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
         "instances_per_class": report.instances_per_class,
         "documents": {doc: vars(stats) for doc, stats in report.documents.items()},
         "unplaced": [{"at": str(d.location), "value": d.value, "reason": d.reason} for d in report.unplaced],
+        "entailed": report.entailed,
         "reasoning": (
             {"engine": report.reasoning.engine, "inferred": len(report.reasoning.inferred)}
             if report.reasoning

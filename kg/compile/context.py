@@ -111,13 +111,15 @@ class At:
 @dataclass(frozen=True)
 class Article:
     """A compiled article: its node, where it is in the document, who speaks by default, and
-    when it was written (None when neither a byline nor the reviewer says)."""
+    when it was written (None when neither a byline nor the reviewer says), and the languages
+    it is written in (BCP 47 tags, as its mapping gives them)."""
 
     node: ox.NamedNode
     graph: ox.NamedNode
     span: tuple[int, int]
     asserter: ox.NamedNode
     reference: Placed | None = None
+    languages: tuple[str, ...] = ("en",)
 
 
 @dataclass(frozen=True)

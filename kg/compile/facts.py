@@ -8,6 +8,7 @@ documents is one statement with several pieces of evidence.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,8 +23,10 @@ from kg.mapping import schema
 from kg.mapping.dates import Expression, Placed, Yearless, place, read_wording
 from kg.mapping.dates import parse as parse_date
 from kg.mapping.load import Loaded
-from kg.vocab import EVIDENCE, KG, OA, PROV, RDF, STATEMENT, XSD
+from kg.vocab import DCTERMS, EVIDENCE, KG, OA, PROV, RDF, STATEMENT, XSD
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 STANCES = {
     "reported": KG.Reported,
     "rumoured": KG.Rumoured,
@@ -242,6 +245,7 @@ def _evidence(
     add(RDF.type, ox.NamedNode(KG.Evidence))
     add(PROV.wasDerivedFrom, article.node)
     add(OA.exact, ox.Literal(item.quote))
+    add(DCTERMS.language, ox.Literal(quote_language(item.quote, article.languages)))
     if match.prefix:
         add(OA.prefix, ox.Literal(match.prefix))
     if match.suffix:
@@ -256,6 +260,16 @@ def _evidence(
     add(KG.reviewedBy, ox.Literal(review.reviewer))
     add(KG.reviewedOn, ox.Literal(review.date.isoformat(), datatype=ox.NamedNode(XSD.date)))
     return article, node
+
+
+def quote_language(quote: str, languages: tuple[str, ...]) -> str:
+    """The language a quote is written in, as its article tags it: Chinese when the quote has
+    more Han characters than Latin words (a Chinese title naming "H20" is Chinese, an English
+    sentence naming 蔚来 is English), else the article's other language; a quote in neither of
+    the article's languages gets "zh" if Chinese, else the article's first language."""
+    chinese = len(_HAN.findall(quote)) > len(_LATIN_WORD.findall(quote))
+    same = [tag for tag in languages if (tag.split("-")[0].lower() == "zh") == chinese]
+    return same[0] if same else ("zh" if chinese else languages[0])
 
 
 def _article_of(ctx: Context, item: schema.Evidence, doc: Document, at: At) -> Article | None:

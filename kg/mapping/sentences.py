@@ -1,5 +1,5 @@
 """Splitting an article into the units a reviewer accounts for: lines, bullet items and
-sentences, with their character offsets.
+sentences, with their character offsets; and a sentence into its clauses.
 
 News summaries in the corpus run bullets together on one line ("Core Insights - … [1] -
 …[2][3] Industry Developments - …"), so a line is first cut at " - " and after citation
@@ -17,6 +17,11 @@ import pysbd
 _PIECE_BREAK = re.compile(r"\s+-\s+|(?<=\])\s+(?=[^\s\[])")
 _LEADING = re.compile(r"^[\s\-•]+")
 _HAS_WORD = re.compile(r"\w")
+# Between clauses: semicolons, colons and commas (not inside a number or a time: 1,070 and
+# 09:30 stay whole), dashes set off by spaces, and their Chinese forms.
+_CLAUSE_BREAK = re.compile(
+    r"[;\uff1b\uff1a\uff0c\u3001]|(?<!\d)[,:]|[,:](?!\d)|\s[\u2014\u2013-]\s|\u2014\u2014"
+)
 
 
 def split_units(text: str, start: int, end: int, language: str = "en") -> Iterator[tuple[int, int]]:
@@ -25,6 +30,19 @@ def split_units(text: str, start: int, end: int, language: str = "en") -> Iterat
     for line in text[start:end].split("\n"):
         yield from _line_units(line, position, language)
         position += len(line) + 1
+
+
+def split_clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of every clause of the sentence text[start:end], trimmed of spaces."""
+    cursor = start
+    for match in [*_CLAUSE_BREAK.finditer(text, start, end), None]:
+        stop = match.start() if match else end
+        piece = text[cursor:stop]
+        if _HAS_WORD.search(piece):
+            lead = len(piece) - len(piece.lstrip())
+            yield cursor + lead, cursor + len(piece.rstrip())
+        if match:
+            cursor = match.end()
 
 
 def _line_units(line: str, offset: int, language: str) -> Iterator[tuple[int, int]]:

@@ -22,22 +22,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.compile.facts import statement_node
-from kg.compile.output import INFERRED_GRAPH
+from kg.compile.entailment import is_instance
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
 from kg.reason import rules
 from kg.reason.explain import Clash, clashes
 from kg.reason.hermit import run_hermit
-from kg.vocab import BASE, KG, OWL, RDF, RDFS, XSD
+from kg.vocab import KG, OWL, RDF, RDFS, XSD
 
 ENGINES = ("auto", "hermit", "rules")
 # Triples of reasoning input above which `auto` uses the rules: HermiT took 45 s on 25k, 660 s on
 # 113k (benchmarks/reasoning.py), the rules 14 s and 25 s.
 HERMIT_LIMIT = 30_000
 SAMPLE_SUBJECTS = 2_000  # entities whose facts HermiT checks with the ontology, for the rules
-_INSTANCES = tuple(BASE + kind for kind in ("entity/", "element/", "country/"))
 _OWL2_DATATYPES = {
     str(XSD[name])
     for name in (
@@ -66,10 +64,6 @@ class Reasoning:
     clashes: list[Clash] = field(default_factory=list)
     input_triples: int = 0
     seconds: float = 0.0
-
-    def quads(self) -> list[ox.Quad]:
-        """The inferred triples in graph:inferred, with their statements (see inferred_quads)."""
-        return inferred_quads(self.inferred)
 
 
 @dataclass(frozen=True)
@@ -117,34 +111,13 @@ def reason(
     if chosen == "hermit":
         inferred = from_hermit | rules.infer(_store([*domain, *from_hermit]), classes=False)
     else:  # from HermiT, only what it found about the ontology itself
-        ontology_level = {t for t in from_hermit if not _is_instance(t.subject)}
+        ontology_level = {t for t in from_hermit if not is_instance(t.subject)}
         inferred = ontology_level | rules.infer(_store(domain), classes=True)
     kept = sorted(
         (t for t in inferred if not _is_noise(t)),
         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
     )
     return Reasoning(chosen, True, kept, [], len(domain), time.perf_counter() - start)
-
-
-def inferred_quads(inferred: Iterable[ox.Triple]) -> list[ox.Quad]:
-    """The inferred triples in graph:inferred, each about an entity with its statement, marked
-    `kg:derivation kg:InferredByReasoning`: provenance queries and the evidence shape tell
-    it from a fact a document states."""
-    quads = []
-    for triple in inferred:
-        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH))
-        if not _is_instance(triple.subject):
-            continue
-        node = statement_node(triple)
-        for predicate, value in (
-            (RDF.type, ox.NamedNode(KG.Statement)),
-            (RDF.subject, triple.subject),
-            (RDF.predicate, triple.predicate),
-            (RDF.object, triple.object),
-            (KG.derivation, ox.NamedNode(KG.InferredByReasoning)),
-        ):
-            quads.append(ox.Quad(node, ox.NamedNode(predicate), value, INFERRED_GRAPH))
-    return quads
 
 
 def reason_over_build(
@@ -191,13 +164,9 @@ def _hermit(triples: list[ox.Triple], timeout: float, memory_mb: int) -> tuple[b
 
 def _sample(domain: list[ox.Triple]) -> list[ox.Triple]:
     """The ontology, and the facts about the first SAMPLE_SUBJECTS entities (sorted)."""
-    subjects = sorted({str(t.subject) for t in domain if _is_instance(t.subject)})[:SAMPLE_SUBJECTS]
+    subjects = sorted({str(t.subject) for t in domain if is_instance(t.subject)})[:SAMPLE_SUBJECTS]
     chosen = set(subjects)
-    return [t for t in domain if not _is_instance(t.subject) or str(t.subject) in chosen]
-
-
-def _is_instance(node: object) -> bool:
-    return isinstance(node, ox.NamedNode) and node.value.startswith(_INSTANCES)
+    return [t for t in domain if not is_instance(t.subject) or str(t.subject) in chosen]
 
 
 def _store(triples: Iterable[ox.Triple]) -> ox.Store:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.vocab import KG, OA, PROV, RDF, RDFS, compact
+from kg.vocab import GRAPH, KG, OA, PROV, RDF, RDFS, compact
 
 RANK = "http://wikiba.se/ontology#rank"
 RANKS = {"PreferredRank": "preferred", "NormalRank": "normal", "DeprecatedRank": "deprecated"}
@@ -81,7 +81,9 @@ def read_build(dist: Path) -> Build:
         """SELECT ?st ?s ?p ?o ?q ?v ?e {
         ?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
         OPTIONAL { ?st ?q ?v
-                   FILTER (?q NOT IN (rdf:type, rdf:subject, rdf:predicate, rdf:object, kg:evidence)) }
+                   FILTER (?q NOT IN (rdf:type, rdf:subject, rdf:predicate, rdf:object, kg:evidence))
+                   # not what the RDFS closure adds (kg:evidence is a prov:wasDerivedFrom)
+                   FILTER NOT EXISTS { GRAPH graph:inferred { ?st ?q ?v } } }
         OPTIONAL { ?st kg:evidence ?e } }""",
     )
     evidence = _evidence(store, labels)
@@ -106,7 +108,7 @@ def read_build(dist: Path) -> Build:
 
 
 def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-    prefixes = {"kg": str(KG._NS), "rdf": str(RDF), "rdfs": str(RDFS), "oa": str(OA), "prov": str(PROV)}
+    prefixes = {"kg": str(KG._NS), "graph": str(GRAPH), "rdf": str(RDF), "rdfs": str(RDFS), "oa": str(OA), "prov": str(PROV)}
     result = store.query(query, prefixes=prefixes, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]

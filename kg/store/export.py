@@ -94,7 +94,9 @@ def check_build(dist: Path, inferred: bool) -> None:
     if not (dist / "graph.nt").is_file() or not (dist / "graph.nq").is_file():
         raise KgError(f"no built graph in {dist}; run 'kg build' first")
     if inferred and not (dist / INFERRED_FILE).is_file():
-        raise KgError(f"the build in {dist} has no inferred triples; run 'kg build --reason' first")
+        raise KgError(
+            f"the build in {dist} has no inferred triples (built by an older version); run 'kg build' again"
+        )
 
 
 def build_triples(dist: Path, inferred: bool) -> Iterator[ox.Triple]:
