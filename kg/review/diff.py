@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.vocab import GRAPH, KG, OA, PROV, RDF, RDFS, compact
+from kg.vocab import KG, PREFIXES, RDF, compact
 
 RANK = "http://wikiba.se/ontology#rank"
 RANKS = {"PreferredRank": "preferred", "NormalRank": "normal", "DeprecatedRank": "deprecated"}
@@ -108,8 +108,7 @@ def read_build(dist: Path) -> Build:
 
 
 def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-    prefixes = {"kg": str(KG._NS), "graph": str(GRAPH), "rdf": str(RDF), "rdfs": str(RDFS), "oa": str(OA), "prov": str(PROV)}
-    result = store.query(query, prefixes=prefixes, use_default_graph_as_union=True)
+    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: s[n] for n in names if s[n] is not None} for s in result]
