@@ -42,7 +42,10 @@ class Lane:
         self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
     ) -> Answer:
         """Check and run a query on a worker of this lane, or raise Busy."""
-        if self._running.statistics().tasks_waiting >= self.max_waiting:
+        if (
+            not self._running.available_tokens
+            and self._running.statistics().tasks_waiting >= self.max_waiting
+        ):
             raise Busy(f"the server is busy ({self.name}): too many queries are waiting")
         with anyio.move_on_after(self.wait_timeout) as waited:
             await self._running.acquire()
