@@ -101,12 +101,3 @@ def canary() -> Iterator[Canary]:
     listener.server.shutdown()
     listener.server.server_close()
     assert listener.hits == [], f"requests reached the canary: {listener.hits}"
-
-
-@pytest.fixture(scope="session")
-def canary() -> Iterator[Canary]:
-    listener = Canary()
-    yield listener
-    listener.server.shutdown()
-    listener.server.server_close()
-    assert listener.hits == [], f"requests reached the canary: {listener.hits}"
