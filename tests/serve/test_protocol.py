@@ -115,7 +115,8 @@ def test_sparqlwrapper(server: str) -> None:
     client.setReturnFormat(JSON)
     assert client.query().convert() == JSON_ANSWER
     client.setQuery("ASK { ent:liao-chunsheng a kg:Executive }")
-    assert client.query().convert()["boolean"] is True
+    asked = client.query().convert()
+    assert isinstance(asked, dict) and asked["boolean"] is True
 
 
 def test_rdflib_sparqlstore(server: str) -> None:

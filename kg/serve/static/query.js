@@ -49,7 +49,10 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // Labels beside IRIs: asked of the server once per answer, put beside each link drawn.
   let labels = {};
+  let answered = null;
   async function fetchLabels(yasr) {
+    if (yasr.results === answered) return decorate(yasr.resultsEl);
+    answered = yasr.results;
     const iris = new Set();
     for (const binding of yasr.results?.getBindings() || []) {
       for (const value of Object.values(binding)) if (value.type === "uri") iris.add(value.value);
@@ -77,7 +80,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const tab = yasgui.getTab();
   const yasr = tab.getYasr();
   new MutationObserver(() => decorate(yasr.resultsEl)).observe(yasr.resultsEl, { childList: true, subtree: true });
-  yasgui.on("queryResponse", (_, t) => fetchLabels(t.getYasr()));
+  yasr.on("drawn", () => fetchLabels(yasr));
 
   select.addEventListener("change", showParams);
   document.getElementById("catalogue").addEventListener("submit", load);
