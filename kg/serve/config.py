@@ -27,7 +27,7 @@ class ServeConfig:
     max_depth: int = 32  # nesting of brackets in the query text
     max_request_bytes: int = 64 * 2**10  # body of a request (a POSTed query, a form)
     workers: int = 3  # worker processes for the endpoint's queries (and as many for the pages)
-    max_waiting: int = 16  # requests that may wait for a worker, per pool; past it: 503
+    max_waiting: int = 64  # requests that may wait for a worker, per pool; past it: 503
     wait_timeout: float = 5.0  # seconds a request may wait for a worker; past it: 503
     retry_after: int = 2  # seconds, the Retry-After of a 503
     cors_origins: tuple[str, ...] = field(default=())  # origins allowed to read answers (none by default)

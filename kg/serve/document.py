@@ -92,8 +92,22 @@ def _sentences(root: Path) -> dict[str, list[tuple[str, int, int, str, str]]]:
     return found
 
 
+_VIEWS: dict[tuple[Path, str], DocumentView] = {}
+
+
 async def document_view(site: Site, doc_id: str) -> DocumentView | None:
-    """The document `doc_id` (e.g. 001), or None when the project does not map it."""
+    """The document `doc_id` (e.g. 001), or None when the project does not map it; made once
+    per document (neither the graph nor the project changes while the server runs)."""
+    key = (site.config.root, doc_id)
+    if key not in _VIEWS:
+        view = await _document_view(site, doc_id)
+        if view is None:
+            return None
+        _VIEWS[key] = view
+    return _VIEWS[key]
+
+
+async def _document_view(site: Site, doc_id: str) -> DocumentView | None:
     sentences = await anyio.to_thread.run_sync(_sentences, site.config.root)
     if doc_id not in sentences:
         return None
@@ -117,7 +131,7 @@ async def document_view(site: Site, doc_id: str) -> DocumentView | None:
             if title is not None:
                 titles.setdefault(key, []).append(_v(title))
     units = sentences[doc_id]
-    segments = _segments(source.text, units, quotes, starts)
+    segments = await anyio.to_thread.run_sync(_segments, source.text, units, quotes, starts)
     counts = {status.value: sum(1 for u in units if u[3] == status.value) for status in Status}
     return DocumentView(doc_id, path, recorded != source.sha256, segments, quotes, titles, counts)
 

@@ -37,7 +37,11 @@ ORDER BY ?p ?o ?article ?start
 """
 OUTLETS = "SELECT ?e ?via WHERE { ?st rdf:subject ?s ; kg:evidence ?e . ?e kg:reportedVia ?via }"
 PLAIN = "SELECT ?p ?o WHERE { ?s ?p ?o }"
-INCOMING = "SELECT DISTINCT ?x ?p WHERE { ?x ?p ?s FILTER (isIRI(?x)) } ORDER BY ?p ?x LIMIT 500"
+INCOMING = """
+SELECT DISTINCT ?x ?p WHERE {
+  ?x ?p ?s FILTER (isIRI(?x) && !STRSTARTS(STR(?x), STR(stmt:)) && !STRSTARTS(STR(?x), STR(ev:)))
+} ORDER BY ?p ?x LIMIT 500
+"""
 CLAIMS = """
 SELECT ?claim ?relation ?other WHERE {
   { ?claim kg:about ?s } UNION { BIND (?s AS ?claim) ?claim a kg:Claim }
