@@ -212,7 +212,7 @@ def _source(row: Mapping[str, object], outlets: list[str]) -> Source:
         int(_text(end)) if end is not None else None,
         _text(row["stance"]),
         _text(row["asserter"]),
-        sorted(outlets),
+        sorted(set(outlets)),
         _text(row["issued"])[:10],
     )
 
