@@ -63,6 +63,8 @@ from kg.review.interactive import review_in_terminal
 from kg.review.propose import Proposal, propose_mapping
 from kg.review.review import MappingEdit, Reviewer
 from kg.review.review import review as review_mapping
+from kg.serve.app import serve as run_server
+from kg.serve.config import ServeConfig
 from kg.store.export import FORMATS as EXPORT_FORMATS
 from kg.store.export import export as export_graph
 from kg.store.export import format_for
@@ -645,6 +647,89 @@ def diff(
         result = diff_builds(before, after)
     sys.stdout.write(render_diff(result, markdown=fmt is DiffFormat.md, triples=triples))
     raise typer.Exit(1 if result.changed else 0)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback only by default).")] = (
+        ServeConfig.host
+    ),
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = ServeConfig.port,
+    dist: Annotated[Path | None, typer.Option("--dist", help="Built graph folder (default: dist/).")] = None,
+    root: RootOption = Path("."),
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Stop a query after this many seconds.")
+    ] = ServeConfig.timeout,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Cut an answer after this many rows (or triples).")
+    ] = ServeConfig.max_rows,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1024, help="Cut an answer after this many bytes.")
+    ] = ServeConfig.max_bytes,
+    memory: Annotated[
+        int, typer.Option("--memory", min=256, help="Memory of each query worker, in MiB.")
+    ] = ServeConfig.memory_mb,
+    max_query_chars: Annotated[
+        int, typer.Option("--max-query-chars", min=1, help="Refuse a query longer than this.")
+    ] = ServeConfig.max_query_chars,
+    max_depth: Annotated[
+        int, typer.Option("--max-depth", min=1, help="Refuse a query nesting brackets deeper than this.")
+    ] = ServeConfig.max_depth,
+    max_request_bytes: Annotated[
+        int,
+        typer.Option("--max-request-bytes", min=1024, help="Refuse a request body larger than this (413)."),
+    ] = ServeConfig.max_request_bytes,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="Query worker processes for the endpoint, and as many for the pages."
+        ),
+    ] = ServeConfig.workers,
+    max_waiting: Annotated[
+        int,
+        typer.Option(
+            "--max-waiting", min=0, help="Requests that may wait for a worker (per pool); then 503."
+        ),
+    ] = ServeConfig.max_waiting,
+    wait_timeout: Annotated[
+        float,
+        typer.Option("--wait-timeout", min=0.0, help="Seconds a request may wait for a worker; then 503."),
+    ] = ServeConfig.wait_timeout,
+    retry_after: Annotated[
+        int, typer.Option("--retry-after", min=1, help="Seconds a 503 asks the client to wait (Retry-After).")
+    ] = ServeConfig.retry_after,
+    cors_origins: Annotated[
+        list[str] | None,
+        typer.Option("--cors-origin", help="Let pages from this origin read answers. Repeatable."),
+    ] = None,
+) -> None:
+    """Serve the built graph: a read-only SPARQL 1.1 endpoint at /sparql, and pages for
+    entities, documents, the ontology, timelines and a query editor.
+
+    Listens on 127.0.0.1 unless told otherwise. Queries run in worker processes within the
+    limits below; updates, Graph Store writes, SERVICE and foreign FROM are refused.
+    """
+    with _reporting_errors():
+        config = ServeConfig(
+            dist=dist or Project.at(root).dist,
+            root=root,
+            host=host,
+            port=port,
+            timeout=timeout,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
+            memory_mb=memory,
+            max_query_chars=max_query_chars,
+            max_depth=max_depth,
+            max_request_bytes=max_request_bytes,
+            workers=workers,
+            max_waiting=max_waiting,
+            wait_timeout=wait_timeout,
+            retry_after=retry_after,
+            cors_origins=tuple(cors_origins or ()),
+        )
+        err.print(f"Serving {config.dist} at http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+        run_server(config)
 
 
 def main() -> None:

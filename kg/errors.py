@@ -35,6 +35,10 @@ class Refused(KgError):
     network or the file system (exit code 2)."""
 
 
+class Stopped(Refused):
+    """A query stopped while it ran: past its time or memory limit, or its engine died."""
+
+
 class KgErrors(KgError):
     """Several independent problems, reported together like a compiler does."""
 

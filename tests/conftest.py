@@ -1,8 +1,11 @@
-"""Shared fixtures: the seed graph built once per session, and throwaway projects."""
+"""Shared fixtures: the seed graph built once per session, throwaway projects, and an
+outbound canary: an HTTP listener that no query or page may ever reach."""
 
 from __future__ import annotations
 
+import http.server
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +66,38 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
 def seed_store(seed_build: BuildReport) -> Iterator[Graph]:
     with open_graph(seed_build.out) as graph:
         yield graph
+
+
+class Canary:
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        canary = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _hit(self) -> None:
+                canary.hits.append(f"{self.command} {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.end_headers()
+                self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[]}}')
+
+            do_GET = do_POST = do_PUT = _hit
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/sparql"
+
+
+@pytest.fixture(scope="session")
+def canary() -> Iterator[Canary]:
+    listener = Canary()
+    yield listener
+    listener.server.shutdown()
+    listener.server.server_close()
+    assert listener.hits == [], f"requests reached the canary: {listener.hits}"

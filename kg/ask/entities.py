@@ -138,6 +138,14 @@ def search(store: Queryable, text: str, limit: int = 10) -> list[Match]:
              ?s rdfs:label|skos:altLabel ?name . ?s rdfs:label ?label
              FILTER (langMatches(lang(?label), "en")) }""",
     ).records()
+    ranked = rank(rows, text, limit)
+    kinds = _kinds(store, {m.iri for m in ranked})
+    return [Match(m.iri, m.label, m.matched, tuple(kinds.get(m.iri, [])), m.score) for m in ranked]
+
+
+def rank(rows: list[dict[str, str | None]], text: str, limit: int) -> list[Match]:
+    """The best matches for `text` among rows of entity `s`, one of its names `name`, and
+    its English `label`; kinds left empty."""
     wanted = _normal(text)
     best: dict[str, Match] = {}
     for row in rows:
@@ -147,9 +155,7 @@ def search(store: Queryable, text: str, limit: int = 10) -> list[Match]:
         score = _score(wanted, _normal(name))
         if score >= 70 and (iri not in best or score > best[iri].score):
             best[iri] = Match(iri, label, name, (), score)
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.label))[:limit]
-    kinds = _kinds(store, {m.iri for m in ranked})
-    return [Match(m.iri, m.label, m.matched, tuple(kinds.get(m.iri, [])), m.score) for m in ranked]
+    return sorted(best.values(), key=lambda m: (-m.score, m.label))[:limit]
 
 
 def card(store: Queryable, iri: str, lang: str = "en") -> Card:

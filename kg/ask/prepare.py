@@ -12,6 +12,13 @@ In order, before an engine sees anything:
    tree (nothing is pasted into the user's text);
 5. the tree is written back as SPARQL (kg.ask.sparql), re-parsed, and must give the same
    tree: the engine runs exactly the query that was checked.
+
+Parsing is the expensive part (rdflib takes 40-400 ms per catalogue query), so steps 2, 3
+and 5 are done once per query text and kept (`_checked`); binding then costs no parse of
+the whole query: the bound text must be the checked text with the VALUES block written
+first in its WHERE group, and the block alone must parse back to itself. A VALUES block is
+delimited by its braces and may open any group, so the bound text parses to the bound tree.
+Any other case (a WHERE clause that is a subquery) re-parses the whole bound text.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Literal, URIRef, Variable
 
 from kg.ask.limits import Limits
-from kg.ask.sparql import write_query
+from kg.ask.sparql import head, values_block, write_query
 from kg.errors import KgError, Refused
 from kg.vocab import GRAPH, PREFIXES
 
@@ -50,14 +57,61 @@ def prepare(text: str, values: Mapping[str, Term], limits: Limits) -> Prepared:
     """Check `text` and bind `values`; raise Refused for what kg will not run and KgError
     for what is wrong."""
     measure(text, limits)
+    checked = _checked(text)
+    form = checked.tree.name.removesuffix("Query").upper()
+    if not values:
+        return Prepared(checked.text, form)
+    block, bound = _bind(checked, values)
+    written = write_query(bound)
+    if not _only_values_added(checked, block, written) and _reparsed(written) != _shape(bound):
+        raise _UNFAITHFUL
+    return Prepared(written, form)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A query text that passed the checks: its parse tree (never changed), the text written
+    back from it, and its variables."""
+
+    tree: CompValue
+    text: str
+    variables: frozenset[Variable]
+
+
+_UNFAITHFUL = KgError("kg cannot rewrite this query faithfully (please report it with the query)")
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked(text: str) -> _Checked:
     tree = _resolved(_parse(text))
     _refuse(tree)
-    if values:
-        _bind(tree, values)
     written = write_query(tree)
-    if _shape(_resolved(_parse(written))) != _shape(tree):
-        raise KgError("kg cannot rewrite this query faithfully (please report it with the query)")
-    return Prepared(written, tree.name.removesuffix("Query").upper())
+    if _reparsed(written) != _shape(tree):
+        raise _UNFAITHFUL
+    return _Checked(tree, written, frozenset(_variables(tree)))
+
+
+def _reparsed(written: str) -> Any:
+    return _shape(_resolved(_parse(written)))
+
+
+def _only_values_added(checked: _Checked, block: CompValue, written: str) -> bool:
+    """Whether `written` is the checked text with `block` written first in its WHERE group,
+    and the block, parsed alone, gives back the block."""
+    opening = len(head(checked.tree)) + len(" WHERE { ")
+    if checked.text[opening - len(" WHERE { ") : opening] != " WHERE { ":
+        return False
+    block_text = values_block(block)
+    if written != f"{checked.text[:opening]}{block_text} {checked.text[opening:]}":
+        return False
+    return bool(_block_shape(block_text) == _shape(block))
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_shape(block_text: str) -> Any:
+    """The parse tree of a VALUES block, parsed as the only part of a query's WHERE group."""
+    parts = _resolved(_parse(f"SELECT * WHERE {{ {block_text} }}")).where.part
+    return _shape(parts[0]) if len(parts) == 1 else None
 
 
 def measure(text: str, limits: Limits) -> None:
@@ -177,13 +231,14 @@ def _refuse(tree: CompValue) -> None:
     traverse(tree, visitPre=visit)
 
 
-def _bind(tree: CompValue, values: Mapping[str, Term]) -> None:
-    """Put `VALUES (?a ?b) { (a b) }` first in the WHERE clause of the tree."""
+def _bind(checked: _Checked, values: Mapping[str, Term]) -> tuple[CompValue, CompValue]:
+    """The block `VALUES (?a ?b) { (a b) }`, and a copy of the checked tree with the block
+    first in its WHERE clause (the checked tree is left as it is)."""
+    tree = checked.tree
     if tree.where is None:
         raise KgError("the query has no WHERE clause to bind parameters into")
-    present = _variables(tree)
     for name in values:
-        if Variable(name) not in present:
+        if Variable(name) not in checked.variables:
             raise KgError(f"the query has no variable ?{name} to bind")
     block = CompValue(
         "InlineData", var=[Variable(name) for name in values], value=[[_rdflib(t) for t in values.values()]]
@@ -191,8 +246,10 @@ def _bind(tree: CompValue, values: Mapping[str, Term]) -> None:
     where = tree.where
     if where.name == "SubSelect":
         where = CompValue("GroupGraphPatternSub", part=[CompValue("GroupOrUnionGraphPattern", graph=[where])])
-    where["part"] = [block, *(where.part or [])]
-    tree["where"] = where
+    bound = CompValue(tree.name, **tree)
+    bound["where"] = CompValue(where.name, **where)
+    bound.where["part"] = [block, *(where.part or [])]
+    return block, bound
 
 
 def _variables(tree: CompValue) -> set[Variable]:

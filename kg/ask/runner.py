@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from kg.ask.limits import Limits
 from kg.ask.prepare import Prepared, Term, measure, prepare
-from kg.errors import KgError, Refused
+from kg.errors import KgError, Refused, Stopped
 
 TSV = "tsv"
 JSON = "json"
@@ -125,16 +125,18 @@ class _Worker:
             connection.send(request)
             if not connection.poll(max(deadline - time.monotonic(), 0)):
                 self.stop()
-                raise Refused(f"the query ran for more than {limits.timeout:g} s and was stopped")
+                raise Stopped(f"the query ran for more than {limits.timeout:g} s and was stopped")
             try:
                 status, payload = connection.recv()
             except (EOFError, OSError):
                 self.process.join(5)
                 code = self.process.exitcode
                 self.stop()
-                raise Refused(_death(code, self.memory_mb)) from None
+                raise Stopped(_death(code, self.memory_mb)) from None
         if status == "refused":
             raise Refused(payload)
+        if status == "stopped":
+            raise Stopped(payload)
         if status == "error":
             raise KgError(payload)
         return payload
@@ -205,7 +207,7 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
         except KgError as exc:
             reply = ("error", str(exc))
         except MemoryError:
-            reply = ("refused", f"the query needed more than the {memory_mb} MiB it may use and was stopped")
+            reply = ("stopped", f"the query needed more than the {memory_mb} MiB it may use and was stopped")
         connection.send(reply)
 
 

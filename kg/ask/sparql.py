@@ -36,10 +36,7 @@ _ARGUMENTS = {  # built-in calls whose arguments are not named arg, or arg1, arg
 def write_query(query: CompValue) -> str:
     """The query (a SelectQuery, ConstructQuery, DescribeQuery or AskQuery node whose
     prefixed names are resolved) as SPARQL text."""
-    writer = _FORMS.get(query.name)
-    if writer is None:
-        raise KgError(f"cannot run a {query.name}")
-    return writer(query) + _values_clause(query)
+    return _written(query) + _values_clause(query)
 
 
 def term(value: Any) -> str:
@@ -64,31 +61,49 @@ def term(value: Any) -> str:
     raise KgError(f"cannot write {value!r} as SPARQL")
 
 
+def head(query: CompValue) -> str:
+    """The text of the query before its WHERE clause: the form, what it returns, and its
+    dataset (FROM) clauses."""
+    writer = _FORMS.get(query.name)
+    if writer is None:
+        raise KgError(f"cannot run a {query.name}")
+    return writer(query) + _dataset(query)
+
+
+def _written(query: CompValue) -> str:
+    """A query or subquery without its trailing VALUES clause."""
+    where = f" WHERE {_group(query.where)}" if query.where or query.name != "DescribeQuery" else ""
+    return head(query) + where + _modifiers(query)
+
+
+def values_block(block: CompValue) -> str:
+    """A VALUES block (an InlineData node of a WHERE clause) as SPARQL."""
+    return f"VALUES {_data_block(block)}"
+
+
 def _select(q: CompValue) -> str:
-    head = "SELECT " + (f"{q.modifier} " if q.modifier else "")
-    head += " ".join(_projection(v) for v in q.projection) if q.projection else "*"
-    return f"{head}{_dataset(q)} WHERE {_group(q.where)}{_modifiers(q)}"
+    text = "SELECT " + (f"{q.modifier} " if q.modifier else "")
+    return text + (" ".join(_projection(v) for v in q.projection) if q.projection else "*")
 
 
 def _construct(q: CompValue) -> str:
     if q.template is None and not q.where:
         raise KgError("cannot run a CONSTRUCT without WHERE")
     template = _triples(q.template) if q.template is not None else ""
-    return f"CONSTRUCT {{ {template} }}{_dataset(q)} WHERE {_group(q.where)}{_modifiers(q)}"
+    return f"CONSTRUCT {{ {template} }}"
 
 
 def _describe(q: CompValue) -> str:
-    what = " ".join(term(v) for v in q.var) if q.var else "*"
-    where = f" WHERE {_group(q.where)}" if q.where else ""
-    return f"DESCRIBE {what}{_dataset(q)}{where}{_modifiers(q)}"
+    return "DESCRIBE " + (" ".join(term(v) for v in q.var) if q.var else "*")
 
 
 def _ask(q: CompValue) -> str:
-    return f"ASK{_dataset(q)} WHERE {_group(q.where)}{_modifiers(q)}"
+    return "ASK"
 
 
 _FORMS: dict[str, Callable[[CompValue], str]] = {
     "SelectQuery": _select,
+    "SubSelect": _select,
     "ConstructQuery": _construct,
     "DescribeQuery": _describe,
     "AskQuery": _ask,
@@ -159,7 +174,7 @@ def _data_block(block: CompValue) -> str:
 
 def _group(pattern: CompValue) -> str:
     if pattern.name == "SubSelect":
-        return "{ " + _select(pattern) + _values_clause(pattern) + " }"
+        return "{ " + _written(pattern) + _values_clause(pattern) + " }"
     if pattern.name != "GroupGraphPatternSub":
         raise KgError(f"cannot write a {pattern.name} as a group")
     return "{ " + " ".join(_part(p) for p in pattern.part or []) + " }"
@@ -184,7 +199,7 @@ def _part(p: CompValue) -> str:
     if name == "Bind":
         return f"BIND ({expression(p.expr)} AS {term(p.var)})"
     if name == "InlineData":
-        return f"VALUES {_data_block(p)}"
+        return values_block(p)
     raise KgError(f"cannot write a {name} pattern")
 
 

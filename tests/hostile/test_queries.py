@@ -13,7 +13,7 @@ from kg.ask.query import Graph, open_graph
 from kg.ask.remote import Endpoint
 from kg.cli import app
 from kg.errors import Refused
-from tests.hostile.conftest import Canary
+from tests.conftest import Canary
 
 
 def _federated(url: str) -> list[str]:

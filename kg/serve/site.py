@@ -1,0 +1,115 @@
+"""What the server holds while it runs: the two lanes of worker processes, and small
+indices read once from the graph through them (labels, names, kinds), so that pages and the
+query editor can put a name beside every IRI without another query.
+
+The graph does not change while the server runs, so an index read at start stays true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import pyoxigraph as ox
+
+from kg.ask.entities import Match, rank
+from kg.ask.prepare import Term
+from kg.ask.query import QueryResult, result_of
+from kg.serve.config import ServeConfig
+from kg.serve.lanes import Lane
+from kg.vocab import BASE, compact
+
+_INDEX_ROWS = 10_000_000  # the indices read every label, name and kind, whatever the row cap
+ONTOLOGY = BASE + "ontology#"
+
+
+@dataclass
+class Names:
+    """Labels by IRI (English and Chinese), names to search, and kinds, read at start."""
+
+    en: dict[str, str] = field(default_factory=dict)
+    zh: dict[str, str] = field(default_factory=dict)
+    searchable: list[dict[str, str | None]] = field(default_factory=list)
+    kinds: dict[str, list[str]] = field(default_factory=dict)
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        """The label of an IRI in `lang`, else in English, else its CURIE."""
+        found = (self.zh.get(iri) if lang == "zh" else None) or self.en.get(iri) or self.zh.get(iri)
+        return found or curie(iri)
+
+
+class Site:
+    """The lanes and the indices; `select` runs a page's query on the pages lane."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        limits = config.limits()
+        self.endpoint = Lane(
+            "endpoint", config.dist, limits, config.workers, config.max_waiting, config.wait_timeout
+        )
+        self.pages = Lane(
+            "pages", config.dist, limits, config.workers, config.max_waiting, config.wait_timeout
+        )
+        self.names = Names()
+        self.graphs: list[str] = []  # the named graphs, for the service description
+
+    async def start(self) -> None:
+        """Read the indices."""
+        labels = await self.select(
+            "SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER (isIRI(?s)) }", rows=_INDEX_ROWS
+        )
+        for iri, label in labels.rows:
+            if isinstance(iri, ox.NamedNode) and isinstance(label, ox.Literal):
+                target = self.names.zh if (label.language or "").startswith("zh") else self.names.en
+                if label.language in ("en", "zh-Hans") or iri.value not in target:
+                    target[iri.value] = label.value
+        names = await self.select(
+            """SELECT ?s ?name ?label WHERE { ?s rdfs:label|skos:altLabel ?name .
+                 ?s rdfs:label ?label FILTER (lang(?label) = "en") }""",
+            rows=_INDEX_ROWS,
+        )
+        self.names.searchable = names.records()
+        kinds = await self.select(
+            """SELECT ?s ?k ?inferred WHERE { ?s a ?k FILTER (isIRI(?s))
+                 BIND (EXISTS { GRAPH graph:inferred { ?s a ?k } } AS ?inferred) } ORDER BY ?s ?k""",
+            rows=_INDEX_ROWS,
+        )
+        for row in kinds.records():
+            kind = self.names.label(str(row["k"]))
+            self.names.kinds.setdefault(str(row["s"]), []).append(
+                f"{kind} (inferred)" if row["inferred"] == "true" else kind
+            )
+        graphs = await self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
+        self.graphs = [g.value for (g,) in graphs.rows if isinstance(g, ox.NamedNode)]
+
+    async def select(
+        self, text: str, values: Mapping[str, Term] | None = None, rows: int | None = None
+    ) -> QueryResult:
+        """A page's query, run on the pages lane and read in full (up to the row cap)."""
+        limits = replace(self.config.limits(), max_rows=rows) if rows else None
+        return result_of(await self.pages.run(text, values, limits))
+
+    def search(self, text: str, limit: int = 20) -> list[Match]:
+        """Entities named like `text`, in English or Chinese, any word order (as kg search)."""
+        found = rank(self.names.searchable, text, limit)
+        return [replace(m, kinds=tuple(self.names.kinds.get(m.iri, []))) for m in found]
+
+    def close(self) -> None:
+        self.endpoint.close()
+        self.pages.close()
+
+
+def curie(iri: str) -> str:
+    """An IRI shortened with the project's prefixes, or as it is."""
+    short = compact(iri)
+    return iri if short.startswith("<") else short
+
+
+def local_path(iri: str) -> str | None:
+    """The path that serves an IRI of the project here (its path under the project's
+    namespace; /ontology/NAME for a term of the ontology), or None."""
+    if iri.startswith(ONTOLOGY) and len(iri) > len(ONTOLOGY):
+        return "/ontology/" + iri[len(ONTOLOGY) :]
+    if iri.startswith(BASE) and "#" not in iri and "/" in iri[len(BASE) :]:
+        return "/" + iri[len(BASE) :]
+    return None
