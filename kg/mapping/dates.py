@@ -125,10 +125,6 @@ def parse(value: str) -> Placed | Yearless:
         month, day = int(match.group(1)), int(match.group(2)) if match.group(2) else None
         _check_day(value, 2024, month, day)  # a leap year: 29 February is possible
         return Yearless(month, day)
-    if "X" in value and not re.fullmatch(r"\d{2,3}X{1,2}", value):
-        raise ValueError(
-            f"'{value}': unspecified digits only for decades and centuries (201X, 19XX) or a year (XXXX-04)"
-        )
     if "/" in value:
         first, _, last = value.partition("/")
         start, end = parse(first), parse(last)
@@ -137,6 +133,10 @@ def parse(value: str) -> Placed | Yearless:
         if end.latest < start.earliest:
             raise ValueError(f"'{value}': the range ends before it starts")
         return Placed(value, start.bounds.hull(end.bounds), start.approximate or end.approximate)
+    if "X" in value and not re.fullmatch(r"\d{2,3}X{1,2}", value):
+        raise ValueError(
+            f"'{value}': unspecified digits only for decades and centuries (201X, 19XX) or a year (XXXX-04)"
+        )
     if match := re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value, re.ASCII):
         month = int(match.group(2))
         if match.group(3) and month <= 12:
