@@ -185,9 +185,15 @@ def _bind(tree: CompValue, values: Mapping[str, Term]) -> None:
     for name in values:
         if Variable(name) not in present:
             raise KgError(f"the query has no variable ?{name} to bind")
-    block = CompValue(
-        "InlineData", var=[Variable(name) for name in values], value=[[_rdflib(t) for t in values.values()]]
-    )
+    variables, row = [Variable(name) for name in values], [[_rdflib(t) for t in values.values()]]
+    if tree.name == "ConstructQuery" and tree.template is None:  # CONSTRUCT WHERE { triples only }
+        if tree.valuesClause is not None:
+            raise KgError(
+                "cannot bind parameters into CONSTRUCT WHERE {…} VALUES …; write CONSTRUCT {…} WHERE {…}"
+            )
+        tree["valuesClause"] = CompValue("ValuesClause", var=variables, value=row)
+        return
+    block = CompValue("InlineData", var=variables, value=row)
     where = tree.where
     if where.name == "SubSelect":
         where = CompValue("GroupGraphPatternSub", part=[CompValue("GroupOrUnionGraphPattern", graph=[where])])

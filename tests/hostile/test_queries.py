@@ -3,6 +3,13 @@ refused by parsing, or stopped at a documented limit, with exit code 2."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
@@ -13,6 +20,8 @@ from kg.ask.query import Graph, open_graph
 from kg.ask.remote import Endpoint
 from kg.cli import app
 from kg.errors import Refused
+from kg.vocab import SKOS
+from tests.conftest import REPO
 from tests.hostile.conftest import Canary
 
 
@@ -171,3 +180,59 @@ def test_an_iri_with_a_space_is_a_clear_error(seed_build: BuildReport, args: lis
 def test_a_syntax_error_points_into_the_users_own_text(seed_store: Graph) -> None:
     with pytest.raises(KgError, match="SPARQL syntax error: error at 3:"):
         run_query(seed_store, "SELECT ?s\nWHERE {\n  ?s ent:x }")
+
+
+def test_the_short_construct_form_runs_with_and_without_parameters(seed_store: Graph) -> None:
+    liao = ox.NamedNode("https://w3id.org/sovereignty-kg/entity/liao-chunsheng")
+    alias = ox.Triple(liao, ox.NamedNode(str(SKOS.altLabel)), ox.Literal("Chunsheng Liao", language="en"))
+    assert run_query(seed_store, "CONSTRUCT WHERE { ent:liao-chunsheng skos:altLabel ?l }").triples == [alias]
+    bound = run_query(seed_store, "CONSTRUCT WHERE { ?s skos:altLabel ?l }", {"s": liao})
+    assert bound.triples == [alias]
+    with pytest.raises(KgError, match=r"^cannot bind parameters into CONSTRUCT WHERE \{…\} VALUES …"):
+        run_query(seed_store, "CONSTRUCT WHERE { ?s skos:altLabel ?l } VALUES ?l { 1 }", {"s": liao})
+
+
+def test_a_worker_that_dies_before_taking_the_query_is_a_refusal(seed_build: BuildReport) -> None:
+    """A request larger than the pipe's buffer is still being sent when a worker without
+    enough memory to start dies."""
+    with open_graph(seed_build.out, Limits(memory_mb=64)) as graph, pytest.raises(Refused, match="64 MiB"):
+        run_query(graph, "ASK { ?s ?p ?x }", {"x": "x" * 2_000_000})
+
+
+def test_a_damaged_build_is_a_clear_error(seed_build: BuildReport, tmp_path: Path) -> None:
+    damaged = tmp_path / "dist"
+    shutil.copytree(seed_build.out, damaged)
+    lines = (damaged / "graph.nq").read_bytes().splitlines(keepends=True)
+    (damaged / "graph.nq").write_bytes(b"".join(lines[:10]) + b'"not a subject" <urn:p> <urn:o> .\n')
+    message = f"{damaged / 'graph.nq'}:11: the built file is damaged ("
+    for args in (["query", "ASK { ?s ?p ?o }"], ["show", "ent:liao-chunsheng"]):
+        result = CliRunner().invoke(app, [*args, "--graph", str(damaged)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: {message}") and len(result.stderr.splitlines()) == 1
+    with open_graph(damaged) as graph, pytest.raises(KgError, match=re.escape(message)):
+        run_query(graph, "ASK { ?s ?p ?o }")
+
+
+def test_a_script_that_calls_the_api_without_a_main_guard_is_told_why(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    script = tmp_path / "script.py"
+    script.write_text(
+        f"from kg import open_graph, run_query\n"
+        f"with open_graph({str(seed_build.out)!r}) as graph:\n"
+        f"    print(run_query(graph, 'ASK {{ ?s ?p ?o }}').boolean)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert ran.returncode == 1
+    assert ran.stderr.splitlines()[-1] == (
+        "kg.errors.Refused: the query engine stopped before answering: it needed more than the 2048 MiB it "
+        "may use, or, in a script, kg's Python API was called outside 'if __name__ == \"__main__\":' "
+        "(its worker processes import the script again)"
+    )
+    assert "AttributeError" not in ran.stderr
+    guarded = tmp_path / "guarded.py"
+    body = script.read_text().replace("\n", "\n    ").rstrip()
+    guarded.write_text(f"if __name__ == '__main__':\n    {body}\n")
+    ran = subprocess.run([sys.executable, str(guarded)], capture_output=True, text=True, env=env, timeout=120)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "True\n", "")
