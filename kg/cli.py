@@ -34,7 +34,7 @@ from kg.ask.query import (
 )
 from kg.ask.remote import Endpoint
 from kg.check.coverage import coverage_report as mapping_coverage
-from kg.check.reports import SUFFIXES, render
+from kg.check.reports import render, report_format, write_report
 from kg.check.validate import validate as validate_graph
 from kg.compile.builder import build as build_graph
 from kg.compile.stats import stats_markdown
@@ -496,14 +496,11 @@ def validate(
     """
     with _reporting_errors(exit_code=2):
         project = Project.at(root)
-        targets = []
         for path in outputs or []:
-            if path.suffix not in SUFFIXES:
-                raise KgError(f"cannot tell the report format of {path} (use {', '.join(SUFFIXES)})")
-            targets.append((path, SUFFIXES[path.suffix]))
+            report_format(path)  # before validating: a wrong path fails at once
         report = validate_graph(project.ontology, graph_dir or project.dist)
-        for path, name in targets:
-            path.write_text(render(report, name), encoding="utf-8")
+        for path in outputs or []:
+            write_report(report, path)
     sys.stdout.write(render(report, fmt.value))
     raise typer.Exit(0 if report.conforms(strict) else 1)
 

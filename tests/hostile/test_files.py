@@ -3,8 +3,13 @@ loader against folders, links, devices, pipes and hostile bytes."""
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +17,7 @@ from typer.testing import CliRunner
 
 from kg import BuildReport, KgError, Project, build
 from kg.cli import app
-from tests.conftest import make_project
+from tests.conftest import REPO, make_project
 
 
 def test_build_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
@@ -62,6 +67,80 @@ def test_export_writes_only_regular_files(seed_build: BuildReport, tmp_path: Pat
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 1 and message in result.stderr
     assert precious.read_text() == "keep" and link.is_symlink()
+
+
+def test_export_never_writes_into_the_build_it_reads(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    dist = build(Project.at(root)).out
+    before = {path.name: path.read_bytes() for path in dist.iterdir()}
+    for target in (dist / "graph.nt", dist / "extra.ttl", dist / "graph.nq"):
+        result = CliRunner().invoke(app, ["export", "-o", str(target), "--graph", str(dist)])
+        assert result.exit_code == 1
+        assert (
+            result.stderr.strip()
+            == f"error: {target} is inside the build it exports ({dist}); write it elsewhere"
+        )
+    assert {path.name: path.read_bytes() for path in dist.iterdir()} == before
+    folder = tmp_path / "out.nt"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["export", "-o", str(folder), "--graph", str(dist)])
+    assert result.exit_code == 1 and result.stderr.strip() == f"error: {folder} is a folder; give a file name"
+
+
+def test_validate_writes_only_regular_files(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    precious = tmp_path / "precious.md"
+    precious.write_text("keep")
+    link = tmp_path / "report.md"
+    link.symlink_to(precious)
+    pipe = tmp_path / "report.txt"
+    os.mkfifo(pipe)
+    folder = tmp_path / "report.json"
+    folder.mkdir()
+    for target, message in (
+        (link, f"{link} is a symbolic link; kg writes only regular files (remove it first)"),
+        (pipe, f"{pipe} is not a regular file (a device, a pipe or a socket); kg will not replace it"),
+        (folder, f"{folder} is a folder; give a file name"),
+    ):
+        result = CliRunner().invoke(app, ["validate", "--root", str(root), "-o", str(target)])
+        assert result.exit_code == 2
+        assert result.stderr.strip() == f"error: {message}" and result.stdout == ""
+    assert (
+        precious.read_text() == "keep" and link.is_symlink() and pipe.is_fifo() and not any(folder.iterdir())
+    )
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(tmp_path: Path) -> None:
+    """Files are capped at 100 bytes (RLIMIT_FSIZE, as a full disk would): the report does
+    not fit, and the previous one stays as it was, with nothing beside it."""
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    old = reports / "report.json"
+    old.write_text('{"previous": true}\n')
+    old.chmod(0o600)
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the cap fails instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "kg", "validate", "--root", str(root), "-o", str(old)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"},
+        preexec_fn=small_files,
+        timeout=300,
+    )
+    assert ran.returncode == 2
+    assert ran.stderr.strip() == f"error: cannot write {old}: File too large; the old file is as it was"
+    assert old.read_text() == '{"previous": true}\n'
+    assert [path.name for path in reports.iterdir()] == ["report.json"]
+    written = CliRunner().invoke(app, ["validate", "--root", str(root), "-o", str(old)])
+    assert written.exit_code == 0 and json.loads(old.read_text())["conforms"] is True
+    assert old.stat().st_mode & 0o777 == 0o600  # the old file's permissions kept
 
 
 DOC = "mappings/documents/doc.yaml"
