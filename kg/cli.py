@@ -38,7 +38,7 @@ from kg.check.reports import render, report_format, write_report
 from kg.check.validate import validate as validate_graph
 from kg.compile.builder import build as build_graph
 from kg.compile.stats import stats_markdown
-from kg.errors import KgError, Refused
+from kg.errors import KgError, KgErrors, Refused
 from kg.mapping.textfile import read_text
 from kg.project import Project
 from kg.reason import ReasoningOptions
@@ -100,15 +100,31 @@ def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
     try:
         yield
     except KgError as exc:
-        for line in str(exc).splitlines():
+        for line in _error_lines(exc):
             err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
         raise typer.Exit(2 if isinstance(exc, Refused) else exit_code) from None
     except BrokenPipeError:  # the reader stopped early (`kg export -o - | head`): not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit does not flush into the closed pipe
         raise typer.Exit(0) from None
     except OSError as exc:
-        err.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+        err.print(f"[bold red]error[/]: {escape(_visible(str(exc)))}", soft_wrap=True, highlight=False)
         raise typer.Exit(exit_code) from None
+
+
+def _error_lines(exc: KgError) -> list[str]:
+    """One line per error, every character visible: an error at a file and line is about one
+    value, so a line break in it is the value's and is shown escaped, as are control
+    characters (never sent to the terminal, where they could rewrite what it shows)."""
+    errors = exc.errors if isinstance(exc, KgErrors) else [exc]
+    lines: list[str] = []
+    for error in errors:
+        text = str(error)
+        lines += [_visible(text)] if error.location else [_visible(line) for line in text.splitlines()]
+    return lines
+
+
+def _visible(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _version(value: bool) -> None:

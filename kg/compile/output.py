@@ -66,7 +66,7 @@ def write_graph_files(directory: Path, quads: list[ox.Quad], triples: list[ox.Tr
         prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         path = directory / name
         ox.serialize(data, str(path), fmt, prefixes=prefixes)
-        digests[name] = _sha256(path)
+        digests[name] = sha256(path)
     return digests
 
 
@@ -81,7 +81,10 @@ def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:
 
     Refuses to replace a folder that an earlier build did not make (it would lose data).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(os.path.abspath(target))  # `.` and `..` named, so the staging folder sits beside
+    if not target.name:
+        raise KgError(f"{target} is the root folder; give the build a folder of its own")
+    _make_folder(target.parent, target)
     recover(target)
     if target.is_symlink() or (target.exists() and not _replaceable(target)):
         raise KgError(
@@ -139,7 +142,18 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(retired)
 
 
-def _sha256(path: Path) -> str:
+def _make_folder(folder: Path, output: Path) -> None:
+    """Create `folder` (and its parents) to hold `output`, or say which path is in the way."""
+    if blocking := next((f for f in (folder, *folder.parents) if f.exists() and not f.is_dir()), None):
+        raise KgError(f"cannot write {output}: {blocking} is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KgError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (an input of any size is never held whole)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -162,8 +176,8 @@ def write_file(out: Path, write: Callable[[IO[bytes]], object]) -> None:
     file's permissions; the old file stays if anything fails."""
     check_output_file(out)
     mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
+    _make_folder(out.parent, out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     except OSError as exc:
         raise KgError(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,33 @@ def test_build_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     link.symlink_to(mine)
     with pytest.raises(KgError, match="is not a previous build output"):
         build(Project.at(root), link)
+
+
+def test_build_writes_neither_into_its_inputs_nor_over_what_is_in_the_way(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("keep")
+    inputs = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    for out, message in (
+        (
+            root / "seeds" / "out",
+            f"{root / 'seeds' / 'out'} is inside seeds/, an input of the build; build elsewhere",
+        ),
+        (
+            root / "mappings" / "documents",
+            f"{root / 'mappings' / 'documents'} is inside mappings/, an input of",
+        ),
+        (root / "ontology" / "x", f"{root / 'ontology' / 'x'} is inside ontology/, an input of the build"),
+        (Path("/"), "/ is the root folder; give the build a folder of its own"),
+        (blocker / "dist", f"cannot write {blocker / 'dist'}: {blocker} is not a folder"),
+        (root, f"{root} exists and is not a previous build output (no .kg-build in it)"),
+    ):
+        result = CliRunner().invoke(app, ["build", "--root", str(root), "--out", str(out)])
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert result.exit_code == 1 and len(errors) == 1, result.stderr
+        assert errors[0].startswith(f"error: {message}"), errors
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == inputs
+    assert blocker.read_text() == "keep"
 
 
 def test_an_interrupted_swap_is_recovered_and_staging_removed(tmp_path: Path) -> None:
@@ -85,6 +113,11 @@ def test_export_never_writes_into_the_build_it_reads(tmp_path: Path) -> None:
     folder.mkdir()
     result = CliRunner().invoke(app, ["export", "-o", str(folder), "--graph", str(dist)])
     assert result.exit_code == 1 and result.stderr.strip() == f"error: {folder} is a folder; give a file name"
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("keep")
+    result = CliRunner().invoke(app, ["export", "-o", str(blocker / "g.nt"), "--graph", str(dist)])
+    assert result.stderr.strip() == f"error: cannot write {blocker / 'g.nt'}: {blocker} is not a folder"
+    assert blocker.read_text() == "keep"
 
 
 def test_validate_writes_only_regular_files(tmp_path: Path) -> None:
@@ -165,9 +198,24 @@ DOC = "mappings/documents/doc.yaml"
             f"{DOC}:1: control character U+001B is not allowed in an input file",
         ),
         (
-            b"reviewer: tester, date: 2026-01-02}\n\narticles",
-            b"reviewer: tester, date: 86400}\n\narticles",
-            f"{DOC}:3: review.date: Value error, '86400' is not a date written YYYY-MM-DD",
+            b'kg:value: "12.5"',
+            b'kg:value: "12.5\\e[2J"',
+            f"{DOC}:67: control character U+001B (written as an escape) is not allowed",
+        ),
+        (
+            b"[jane-doe, country:CA]",
+            b'[jane-doe, "country:C\\0A"]',
+            f"{DOC}:56: control character U+0000 (written as an escape) is not allowed",
+        ),
+        (
+            b"label: {en: Jane Doe joined",
+            b'label: {en: "Jane \\ud800", x: Jane Doe joined',
+            f"{DOC}:23: lone surrogate U+D800 (written as an escape) is not allowed",
+        ),
+        (
+            b"  - id: subsidiary\n",
+            b'  - id: subsidiary\n    "\\a": 1\n',
+            f"{DOC}:31: control character U+0007 (written as an escape) is not allowed",
         ),
     ],
 )
@@ -182,6 +230,67 @@ def test_hostile_mapping_bytes_are_one_clear_error(
     result = CliRunner().invoke(app, ["build", "--root", str(root)])
     assert result.exit_code == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [f"error: {error}"]
+    assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            b'published: "2025-03-05"',
+            b'published: "20250305"',
+            "17: '20250305' is not a date or date and time",
+        ),
+        (
+            b'published: "2025-03-05"',
+            b"published: 1741132800",
+            "17: '1741132800' is not a date or date and time",
+        ),
+        (
+            b'published: "2025-03-04 09:30"',
+            b'published: "2025-03-04 09:30\\n"',
+            "11: '2025-03-04 09:30\\n' is not a date or date and time",
+        ),
+        (
+            b'published: "2025-03-05"',
+            'published: "\u0662\u0660\u0662\u0665-03-05"'.encode(),
+            "17: '\u0662\u0660\u0662\u0665-03-05' is not a date or date and time",
+        ),
+        (b'kg:endDate: "2025-02"', b"kg:endDate: 86400", "44: kg:endDate: '86400' is not a valid EDTF date"),
+        (
+            b'kg:endDate: "2025-02"',
+            b'kg:endDate: "2025-02\\n"',
+            "44: kg:endDate: '2025-02\\n' is not an EDTF date",
+        ),
+        (
+            b"date: 2026-01-02}",
+            'date: "\uff12\uff10\uff12\uff16-01-02"}'.encode(),
+            "3: review.date: Value error, '\uff12\uff10\uff12\uff16-01-02' is not a date written YYYY-MM-DD",
+        ),
+        (
+            b'kg:value: "12.5"',
+            'kg:value: "\u0661\u0662.\u0665"'.encode(),
+            "67: kg:value: '\u0661\u0662.\u0665' is not a decimal number",
+        ),
+        (b'kg:value: "12.5"', b'kg:value: "NaN"', "67: kg:value: 'NaN' is not a decimal number"),
+        (
+            b'kg:value: "12.5"',
+            b'kg:value: "1e999999999"',
+            "67: kg:value: '1e999999999' is not a decimal number",
+        ),
+    ],
+)
+def test_values_that_only_look_like_dates_or_numbers_are_refused(
+    tmp_path: Path, old: bytes, new: bytes, error: str
+) -> None:
+    """Each error is one line, a line break in the value shown as \\n."""
+    root = make_project(tmp_path)
+    target = root / DOC
+    target.write_bytes(target.read_bytes().replace(old, new, 1))
+    result = CliRunner().invoke(app, ["build", "--root", str(root), "--include-drafts"])
+    assert result.exit_code == 1
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: {DOC}:{error}"), line
     assert not (root / "dist").exists()
 
 
@@ -221,3 +330,71 @@ def test_a_misquote_that_looks_identical_names_the_characters(tmp_path: Path) ->
         "first difference at character 5 of the quote: the quote has '\\xa0' (U+00A0 NO-BREAK SPACE), the document has ' ' (U+0020 SPACE)"
         in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (
+            lambda root: (root / "mappings/documents/more.yaml").mkdir(),
+            "mappings/documents/more.yaml: not a regular file (a folder)",
+        ),
+        (
+            lambda root: os.mkfifo(root / "ontology/extra.ttl"),
+            "ontology/extra.ttl: not a regular file (a pipe, a device or a socket)",
+        ),
+        (
+            lambda root: (root / "ontology/extra.ttl").mkdir(),
+            "ontology/extra.ttl: not a regular file (a folder)",
+        ),
+        (
+            lambda root: _replace(root / "seeds/doc.txt", os.mkfifo),
+            f"{DOC}:2: document 'seeds/doc.txt' is not a regular file",
+        ),
+        (
+            lambda root: _replace(root / "seeds/doc.txt", Path.mkdir),
+            f"{DOC}:2: document 'seeds/doc.txt' is not a regular file",
+        ),
+        (
+            lambda root: _replace(root / "seeds/doc.txt", lambda p: p.symlink_to(p)),
+            f"{DOC}:2: document path 'seeds/doc.txt' cannot be followed",
+        ),
+        (
+            lambda root: _replace(root / "mappings/registry", lambda p: p.write_text("")),
+            "mappings/registry: not a folder",
+        ),
+    ],
+    ids=[
+        "mapping-folder",
+        "ontology-pipe",
+        "ontology-folder",
+        "seed-pipe",
+        "seed-folder",
+        "seed-link-loop",
+        "registry-file",
+    ],
+)
+def test_inputs_that_are_folders_pipes_or_link_loops_are_refused(
+    tmp_path: Path, make: Callable[[Path], object], error: str
+) -> None:
+    """In a process of its own, killed after a minute: reading a pipe would wait forever."""
+    root = make_project(tmp_path)
+    make(root)
+    ran = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert ran.returncode == 1
+    assert f"error: {error}" in [line[: len(error) + 7] for line in ran.stderr.splitlines()], ran.stderr
+    assert "Traceback" not in ran.stderr and not (root / "dist").exists()
+
+
+def _replace(path: Path, make: Callable[[Path], object]) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    make(path)
