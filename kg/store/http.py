@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import json
+import math
 import netrc
 import os
 import time
@@ -36,7 +37,8 @@ import httpx
 from kg.errors import KgError, Refused
 
 RETRY_STATUSES = {429, 502, 503, 504}
-MAX_WAIT = 120.0  # seconds: the longest Retry-After honoured
+MAX_WAIT = 120.0  # seconds: the longest wait between two tries (a Retry-After is capped too)
+MAX_TIMEOUT = 1_000_000.0  # seconds: the longest deadline a request may be given
 MAX_REDIRECTS = 5
 SMALL_ANSWER = 1 << 20  # bytes: the cap for answers that are only acknowledgements
 
@@ -47,7 +49,15 @@ class RetryPolicy:
 
     timeout: float = 60.0
     retries: int = 5
-    backoff: float = 1.0  # the first wait, doubled at each retry
+    backoff: float = 1.0  # the first wait, doubled at each retry (up to MAX_WAIT)
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.timeout) and 0 < self.timeout <= MAX_TIMEOUT):
+            raise KgError(
+                f"the timeout must be more than 0 and at most {MAX_TIMEOUT:.0f} seconds, not {self.timeout!r}"
+            )
+        if self.retries < 0 or not (math.isfinite(self.backoff) and self.backoff >= 0):
+            raise KgError("retries and the backoff cannot be negative")
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,8 @@ class Http:
         """Send a request, retrying what may succeed later; fail with a KgError naming `what`
         was being done, the URL (without credentials) and the server's answer, with every
         credential blanked out."""
-        secrets = _longest_first(self.secrets + _forms(httpx.URL(url).username, httpx.URL(url).password))
+        parsed = checked_url(url, what)
+        secrets = _longest_first(self.secrets + _forms(parsed.username, parsed.password))
         try:
             return self._send(method, url, what, max_bytes, accept, secrets, kwargs)
         except KgError as exc:
@@ -131,12 +142,12 @@ class Http:
                     raise KgError(
                         f"{what}: cannot reach {safe_url(url)} ({reason}), after {attempt + 1} attempt(s)"
                     ) from None
-                wait = self.policy.backoff * 2**attempt
+                wait = min(self.policy.backoff * 2**attempt, MAX_WAIT)
             else:
                 if reply.status not in RETRY_STATUSES or last:
                     return self._checked(reply, url, what, accept, secrets)
                 asked = retry_after(reply.headers)
-                wait = self.policy.backoff * 2**attempt if asked is None else asked
+                wait = min(self.policy.backoff * 2**attempt, MAX_WAIT) if asked is None else asked
                 reason = f"{reply.status} {reply.reason}"
             self.notify(redact(f"{what}: {reason}; retrying in {wait:g} s", secrets))
             time.sleep(wait)
@@ -272,6 +283,19 @@ def _forms(user: str | None, secret: str | None) -> list[str]:
 
 def _longest_first(secrets: list[str]) -> list[str]:
     return sorted(set(secrets), key=len, reverse=True)
+
+
+def checked_url(url: str, what: str) -> httpx.URL:
+    """`url` parsed, if it is an http or https URL with a host and a valid port."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise KgError(f"{what}: not a valid URL ({exc})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise KgError(f"{what}: {safe_url(url)} is not an http:// or https:// URL with a host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise KgError(f"{what}: {safe_url(url)} has no valid port ({parsed.port})")
+    return parsed
 
 
 def safe_url(url: str) -> str:

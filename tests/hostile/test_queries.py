@@ -236,3 +236,69 @@ def test_a_script_that_calls_the_api_without_a_main_guard_is_told_why(
     guarded.write_text(f"if __name__ == '__main__':\n    {body}\n")
     ran = subprocess.run([sys.executable, str(guarded)], capture_output=True, text=True, env=env, timeout=120)
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "True\n", "")
+
+
+def test_a_query_of_exactly_the_size_limit_runs(seed_store: Graph) -> None:
+    query = "ASK { ?s ?p ?o }"
+    assert run_query(seed_store, query + " " * (100_000 - len(query))).boolean is True
+    with pytest.raises(Refused, match=r"^the query is 100001 characters long; the limit is 100000$"):
+        run_query(seed_store, query + " " * (100_001 - len(query)))
+
+
+def test_graph_and_describe_name_remote_iris_without_fetching_them(seed_store: Graph, canary: Canary) -> None:
+    assert run_query(seed_store, f"SELECT * WHERE {{ GRAPH <{canary.url}> {{ ?s ?p ?o }} }}").rows == []
+    assert run_query(seed_store, f"DESCRIBE <{canary.url}>").triples == []
+    assert run_query(seed_store, f"ASK {{ BIND (IRI(<{canary.url}>) AS ?u) FILTER (isIRI(?u)) }}").boolean
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "inf"], "the timeout must be more than 0 and at most 1000000 seconds, not inf"),
+        (["--timeout", "1e300"], "the timeout must be more than 0 and at most 1000000 seconds, not 1e+300"),
+        (["--memory", "999999999999"], None),
+    ],
+)
+def test_limits_that_bound_nothing_are_refused(
+    seed_build: BuildReport, args: list[str], message: str | None
+) -> None:
+    result = CliRunner().invoke(app, ["query", "ASK { ?s ?p ?o }", *args, "--graph", str(seed_build.out)])
+    if message is None:  # more memory than the machine has is no bound, but no error either
+        assert result.exit_code == 0 and result.stdout.strip() == "yes"
+        return
+    assert result.exit_code == 1 and result.stderr.strip() == f"error: {message}"
+    with pytest.raises(KgError, match="the timeout must be more than 0"):
+        Limits(timeout=float("nan"))
+    with pytest.raises(KgError, match="the limit max_rows must be a whole number of at least 1, not 0"):
+        Limits(max_rows=0)
+
+
+def test_parameter_values_that_are_not_unicode_are_refused(
+    seed_build: BuildReport, seed_store: Graph
+) -> None:
+    """Bytes that are not UTF-8 reach Python's argv as lone surrogates ('\\udcff')."""
+    query = "SELECT ?s WHERE { ?s rdfs:label ?x }"
+    for value in ("\udcff", "ent:a\udcff", "<http://x/\udcff>"):
+        result = CliRunner().invoke(app, ["query", query, "-p", f"x={value}", "--graph", str(seed_build.out)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: parameter x: ") and "Traceback" not in result.output
+    with pytest.raises(KgError, match=r"^parameter x: not valid UTF-8 text \(at character 2\)$"):
+        run_query(seed_store, query, {"x": "a\udcff"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "\x1b[2J\x1b[31mLiao"],
+        ["show", "<http://a\x1b[31mb>"],
+        ["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "s=<http://a\x07\x1b]0;owned\x07b>"],
+        ["query", "--name", "\x1b[31mx"],
+    ],
+)
+def test_errors_never_send_control_characters_to_the_terminal(
+    seed_build: BuildReport, args: list[str]
+) -> None:
+    result = CliRunner().invoke(app, [*args, "--graph", str(seed_build.out)])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert "\\x1b" in result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\x00")

@@ -320,3 +320,76 @@ def test_a_malformed_netrc_is_a_clear_error(dist: Path, home: dict[str, str | No
         assert outcome.exit_code == 1
         assert errors(outcome) == [f"error: {netrc}: malformed netrc file: bad follower token 'bogus'"]
     assert sent == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "url", "message"),
+    [
+        (
+            "--store",
+            "ftp://127.0.0.1/store",
+            "--store: ftp://127.0.0.1/store is not an http:// or https:// URL with a host",
+        ),
+        ("--query", "not a url", "--query: not%20a%20url is not an http:// or https:// URL with a host"),
+        (
+            "--update",
+            "http://127.0.0.1:99999/u",
+            "--update: http://127.0.0.1:99999/u has no valid port (99999)",
+        ),
+        ("--store", "http://[::1/store", "--store: not a valid URL (Invalid port: ':1')"),
+        ("--store", "http://\udcff/store", "--store: not a valid URL (Invalid IDNA hostname: '\\udcff')"),
+    ],
+)
+def test_store_urls_are_checked_before_anything_is_sent(
+    dist: Path, option: str, url: str, message: str
+) -> None:
+    with HostileStore() as store:
+        args = {
+            "--store": f"{store.url}/store",
+            "--query": f"{store.url}/query",
+            "--update": f"{store.url}/u",
+        }
+        args[option] = url
+        result = CliRunner().invoke(
+            app, ["push", "--dist", str(dist), *(x for kv in args.items() for x in kv)]
+        )
+        sent = len(store.seen)
+    assert result.exit_code == 1 and errors(result) == [f"error: {message}"]
+    assert sent == 0
+    if option == "--query":
+        asked = endpoint_query(url)
+        assert asked.exit_code == 1 and errors(asked) == [f"error: {message.replace('--query', 'query')}"]
+
+
+def test_a_graph_name_cannot_smuggle_in_an_update(dist: Path) -> None:
+    with HostileStore() as store:
+        result = push(store, dist, "--graph", "http://x> . DROP ALL ; <http://y")
+        sent = len(store.seen)
+    assert result.exit_code == 1 and sent == 0
+    assert errors(result) == [
+        "error: --graph: 'http://x> . DROP ALL ; <http://y' is not a valid IRI (Invalid IRI code point '>')"
+    ]
+
+
+def _listing(*graphs: str) -> Attack:
+    rows = ",".join(f'{{"g":{{"type":"uri","value":"{g}"}}}}' for g in graphs)
+    body = f'{{"head":{{"vars":["g"]}},"results":{{"bindings":[{rows}]}}}}'.encode()
+    return lambda request: request.answer(200, body, "application/sparql-results+json")
+
+
+def test_only_graphs_kg_made_are_dropped_whatever_the_store_lists(dist: Path) -> None:
+    ours = "https://w3id.org/sovereignty-kg/graph/document-999"
+    with HostileStore(
+        {"POST /query": _listing("urn:someone:else", "http://example.org/precious", ours)}
+    ) as store:
+        push(store, dist)
+        [update] = [r.body.decode() for r in store.seen if r.path == "/update"]
+    assert "DROP SILENT GRAPH <https://w3id.org/sovereignty-kg/graph/document-999>" in update
+    assert "someone" not in update and "precious" not in update
+    with HostileStore({"POST /query": _listing("urn:x> . DROP ALL ; <urn:y")}) as store:
+        result = push(store, dist)
+        updates = [r for r in store.seen if r.path == "/update"]
+    assert result.exit_code == 1 and updates == []
+    assert errors(result)[0].startswith(
+        f"error: listing the store's graphs: {store.url}/query answered damaged SPARQL JSON ("
+    )
