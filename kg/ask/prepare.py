@@ -147,10 +147,9 @@ def _parse(text: str) -> ParseResults:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        return bool(parseUpdate(text).request)  # an empty text parses as an update of nothing
     except (ParseException, RecursionError):
         return False
-    return True
 
 
 def _resolved(parsed: ParseResults) -> CompValue:

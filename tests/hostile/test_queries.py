@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from kg import BuildReport, KgError, run_query
+from kg import BuildReport, KgError, labels, run_named, run_query
 from kg.ask.limits import Limits
 from kg.ask.query import Graph, open_graph
 from kg.ask.remote import Endpoint
@@ -302,3 +302,24 @@ def test_errors_never_send_control_characters_to_the_terminal(
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
     assert "\\x1b" in result.stderr
     assert not any(c in result.stderr for c in "\x1b\x07\x00")
+
+
+def test_the_python_api_refuses_what_is_not_a_query_or_a_term(seed_store: Graph, canary: Canary) -> None:
+    query = "SELECT ?s WHERE { ?s kg:atomicNumber ?n }"
+    boron = ox.NamedNode("https://w3id.org/sovereignty-kg/element/B")
+    assert run_query(seed_store, query, {"n": 5}).rows == [[boron]]  # a whole number, as --param reads 5
+    for value, kind in ((None, "NoneType"), (b"5", "bytes"), (ox.BlankNode(), "BlankNode"), (5.0, "float")):
+        with pytest.raises(
+            KgError, match=f"^parameter n: give an IRI \\(NamedNode\\), a Literal or text, not {kind}$"
+        ):
+            run_query(seed_store, query, {"n": value})
+    with pytest.raises(KgError, match=r"^a query is text \(str\), not bytes$"):
+        run_query(seed_store, b"ASK {}")  # type: ignore[arg-type]
+    for empty in ("", "  # only a comment\n"):
+        with pytest.raises(KgError, match=r"^SPARQL syntax error: error at "):
+            run_query(seed_store, empty)
+    with pytest.raises(KgError, match=r"^parameter group: give its value as text, not int$"):
+        run_named(seed_store, "group-units", group=5)  # type: ignore[arg-type]
+    hostile = f"urn:x> }} SERVICE <{canary.url}> {{ ?a ?b ?c }} VALUES ?s {{ <urn:y"
+    liao = "https://w3id.org/sovereignty-kg/entity/liao-chunsheng"
+    assert labels(seed_store, {hostile, "not an IRI", liao}) == {liao: "Liao Chunsheng"}
