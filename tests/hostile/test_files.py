@@ -316,20 +316,49 @@ def test_a_symlinked_seeds_folder_builds(tmp_path: Path) -> None:
     assert '"seeds/doc.txt"' in manifest and str(tmp_path) not in manifest
 
 
-def test_a_misquote_that_looks_identical_names_the_characters(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("quote", "in_seed", "difference"),
+    [
+        (
+            "Jane\u00a0Doe resigned",
+            None,
+            "character 5 of the quote: the quote has '\\xa0' (U+00A0 NO-BREAK SPACE), the document has ' ' "
+            "(U+0020 SPACE)",
+        ),
+        (
+            "Jane Doe\u200b resigned",
+            None,
+            "character 9 of the quote: the quote has '\\u200b' (U+200B ZERO WIDTH SPACE), the document has ' ' "
+            "(U+0020 SPACE)",
+        ),
+        (
+            "Jane Doe\u2019s resigned",  # a curly apostrophe where the document has a straight one
+            "Jane Doe's resigned",
+            "character 9 of the quote: the quote has '\u2019' (U+2019 RIGHT SINGLE QUOTATION MARK), the "
+            'document has "\'" (U+0027 APOSTROPHE)',
+        ),
+        (
+            "Jane\u0301 Doe resigned",  # e and a combining accent where the document has é (NFD and NFC)
+            "Jan\u00e9 Doe resigned",
+            "character 4 of the quote: the quote has 'e' (U+0065 LATIN SMALL LETTER E), the document has "
+            "'\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE)",
+        ),
+    ],
+    ids=["no-break-space", "zero-width-space", "curly-apostrophe", "decomposed-accent"],
+)
+def test_a_misquote_that_looks_identical_names_the_characters(
+    tmp_path: Path, quote: str, in_seed: str | None, difference: str
+) -> None:
     root = make_project(tmp_path)
+    said = "Jane Doe resigned"
+    if in_seed is not None:
+        seed = root / "seeds" / "doc.txt"
+        seed.write_text(seed.read_text(encoding="utf-8").replace(said, in_seed), encoding="utf-8")
     target = root / DOC
-    old = b"Jane Doe resigned as chief financial officer in February 2025"
-    target.write_bytes(
-        target.read_bytes().replace(
-            old, "Jane\u00a0Doe resigned as chief financial officer in February 2025".encode()
-        )
-    )
+    target.write_bytes(target.read_bytes().replace(said.encode(), quote.encode()))
     result = CliRunner().invoke(app, ["build", "--root", str(root)])
-    assert (
-        "first difference at character 5 of the quote: the quote has '\\xa0' (U+00A0 NO-BREAK SPACE), the document has ' ' (U+0020 SPACE)"
-        in result.stderr
-    )
+    assert result.exit_code == 1
+    assert f"; first difference at {difference}" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(
