@@ -53,6 +53,7 @@ from kg.render import (
     results_markdown,
     results_table,
     search_results,
+    visible,
 )
 from kg.review.add import add_document
 from kg.review.builds import build_of
@@ -107,7 +108,7 @@ def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit does not flush into the closed pipe
         raise typer.Exit(0) from None
     except OSError as exc:
-        err.print(f"[bold red]error[/]: {escape(_visible(str(exc)))}", soft_wrap=True, highlight=False)
+        err.print(f"[bold red]error[/]: {escape(visible(str(exc)))}", soft_wrap=True, highlight=False)
         raise typer.Exit(exit_code) from None
 
 
@@ -119,12 +120,8 @@ def _error_lines(exc: KgError) -> list[str]:
     lines: list[str] = []
     for error in errors:
         text = str(error)
-        lines += [_visible(text)] if error.location else [_visible(line) for line in text.splitlines()]
+        lines += [visible(text)] if error.location else [visible(line) for line in text.splitlines()]
     return lines
-
-
-def _visible(text: str) -> str:
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _version(value: bool) -> None:

@@ -4,6 +4,7 @@ goes to no other host, and no credential reaches any output."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -393,3 +394,30 @@ def test_only_graphs_kg_made_are_dropped_whatever_the_store_lists(dist: Path) ->
     assert errors(result)[0].startswith(
         f"error: listing the store's graphs: {store.url}/query answered damaged SPARQL JSON ("
     )
+
+
+def test_an_answer_cannot_write_to_the_terminal(home: dict[str, str | None]) -> None:
+    """Control characters and rich markup in an endpoint's answer are shown, not obeyed."""
+    value = "\u001b[2J\u001b]0;owned\u0007[link=http://x/]click[/link]\nnext"
+    body = json.dumps(
+        {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": value}}]}}
+    ).encode()
+    with HostileStore(
+        {"POST /query": lambda r: r.answer(200, body, "application/sparql-results+json")}
+    ) as store:
+        for fmt in ("table", "md"):
+            result = CliRunner().invoke(
+                app,
+                [
+                    "query",
+                    "SELECT ?x WHERE { ?s ?p ?x }",
+                    "--endpoint",
+                    f"{store.url}/query",
+                    "--format",
+                    fmt,
+                ],
+                env=home,
+            )
+            assert result.exit_code == 0, result.stderr
+            assert not any(c in result.stdout for c in "\x1b\x07")
+            assert "\\x1b[2J\\x1b]0;owned\\x07[link=http://x/]click[/link]\\nnext" in result.stdout
