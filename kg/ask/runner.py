@@ -102,6 +102,10 @@ class Runner:
 
     def _call(self, action: str, text: str, values: Mapping[str, Term], limits: Limits) -> Any:
         measure(text, limits)  # before any parser sees the text
+        size = len(text) + sum(len(term.value) for term in values.values())  # as bound into the text
+        if size > limits.max_query_chars:
+            limit = limits.max_query_chars
+            raise Refused(f"the query with its parameters is {size} characters long; the limit is {limit}")
         worker = self._idle.get()
         try:
             return worker.call((action, text, dict(values), limits), limits)

@@ -195,7 +195,8 @@ def test_the_short_construct_form_runs_with_and_without_parameters(seed_store: G
 def test_a_worker_that_dies_before_taking_the_query_is_a_refusal(seed_build: BuildReport) -> None:
     """A request larger than the pipe's buffer is still being sent when a worker without
     enough memory to start dies."""
-    with open_graph(seed_build.out, Limits(memory_mb=64)) as graph, pytest.raises(Refused, match="64 MiB"):
+    bounds = Limits(memory_mb=64, max_query_chars=3_000_000)
+    with open_graph(seed_build.out, bounds) as graph, pytest.raises(Refused, match="64 MiB"):
         run_query(graph, "ASK { ?s ?p ?x }", {"x": "x" * 2_000_000})
 
 
