@@ -7,13 +7,15 @@ messages show URLs without their user information, and every message (a server's
 or reason phrase quoted in an error, a redirect's target, a retry's warning) has each
 credential blanked out, as sent, as base64, percent-encoded or JSON-escaped.
 
-Each request has a total deadline (`timeout`: connecting, sending, the server's answer and
+Every URL is checked before anything is sent (http or https, a host, a valid port). Each
+request has a total deadline (`timeout`: connecting, sending, the server's answer and
 reading it, together; a server that trickles its answer is cut off, and the request is not
 tried again, since the server may still be carrying it out), reads the answer as a stream
-up to a size cap, follows redirects only on the same host, and checks that the answer is in
-a content type it may be (never an HTML page passing for a store's answer). Requests that
-fail with 429, 502, 503 or 504, or cannot connect, are retried with exponential backoff,
-waiting as long as a Retry-After header asks (up to a cap).
+up to a size cap, follows redirects only on the same scheme, host and port and keeping
+their method, and checks that the answer is in a content type it may be (never an HTML page
+passing for a store's answer). Requests that fail with 429, 502, 503 or 504, or cannot
+connect, are retried with exponential backoff, waiting as long as a Retry-After header asks
+(up to a cap).
 """
 
 from __future__ import annotations
