@@ -196,8 +196,9 @@ def test_every_project_prefix_is_listed_and_predeclared(seed_build: BuildReport)
     listed = runner.invoke(kg.cli.app, ["query", "--prefixes"]).stdout.splitlines()
     assert "PREFIX schema: <https://schema.org/>" in listed
     assert "PREFIX kg: <https://w3id.org/sovereignty-kg/ontology#>" in listed
-    # kg role ent element country doc article stmt ev date instant graph kgsh check, and 14 standard
-    assert len(listed) == 28
+    assert "PREFIX unit: <http://qudt.org/vocab/unit/>" in listed
+    # kg role ent element country doc article stmt ev date instant graph kgsh check, and 16 standard
+    assert len(listed) == 30
     query = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a schema:Organization ; kg:country country:CN }"
     result = runner.invoke(kg.cli.app, ["query", query, "--format", "csv", "--graph", str(seed_build.out)])
     assert result.exit_code == 0 and int(result.stdout.splitlines()[1]) >= 10
