@@ -64,8 +64,8 @@ class KG(DefinedNamespace):
     Unit: URIRef
     approximate: URIRef
     assertedBy: URIRef
-    asserts: URIRef
     atomicNumber: URIRef
+    claim: URIRef
     byline: URIRef
     conflictsWith: URIRef
     country: URIRef

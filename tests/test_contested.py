@@ -105,7 +105,7 @@ def test_an_undisputed_claim_asserts_plain_facts(tmp_path: Path) -> None:
     assert _plain(store, f"{ENT}jane-doe", f"{KG}worksFor", f"{ENT}rival-laboratory")
     assert _plain(store, f"{ENT}post-jane-doe-cfo", f"{ORG}member", f"{ENT}jane-doe")
     works = _statement(store, f"{ENT}jane-doe", f"{KG}worksFor")
-    assert _objects(store, ox.NamedNode(RUMOUR), f"{KG}asserts") == {works.value}
+    assert _objects(store, works, f"{KG}claim") == {RUMOUR}
     assert _objects(store, works, f"{KG}disputedBy") == set()
     assert _objects(store, works, RANK) == set()
 
@@ -124,9 +124,8 @@ def test_a_disputed_claims_facts_leave_the_plain_layer_marked_and_linked_to_both
     member = _statement(store, f"{ENT}post-jane-doe-cfo", f"{ORG}member")
     ended = _statement(store, f"{ENT}post-jane-doe-cfo", f"{KG}endDate")
     # each side's statements: asserted by its claim, disputed by the other, ranked normal
-    assert _objects(store, ox.NamedNode(RUMOUR), f"{KG}asserts") == {works.value}
-    assert works.value not in _objects(store, ox.NamedNode(STATEMENT), f"{KG}asserts")
-    assert {member.value, ended.value} <= _objects(store, ox.NamedNode(STATEMENT), f"{KG}asserts")
+    assert _objects(store, works, f"{KG}claim") == {RUMOUR}
+    assert _objects(store, member, f"{KG}claim") == _objects(store, ended, f"{KG}claim") == {STATEMENT}
     assert _objects(store, works, f"{KG}disputedBy") == {STATEMENT}
     assert _objects(store, member, f"{KG}disputedBy") == _objects(store, ended, f"{KG}disputedBy") == {RUMOUR}
     normal = "http://wikiba.se/ontology#NormalRank"

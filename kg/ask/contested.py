@@ -20,8 +20,8 @@ SELECT DISTINCT ?label WHERE {
   { ?a kg:contradicts ?b } UNION { ?a kg:denies ?b } UNION { ?b kg:denies ?a }
   {
     { ?a kg:about ?s }
-    UNION { ?a kg:asserts ?st . ?st rdf:subject|rdf:object ?s }
-    UNION { ?a kg:asserts ?st . ?st rdf:subject ?post .
+    UNION { ?st kg:claim ?a ; rdf:subject|rdf:object ?s }
+    UNION { ?st kg:claim ?a ; rdf:subject ?post .
             ?held rdf:subject ?post ; rdf:predicate org:member ; rdf:object ?s }
   }
   ?a rdfs:label ?label FILTER (langMatches(lang(?label), "en"))

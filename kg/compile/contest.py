@@ -1,7 +1,7 @@
 """Contested statements: what a claim asserts, when another claim disputes it.
 
-A mapping fact may say whose content it is (`claim: claim-liao-at-shenzhen-institute`): the
-claim asserts the fact's statements (`kg:asserts`). Claims on opposite sides are linked by
+A mapping fact may say whose content it is (`claim: claim-liao-at-shenzhen-institute`): its
+statements name that claim (`kg:claim`). Claims on opposite sides are linked by
 facts of their own, with quotes: `kg:disputes` and its sub-properties (`kg:contradicts`,
 `kg:denies`), in either direction. A statement asserted by a claim that has another claim
 on its other side is contested — found from the claim network, never typed by hand: it gets
@@ -19,7 +19,7 @@ from kg.vocab import KG, RDFS, WIKIBASE
 
 
 def contest(ctx: Context) -> tuple[set[ox.Triple], set[ox.NamedNode]]:
-    """Link each claim to the statements it asserts, and mark those another claim disputes;
+    """Link each statement to the claim it spells out, and mark those another claim disputes;
     returns the contested triples (to leave out of the plain layer) and statements."""
     disputing = ctx.resolve.ontology.below({str(KG.disputes)}, str(RDFS.subPropertyOf))
     other_side: dict[ox.NamedNode, set[ox.NamedNode]] = {}
@@ -31,9 +31,10 @@ def contest(ctx: Context) -> tuple[set[ox.Triple], set[ox.NamedNode]]:
     triples: set[ox.Triple] = set()
     statements: set[ox.NamedNode] = set()
     for link in ctx.claimed:
-        ctx.result.adder(link.claim, link.graph)(KG.asserts, link.statement)
+        add = ctx.result.adder(link.statement, link.graph)
+        add(KG.claim, link.claim)
         for other in sorted(other_side.get(link.claim, ()), key=str):
-            ctx.result.adder(link.statement, link.graph)(KG.disputedBy, other)
+            add(KG.disputedBy, other)
             triples.add(link.triple)
             statements.add(link.statement)
     return triples, statements

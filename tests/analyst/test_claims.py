@@ -761,7 +761,7 @@ def test_every_claim_only_about_entities_says_why_it_is_a_claim(seed_store: ox.S
                FILTER NOT EXISTS { ?s2 rdf:subject ?c ; kg:evidence [] ; rdf:predicate ?p
                                    FILTER (?p NOT IN (kg:about, kg:statedOn, kg:reportedOn)) }
                FILTER NOT EXISTS { ?s3 rdf:object ?c ; kg:evidence [] ; rdf:predicate ?q FILTER (?q != kg:reports) }
-               FILTER NOT EXISTS { ?c kg:asserts [] }
+               FILTER NOT EXISTS { [] kg:claim ?c }
              } GROUP BY ?c } FILTER (?n >= 2) ?c dcterms:identifier ?id }""",
         "id",
     )
