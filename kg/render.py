@@ -114,12 +114,29 @@ def entity_card(card: Card, sources: bool = False) -> RenderableType:
                     style="dim",
                 )
             )
+    if card.questions:
+        parts.append(Text("Contested (what each side asserts is not a plain fact)", style="bold"))
+    for question in card.questions:
+        parts.append(Text(f"  {question.question}", style="yellow"))
+        for side in question.sides.values():
+            parts.append(Text(f"    • {side.claim}"))
+            for account in side.accounts:
+                via = f" via {account.outlet}" if account.outlet else ""
+                parts.append(
+                    Text(
+                        f"        {account.asserter}{via}, {account.stance}, {account.date}"
+                        f" — article {account.article}",
+                        style="dim",
+                    )
+                )
+            parts += [Text(f"        asserts: {what}") for what in side.asserts]
+            parts += [Text(f"        rebutted by: {what}", style="italic") for what in side.rebuttals]
     if card.mentions:
         parts.append(Text("Mentioned by", style="bold"))
     for mention in card.mentions:
         line = Text(f"  {mention.subject_label} — {mention.predicate_label}")
         if mention.contested:
-            line.append("  ⚠ contested claim", style="yellow")
+            line.append("  ⚠ contested", style="yellow")
         parts.append(line)
     return Group(*parts)
 

@@ -100,6 +100,26 @@ class Ontology:
             elif not kinds & {str(OWL.AnnotationProperty), str(OWL.Ontology), str(RDFS.Datatype)}:
                 self.individuals.add(iri)
 
+    def below(self, roots: set[str], link: str) -> set[str]:
+        """The terms under `roots` (included) along `link`: rdfs:subClassOf for classes,
+        rdfs:subPropertyOf for properties."""
+        parents: dict[str, set[str]] = {}
+        for q in self.quads:
+            child, parent = q.subject, q.object
+            if q.predicate.value != link or not isinstance(child, ox.NamedNode):
+                continue
+            if isinstance(parent, ox.NamedNode):
+                parents.setdefault(child.value, set()).add(parent.value)
+        found = set(roots)
+        changed = True
+        while changed:
+            changed = False
+            for term, ups in parents.items():
+                if term not in found and ups & found:
+                    found.add(term)
+                    changed = True
+        return found
+
     @staticmethod
     def expand(curie: str) -> str | None:
         """The IRI of a CURIE with a known prefix, or None if it is not one."""
