@@ -14,6 +14,12 @@ DESCRIBE), cut after `max_rows` rows or `max_bytes` bytes and marked truncated.
 A Runner is safe to share between threads: it keeps `workers` processes and each query
 takes an idle one (waiting for one to be free).
 
+Checking a query (two rdflib parses, 50-500 ms) costs far more than running most of them,
+and each worker keeps its own checks. So the Runner keeps, for texts run without
+parameters (what a SPARQL endpoint receives), the checked text a worker sent back with its
+answer: the next run of the same text, on any worker, sends that text to run as it is, and
+no worker parses it again.
+
     runner = Runner(Path("dist"), Limits(timeout=10), workers=4)
     answer = runner.run("SELECT …", {"org": NamedNode(…)})  # any thread
     runner.close()
@@ -27,6 +33,7 @@ import resource
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -42,6 +49,7 @@ from kg.errors import KgError, Refused, Stopped
 TSV = "tsv"
 JSON = "json"
 NTRIPLES = "nt"
+KEPT_CHECKS = 1024  # checked texts a Runner keeps (the least recently run go first)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class Runner:
         self.dist = dist
         self.limits = limits or Limits()
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
+        self._lock = threading.Lock()
         for _ in range(max(1, workers)):
             self._idle.put(_Worker(dist, self.limits.memory_mb))
 
@@ -81,9 +91,23 @@ class Runner:
     def run(
         self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
     ) -> Answer:
-        """Check and run a query, parameters bound, and read its answer."""
-        answer: Answer = self._call("run", text, values or {}, limits or self.limits)
-        return answer
+        """Check and run a query, parameters bound, and read its answer (a text without
+        parameters is checked once: see the module's docstring)."""
+        limits = limits or self.limits
+        if values:
+            return cast(Answer, self._call("run", text, values, limits)[1])
+        with self._lock:
+            checked = self._checked.get(text)
+            if checked is not None:
+                self._checked.move_to_end(text)
+        if checked is not None:
+            return cast(Answer, self._call("answer", text, {}, limits, checked))
+        checked, answer = self._call("run", text, {}, limits)
+        with self._lock:
+            self._checked[text] = checked
+            if len(self._checked) > KEPT_CHECKS:
+                self._checked.popitem(last=False)
+        return cast(Answer, answer)
 
     def prepare(
         self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
@@ -100,11 +124,18 @@ class Runner:
             except queue.Empty:
                 return
 
-    def _call(self, action: str, text: str, values: Mapping[str, Term], limits: Limits) -> Any:
+    def _call(
+        self,
+        action: str,
+        text: str,
+        values: Mapping[str, Term],
+        limits: Limits,
+        checked: Prepared | None = None,
+    ) -> Any:
         measure(text, limits)  # before any parser sees the text
         worker = self._idle.get()
         try:
-            return worker.call((action, text, dict(values), limits), limits)
+            return worker.call((action, text, dict(values), limits, checked), limits)
         finally:
             self._idle.put(worker)
 
@@ -191,17 +222,20 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
     store = load_graph(dist) if dist is not None else None
     while True:
         try:
-            action, text, values, limits = connection.recv()
+            action, text, values, limits, checked = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            prepared = prepare(text, values, limits)
+            # "answer": `checked` is what a worker's check of `text` gave; else check now
+            prepared = checked if action == "answer" else prepare(text, values, limits)
             if action == "prepare":
                 reply: tuple[str, Any] = ("ok", prepared)
             elif store is None:
                 reply = ("error", "no graph to run the query on")
-            else:
+            elif action == "answer":
                 reply = ("ok", answer(store, prepared, limits))
+            else:
+                reply = ("ok", (prepared, answer(store, prepared, limits)))
         except Refused as exc:
             reply = ("refused", str(exc))
         except KgError as exc:
