@@ -52,6 +52,8 @@ SELECT DISTINCT ?side ?e ?quote ?article ?start ?end ?stance ?asserter ?via ?iss
 WHERE {{ {CONTESTED}
   ?claim (!rdf:type)? ?side FILTER (?side IN (?claim, ?other))
   ?st rdf:subject ?side ; rdf:predicate ?p ; rdf:object ?o . {EVIDENCE}
+  FILTER NOT EXISTS {{  # a quote for the dispute itself is no source of either side
+    ?p rdfs:subPropertyOf* ?disputing FILTER (?disputing IN (kg:contradicts, kg:denies)) }}
 }}
 ORDER BY ?side ?p ?o ?article ?start
 """
