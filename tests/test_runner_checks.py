@@ -1,7 +1,10 @@
 """The bounded runner checks a text run without parameters once, whichever worker runs it
-next: it keeps the checked text a worker sent back and sends that to run as it is."""
+next (it keeps the checked text a worker sent back and sends that to run as it is), and may
+run its workers at a lower CPU priority."""
 
 from __future__ import annotations
+
+import os
 
 import pyoxigraph as ox
 
@@ -30,3 +33,10 @@ def test_a_text_with_parameters_is_checked_by_its_worker(seed_build: BuildReport
         assert bool(runner.run(text, known).result())
         assert not bool(runner.run(text, {"who": ox.NamedNode("urn:x:nothing")}).result())
         assert text not in runner._checked
+
+
+def test_workers_may_run_at_a_lower_cpu_priority(seed_build: BuildReport) -> None:
+    with Runner(seed_build.out, Limits(), workers=1, nice=7) as runner:
+        runner.run(TEXT)
+        worker = runner._idle.queue[0]
+        assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 7

@@ -11,6 +11,9 @@ worker that runs out of memory or crashes is replaced the same way. Answers leav
 worker as SPARQL TSV results (SELECT), SPARQL JSON (ASK) or N-Triples (CONSTRUCT,
 DESCRIBE), cut after `max_rows` rows or `max_bytes` bytes and marked truncated.
 
+A Runner may lower its workers' CPU priority (`nice`), so that a query that keeps a core
+busy gives way to the process that started it (a server answering other requests).
+
 A Runner is safe to share between threads: it keeps `workers` processes and each query
 takes an idle one (waiting for one to be free).
 
@@ -28,6 +31,7 @@ no worker parses it again.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import resource
 import sys
@@ -73,14 +77,16 @@ class Runner:
     """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
     `workers` processes, within `limits` unless a call gives its own."""
 
-    def __init__(self, dist: Path | None, limits: Limits | None = None, workers: int = 1) -> None:
+    def __init__(
+        self, dist: Path | None, limits: Limits | None = None, workers: int = 1, nice: int = 0
+    ) -> None:
         self.dist = dist
         self.limits = limits or Limits()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
         self._lock = threading.Lock()
         for _ in range(max(1, workers)):
-            self._idle.put(_Worker(dist, self.limits.memory_mb))
+            self._idle.put(_Worker(dist, self.limits.memory_mb, nice))
 
     def __enter__(self) -> Runner:
         return self
@@ -143,8 +149,8 @@ class Runner:
 class _Worker:
     """One worker process, started when first needed and again after it was killed."""
 
-    def __init__(self, dist: Path | None, memory_mb: int) -> None:
-        self.dist, self.memory_mb = dist, memory_mb
+    def __init__(self, dist: Path | None, memory_mb: int, nice: int) -> None:
+        self.dist, self.memory_mb, self.nice = dist, memory_mb, nice
         self.process: Any = None
         self.connection: Connection | None = None
         self.lock = threading.Lock()
@@ -179,7 +185,9 @@ class _Worker:
         context = _context()
         parent: Connection
         parent, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(child, self.dist, self.memory_mb), daemon=True)
+        self.process = context.Process(
+            target=serve, args=(child, self.dist, self.memory_mb, self.nice), daemon=True
+        )
         self.process.start()
         child.close()
         self.connection = parent
@@ -212,10 +220,12 @@ def _death(code: int | None, memory_mb: int) -> str:
 # The worker side.
 
 
-def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
-    """A worker's loop: cap memory, load the graph, answer requests until the pipe closes."""
+def serve(connection: Connection, dist: Path | None, memory_mb: int, nice: int = 0) -> None:
+    """A worker's loop: cap memory, lower its CPU priority by `nice`, load the graph, answer
+    requests until the pipe closes."""
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.nice(nice)
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
     from kg.ask.load import load_graph  # after the cap: loading counts against it
 

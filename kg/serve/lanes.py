@@ -4,7 +4,8 @@ that cannot get a worker soon is refused with Retry-After instead of piling up.
 The server keeps two pools (lanes): one for the text people send (the SPARQL endpoint and
 the query editor), one for the pages, whose queries are the server's own. A slow query sent
 to the endpoint holds one worker of its lane; the pages, and the endpoint's other workers,
-go on answering.
+go on answering. A lane's workers may run at a lower CPU priority (`nice`): the endpoint's
+do, so that a query that keeps a core busy gives way to the server itself and the pages.
 
 Two kinds of refusal: the pool is full (every worker busy and `max_waiting` requests
 already waiting, or no worker came free within `wait_timeout`) is `Busy`, answered 503; one
@@ -64,9 +65,10 @@ class Lane:
         max_waiting: int,
         wait_timeout: float,
         max_per_client: int = 0,
+        nice: int = 0,
     ) -> None:
         self.name, self.workers = name, workers
-        self.runner = Runner(dist, limits, workers)
+        self.runner = Runner(dist, limits, workers, nice)
         self.max_waiting, self.wait_timeout, self.max_per_client = max_waiting, wait_timeout, max_per_client
         self._running = anyio.CapacityLimiter(workers)
         self._threads = anyio.CapacityLimiter(workers)

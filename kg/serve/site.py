@@ -23,6 +23,7 @@ from kg.serve.lanes import Lane
 from kg.vocab import BASE, compact
 
 _INDEX_ROWS = 10_000_000  # the indices read every label, name and kind, whatever the row cap
+ENDPOINT_NICE = 10  # the endpoint's workers yield the CPU to the server and the pages
 ONTOLOGY = BASE + "ontology#"
 
 
@@ -56,8 +57,9 @@ class Site:
                 config.max_waiting,
                 config.wait_timeout,
                 config.max_per_client,
+                nice,
             )
-            for name in ("endpoint", "pages")
+            for name, nice in (("endpoint", ENDPOINT_NICE), ("pages", 0))
         )
         self.cache = Cache(config.dist, config.cache_mb * 2**20)
         self.names = Names()
