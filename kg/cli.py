@@ -705,9 +705,22 @@ def serve(
         float,
         typer.Option("--wait-timeout", min=0.0, help="Seconds a request may wait for a worker; then 503."),
     ] = ServeConfig.wait_timeout,
+    max_per_client: Annotated[
+        int,
+        typer.Option(
+            "--max-per-client",
+            min=0,
+            help="Workers one client address may hold or wait for (per pool); then 429. 0: no limit.",
+        ),
+    ] = ServeConfig.max_per_client,
     retry_after: Annotated[
-        int, typer.Option("--retry-after", min=1, help="Seconds a 503 asks the client to wait (Retry-After).")
+        int,
+        typer.Option("--retry-after", min=1, help="Seconds a 503 or 429 asks a client to wait."),
     ] = ServeConfig.retry_after,
+    cache_mb: Annotated[
+        int,
+        typer.Option("--cache-mb", min=0, help="MiB of pages and query answers kept while serving. 0: none."),
+    ] = ServeConfig.cache_mb,
     cors_origins: Annotated[
         list[str] | None,
         typer.Option("--cors-origin", help="Let pages from this origin read answers. Repeatable."),
@@ -735,7 +748,9 @@ def serve(
             workers=workers,
             max_waiting=max_waiting,
             wait_timeout=wait_timeout,
+            max_per_client=max_per_client,
             retry_after=retry_after,
+            cache_mb=cache_mb,
             cors_origins=tuple(cors_origins or ()),
         )
         err.print(f"Serving {config.dist} at http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)

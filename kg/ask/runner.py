@@ -11,8 +11,17 @@ worker that runs out of memory or crashes is replaced the same way. Answers leav
 worker as SPARQL TSV results (SELECT), SPARQL JSON (ASK) or N-Triples (CONSTRUCT,
 DESCRIBE), cut after `max_rows` rows or `max_bytes` bytes and marked truncated.
 
+A Runner may lower its workers' CPU priority (`nice`), so that a query that keeps a core
+busy gives way to the process that started it (a server answering other requests).
+
 A Runner is safe to share between threads: it keeps `workers` processes and each query
 takes an idle one (waiting for one to be free).
+
+Checking a query (two rdflib parses, 50-500 ms) costs far more than running most of them,
+and each worker keeps its own checks. So the Runner keeps, for texts run without
+parameters (what a SPARQL endpoint receives), the checked text a worker sent back with its
+answer: the next run of the same text, on any worker, sends that text to run as it is, and
+no worker parses it again.
 
     runner = Runner(Path("dist"), Limits(timeout=10), workers=4)
     answer = runner.run("SELECT …", {"org": NamedNode(…)})  # any thread
@@ -22,11 +31,13 @@ takes an idle one (waiting for one to be free).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import resource
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -42,6 +53,7 @@ from kg.errors import KgError, Refused, Stopped
 TSV = "tsv"
 JSON = "json"
 NTRIPLES = "nt"
+KEPT_CHECKS = 1024  # checked texts a Runner keeps (the least recently run go first)
 
 
 @dataclass(frozen=True)
@@ -65,12 +77,16 @@ class Runner:
     """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
     `workers` processes, within `limits` unless a call gives its own."""
 
-    def __init__(self, dist: Path | None, limits: Limits | None = None, workers: int = 1) -> None:
+    def __init__(
+        self, dist: Path | None, limits: Limits | None = None, workers: int = 1, nice: int = 0
+    ) -> None:
         self.dist = dist
         self.limits = limits or Limits()
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
+        self._lock = threading.Lock()
         for _ in range(max(1, workers)):
-            self._idle.put(_Worker(dist, self.limits.memory_mb))
+            self._idle.put(_Worker(dist, self.limits.memory_mb, nice))
 
     def __enter__(self) -> Runner:
         return self
@@ -81,9 +97,23 @@ class Runner:
     def run(
         self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
     ) -> Answer:
-        """Check and run a query, parameters bound, and read its answer."""
-        answer: Answer = self._call("run", text, values or {}, limits or self.limits)
-        return answer
+        """Check and run a query, parameters bound, and read its answer (a text without
+        parameters is checked once: see the module's docstring)."""
+        limits = limits or self.limits
+        if values:
+            return cast(Answer, self._call("run", text, values, limits)[1])
+        with self._lock:
+            checked = self._checked.get(text)
+            if checked is not None:
+                self._checked.move_to_end(text)
+        if checked is not None:
+            return cast(Answer, self._call("answer", text, {}, limits, checked))
+        checked, answer = self._call("run", text, {}, limits)
+        with self._lock:
+            self._checked[text] = checked
+            if len(self._checked) > KEPT_CHECKS:
+                self._checked.popitem(last=False)
+        return cast(Answer, answer)
 
     def prepare(
         self, text: str, values: Mapping[str, Term] | None = None, limits: Limits | None = None
@@ -100,7 +130,14 @@ class Runner:
             except queue.Empty:
                 return
 
-    def _call(self, action: str, text: str, values: Mapping[str, Term], limits: Limits) -> Any:
+    def _call(
+        self,
+        action: str,
+        text: str,
+        values: Mapping[str, Term],
+        limits: Limits,
+        checked: Prepared | None = None,
+    ) -> Any:
         measure(text, limits)  # before any parser sees the text
         size = len(text) + sum(len(term.value) for term in values.values())  # as bound into the text
         if size > limits.max_query_chars:
@@ -108,7 +145,7 @@ class Runner:
             raise Refused(f"the query with its parameters is {size} characters long; the limit is {limit}")
         worker = self._idle.get()
         try:
-            return worker.call((action, text, dict(values), limits), limits)
+            return worker.call((action, text, dict(values), limits, checked), limits)
         finally:
             self._idle.put(worker)
 
@@ -116,8 +153,8 @@ class Runner:
 class _Worker:
     """One worker process, started when first needed and again after it was killed."""
 
-    def __init__(self, dist: Path | None, memory_mb: int) -> None:
-        self.dist, self.memory_mb = dist, memory_mb
+    def __init__(self, dist: Path | None, memory_mb: int, nice: int) -> None:
+        self.dist, self.memory_mb, self.nice = dist, memory_mb, nice
         self.process: Any = None
         self.connection: Connection | None = None
         self.lock = threading.Lock()
@@ -159,7 +196,9 @@ class _Worker:
         context = _context()
         parent: Connection
         parent, child = context.Pipe()
-        process = context.Process(target=serve, args=(child, self.dist, self.memory_mb), daemon=True)
+        process = context.Process(
+            target=serve, args=(child, self.dist, self.memory_mb, self.nice), daemon=True
+        )
         process.start()
         self.process = process  # only once started: a process that failed to start is not stopped
         child.close()
@@ -203,28 +242,33 @@ def _out_of_memory(memory_mb: int) -> str:
 # The worker side.
 
 
-def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
-    """A worker's loop: cap memory, load the graph, answer requests until the pipe closes."""
+def serve(connection: Connection, dist: Path | None, memory_mb: int, nice: int = 0) -> None:
+    """A worker's loop: cap memory, lower its CPU priority by `nice`, load the graph, answer
+    requests until the pipe closes."""
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.nice(nice)
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
     store, failure = _loaded(dist, memory_mb)
     while True:
         try:
-            action, text, values, limits = connection.recv()
+            action, text, values, limits, checked = connection.recv()
         except (EOFError, OSError):
             return
         if failure is not None:
             connection.send(failure)
             continue
         try:
-            prepared = prepare(text, values, limits)
+            # "answer": `checked` is what a worker's check of `text` gave; else check now
+            prepared = checked if action == "answer" else prepare(text, values, limits)
             if action == "prepare":
                 reply: tuple[str, Any] = ("ok", prepared)
             elif store is None:
                 reply = ("error", "no graph to run the query on")
-            else:
+            elif action == "answer":
                 reply = ("ok", answer(store, prepared, limits))
+            else:
+                reply = ("ok", (prepared, answer(store, prepared, limits)))
         except Refused as exc:
             reply = ("refused", str(exc))
         except KgError as exc:

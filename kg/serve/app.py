@@ -28,6 +28,7 @@ from kg.serve import pages
 from kg.serve.config import ServeConfig
 from kg.serve.protocol import failure, refuse_write, sparql
 from kg.serve.site import Site
+from kg.serve.timing import ServerTiming
 
 log = logging.getLogger("kg.serve")
 SECURITY_HEADERS = [
@@ -74,6 +75,7 @@ def create_app(config: ServeConfig) -> Starlette:
         app.state.site = site
         try:
             await site.start()
+            await site.warm(pages.QUERIES)
             yield
         finally:
             site.close()
@@ -86,25 +88,26 @@ def create_app(config: ServeConfig) -> Starlette:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)  # to the server's log only
         return PlainTextResponse("error: the server failed to answer this request\n", 500)
 
+    kept = pages.kept  # pages made once and kept (kg.serve.cache)
     routes = [
-        Route("/", pages.home),
-        Route("/search", pages.search),
+        Route("/", kept(pages.home)),
+        Route("/search", kept(pages.search)),
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/sparql", refuse_write, methods=_WRITES),
         Route("/store", refuse_write, methods=["POST", *_WRITES]),
         Route("/data", refuse_write, methods=["POST", *_WRITES]),
-        Route("/query", pages.query_page),
+        Route("/query", kept(pages.query_page)),
         Route("/api/editor/{name}", pages.editor_text),
         Route("/api/labels", pages.labels, methods=["POST"]),
-        Route("/documents", pages.documents),
-        Route("/document/{id}", pages.document),
-        Route("/ontology", pages.ontology_index),
-        Route("/ontology/{name}", pages.ontology_term),
-        Route("/timeline", pages.timeline_page),
-        *(Route(f"/{kind}/{{id:path}}", pages.resource) for kind in _RESOURCES),
+        Route("/documents", kept(pages.documents)),
+        Route("/document/{id}", kept(pages.document_page)),
+        Route("/ontology", kept(pages.ontology_index)),
+        Route("/ontology/{name}", kept(pages.ontology_term)),
+        Route("/timeline", kept(pages.timeline_page)),
+        *(Route(f"/{kind}/{{id:path}}", kept(pages.resource)) for kind in _RESOURCES),
         Mount("/static", StaticFiles(packages=[("kg.serve", "static")]), name="static"),
     ]
-    middleware = [Middleware(SecurityHeaders)]
+    middleware = [Middleware(ServerTiming), Middleware(SecurityHeaders)]
     if config.cors_origins:
         middleware.append(
             Middleware(

@@ -29,7 +29,9 @@ class ServeConfig:
     workers: int = 3  # worker processes for the endpoint's queries (and as many for the pages)
     max_waiting: int = 64  # requests that may wait for a worker, per pool; past it: 503
     wait_timeout: float = 5.0  # seconds a request may wait for a worker; past it: 503
-    retry_after: int = 2  # seconds, the Retry-After of a 503
+    max_per_client: int = 0  # workers one client address may hold or wait for, per pool (429); 0: no limit
+    retry_after: int = 2  # seconds, the Retry-After of a 503 or 429
+    cache_mb: int = 64  # MiB of whole answers (pages, query answers) kept while the server runs (0: none)
     cors_origins: tuple[str, ...] = field(default=())  # origins allowed to read answers (none by default)
 
     def limits(self) -> Limits:

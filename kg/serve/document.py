@@ -41,6 +41,7 @@ SELECT ?sha ?article ?title ?start WHERE {
 }
 ORDER BY ?start
 """
+QUERIES = (EVIDENCE, ABOUT)
 
 
 @dataclass(frozen=True)
@@ -92,22 +93,8 @@ def _sentences(root: Path) -> dict[str, list[tuple[str, int, int, str, str]]]:
     return found
 
 
-_VIEWS: dict[tuple[Path, str], DocumentView] = {}
-
-
 async def document_view(site: Site, doc_id: str) -> DocumentView | None:
-    """The document `doc_id` (e.g. 001), or None when the project does not map it; made once
-    per document (neither the graph nor the project changes while the server runs)."""
-    key = (site.config.root, doc_id)
-    if key not in _VIEWS:
-        view = await _document_view(site, doc_id)
-        if view is None:
-            return None
-        _VIEWS[key] = view
-    return _VIEWS[key]
-
-
-async def _document_view(site: Site, doc_id: str) -> DocumentView | None:
+    """The document `doc_id` (e.g. 001), or None when the project does not map it."""
     sentences = await anyio.to_thread.run_sync(_sentences, site.config.root)
     if doc_id not in sentences:
         return None

@@ -19,38 +19,50 @@ from kg.ask.query import QueryResult
 from kg.serve.site import Site
 from kg.vocab import BASE
 
-FACTS = """
-SELECT ?p ?o ?st ?e ?quote ?article ?start ?end ?stance ?asserter ?issued ?derivation ?rank ?conflict
-WHERE {
-  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  OPTIONAL {
+EVIDENCE = """
     ?st kg:evidence ?e . ?e oa:exact ?quote ; prov:wasDerivedFrom ?article .
     OPTIONAL { ?e oa:start ?start ; oa:end ?end }
     OPTIONAL { ?e kg:stance ?stance }
     OPTIONAL { ?e kg:assertedBy ?asserter }
-    OPTIONAL { ?article dcterms:issued ?issued }
-  }
-  OPTIONAL { ?st kg:derivation ?derivation }
-  OPTIONAL { ?st wikibase:rank ?rank }
-  BIND (EXISTS { ?st kg:conflictsWith [] } AS ?conflict)
-}
+    OPTIONAL { ?e kg:reportedVia ?via }
+    OPTIONAL { ?article dcterms:issued ?issued }"""
+FACTS = f"""
+SELECT ?p ?o ?st ?e ?quote ?article ?start ?end ?stance ?asserter ?via ?issued ?derivation ?rank ?conflict
+WHERE {{
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL {{ {EVIDENCE}
+  }}
+  OPTIONAL {{ ?st kg:derivation ?derivation }}
+  OPTIONAL {{ ?st wikibase:rank ?rank }}
+  BIND (EXISTS {{ ?st kg:conflictsWith [] }} AS ?conflict)
+}}
 ORDER BY ?p ?o ?article ?start
 """
-OUTLETS = "SELECT ?e ?via WHERE { ?st rdf:subject ?s ; kg:evidence ?e . ?e kg:reportedVia ?via }"
 PLAIN = "SELECT ?p ?o WHERE { ?s ?p ?o }"
 INCOMING = """
 SELECT DISTINCT ?x ?p WHERE {
   ?x ?p ?s FILTER (isIRI(?x) && !STRSTARTS(STR(?x), STR(stmt:)) && !STRSTARTS(STR(?x), STR(ev:)))
 } ORDER BY ?p ?x LIMIT 500
 """
-CLAIMS = """
-SELECT ?claim ?relation ?other WHERE {
-  { ?claim kg:about ?s } UNION { BIND (?s AS ?claim) ?claim a kg:Claim }
-  ?claim ?relation ?other .
-  ?relation rdfs:subPropertyOf* kg:disputes
-}
-ORDER BY ?claim ?relation ?other
+CONTESTED = """
+  ?claim kg:about? ?s ; ?relation ?other .  # claims about the entity, or the entity itself
+  ?relation rdfs:subPropertyOf* kg:disputes .  # disputes, contradicts, denies"""
+CLAIMS = f"""
+SELECT ?claim ?relation ?other WHERE {{ {CONTESTED}
+  FILTER NOT EXISTS {{  # the most specific relation only (kg:denies, not also the kg:disputes it entails)
+    ?claim ?narrower ?other . ?narrower rdfs:subPropertyOf+ ?relation FILTER (?narrower != ?relation) }}
+}} ORDER BY ?claim ?relation ?other"""
+SIDES = f"""
+SELECT DISTINCT ?side ?e ?quote ?article ?start ?end ?stance ?asserter ?via ?issued ?p ?o
+WHERE {{ {CONTESTED}
+  ?claim (!rdf:type)? ?side FILTER (?side IN (?claim, ?other))
+  ?st rdf:subject ?side ; rdf:predicate ?p ; rdf:object ?o . {EVIDENCE}
+  FILTER NOT EXISTS {{  # a quote for the dispute itself is no source of either side
+    ?p rdfs:subPropertyOf* kg:disputes }}
+}}
+ORDER BY ?side ?p ?o ?article ?start
 """
+QUERIES = (PLAIN, FACTS, INCOMING, CLAIMS, SIDES)
 DISPUTED = {f"{BASE}ontology#{stance}" for stance in ("Rumoured", "Alleged", "Denied")}
 HIDDEN = {  # shown in the page's head, or the statement machinery itself
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
@@ -135,34 +147,23 @@ async def entity_view(site: Site, iri: str) -> EntityView:
     node = {"s": ox.NamedNode(iri)}
     plain = await site.select(PLAIN, node)
     facts = await site.select(FACTS, node)
-    outlets = await site.select(OUTLETS, node)
     incoming = await site.select(INCOMING, node)
     claims = await site.select(CLAIMS, node)
-    properties = _properties(plain, facts, outlets)
+    sides = await site.select(SIDES, node) if claims.rows else QueryResult()
     descriptions = [_text(o) for p, o in plain.rows if _text(p) == "https://schema.org/description"]
     others = [_text(o) for p, o in plain.rows if _text(p).endswith("skos/core#altLabel")]
-    disputes = []
-    for claim, relation, other in claims.rows:
-        sides = {}
-        for side in (_text(claim), _text(other)):
-            about = {"s": ox.NamedNode(side)}
-            sides[side] = _claim_sources(await site.select(FACTS, about), await site.select(OUTLETS, about))
-        disputes.append(Dispute(_text(claim), _text(relation), _text(other), sides))
     return EntityView(
         iri,
         bool(plain.rows or facts.rows or incoming.rows),
         sorted(descriptions),
         sorted(set(others)),
-        properties,
-        disputes,
+        _properties(plain, facts),
+        _disputes(claims, sides),
         [(_text(x), _text(p)) for x, p in incoming.rows],
     )
 
 
-def _properties(plain: QueryResult, facts: QueryResult, outlets: QueryResult) -> list[Property]:
-    via: dict[str, list[str]] = {}
-    for e, outlet in outlets.rows:
-        via.setdefault(_text(e), []).append(_text(outlet))
+def _properties(plain: QueryResult, facts: QueryResult) -> list[Property]:
     found: dict[str, Property] = {}
     values: dict[tuple[str, str], Value] = {}
 
@@ -176,8 +177,7 @@ def _properties(plain: QueryResult, facts: QueryResult, outlets: QueryResult) ->
     for p, o in plain.rows:
         if _text(p) not in HIDDEN:
             value(p, o, True)
-    for raw in facts.rows:
-        row = dict(zip(facts.variables, raw, strict=True))
+    for row in _records(facts):
         if _text(row["p"]) in HIDDEN:
             continue
         item = value(row["p"], row["o"], (_text(row["p"]), _text(row["o"])) in values)
@@ -185,26 +185,37 @@ def _properties(plain: QueryResult, facts: QueryResult, outlets: QueryResult) ->
         item.rank = item.rank or _text(row["rank"])
         item.conflicting = item.conflicting or _text(row["conflict"]) == "true"
         if row["e"] is not None:
-            _add(item.sources, _source(row, via.get(_text(row["e"]), [])))
+            _add(item.sources, _source(row))
     return sorted(found.values(), key=lambda p: p.iri)
 
 
-def _claim_sources(facts: QueryResult, outlets: QueryResult) -> list[Source]:
-    """Every source of a claim: the evidence of its statements, each quote once."""
-    sources: list[Source] = []
-    for prop in _properties(QueryResult(), facts, outlets):
-        for value in prop.values:
-            for source in value.sources:
-                _add(sources, source)
-    return sources
+def _disputes(claims: QueryResult, sides: QueryResult) -> list[Dispute]:
+    """Claims that contradict or deny each other (a pair linked both ways once), each side
+    with its sources (each quote once)."""
+    sources: dict[str, list[Source]] = {}
+    for row in _records(sides):
+        _add(sources.setdefault(_text(row["side"]), []), _source(row))
+    disputes: dict[tuple[frozenset[str], str], Dispute] = {}
+    for claim, relation, other in ((_text(c), _text(r), _text(o)) for c, r, o in claims.rows):
+        sides_of = {side: sources.get(side, []) for side in (claim, other)}
+        disputes.setdefault((frozenset(sides_of), relation), Dispute(claim, relation, other, sides_of))
+    return list(disputes.values())
+
+
+def _records(result: QueryResult) -> list[dict[str, object]]:
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 
 def _add(sources: list[Source], source: Source) -> None:
-    if not any(s.quote == source.quote and s.article == source.article for s in sources):
-        sources.append(source)
+    """Add a source, each quote of an article once (its outlets gathered)."""
+    for known in sources:
+        if known.quote == source.quote and known.article == source.article:
+            known.outlets = sorted({*known.outlets, *source.outlets})
+            return
+    sources.append(source)
 
 
-def _source(row: Mapping[str, object], outlets: list[str]) -> Source:
+def _source(row: Mapping[str, object]) -> Source:
     start, end = row["start"], row["end"]
     return Source(
         _text(row["quote"]),
@@ -213,7 +224,7 @@ def _source(row: Mapping[str, object], outlets: list[str]) -> Source:
         int(_text(end)) if end is not None else None,
         _text(row["stance"]),
         _text(row["asserter"]),
-        sorted(set(outlets)),
+        [_text(row["via"])] if row["via"] is not None else [],
         _text(row["issued"])[:10],
     )
 

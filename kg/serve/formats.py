@@ -1,16 +1,19 @@
 """Answer formats and content negotiation: SPARQL results as JSON, XML, CSV or TSV; graphs
 as Turtle, N-Triples, JSON-LD or RDF/XML; chosen by `format=` (or `output=`) or by the
-Accept header, with the first format of each list as the default."""
+Accept header, with the first format of each list as the default. JSON-LD is compact, with
+the project's context (kg/store/context.jsonld, as `kg export` writes it) inline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+import rdflib
 
 from kg.ask.query import serialize_answer, turtle
 from kg.ask.runner import Answer
 from kg.errors import KgError
+from kg.store.export import context
 from kg.vocab import PREFIXES
 
 
@@ -33,8 +36,7 @@ GRAPHS = (
     Format("jsonld", "application/ld+json", ("json-ld", "json", "application/json")),
     Format("rdf", "application/rdf+xml", ("rdfxml", "xml", "application/xml")),
 )
-_RDF = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-_RDF["rdf"] = ox.RdfFormat.RDF_XML
+_RDF = {"nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
 
 
 def choose(formats: tuple[Format, ...], asked: str | None, accept: str | None) -> Format:
@@ -86,6 +88,9 @@ def graph_bytes(triples: list[ox.Triple], fmt: Format) -> bytes:
     if fmt.name == "ttl":
         return turtle(triples).encode("utf-8")
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt.name == "jsonld":
+        graph = rdflib.Graph().parse(data=ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return graph.serialize(format="json-ld", context=context(), auto_compact=True, encoding="utf-8")
     return ox.serialize(ordered, format=_RDF[fmt.name], prefixes=PREFIXES) or b""
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.serve.site import Site, local_path
+from kg.serve.site import ONTOLOGY, Site, local_path
 
 LINKS = """
 SELECT DISTINCT ?a ?p ?b WHERE {
@@ -23,6 +23,7 @@ LIMIT 400
 """
 _SHOWN = ("/entity/", "/country/", "/element/", "/role/")
 MAX_NODES = 60
+POST = ONTOLOGY + "Post"
 
 
 async def neighbourhood(site: Site, iri: str) -> list[dict[str, Any]]:
@@ -38,13 +39,12 @@ async def neighbourhood(site: Site, iri: str) -> list[dict[str, Any]]:
         if term not in nodes:
             if len(nodes) >= MAX_NODES:
                 return False
-            kinds = site.names.kinds.get(term, [])
             nodes[term] = {
                 "data": {
                     "id": term,
                     "label": site.names.label(term),
                     "href": path,
-                    "kind": kinds[0] if kinds else "",
+                    "post": POST in site.names.types.get(term, ()),
                     "focus": term == iri,
                 }
             }

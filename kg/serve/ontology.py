@@ -37,6 +37,7 @@ SELECT ?a ?p ?b WHERE {
   }
 } ORDER BY ?p ?a ?b LIMIT 200
 """
+QUERIES = (TERMS, ABOUT, USES, AROUND)
 ALIGNMENTS = {
     "http://www.w3.org/2002/07/owl#equivalentClass",
     "http://www.w3.org/2002/07/owl#equivalentProperty",

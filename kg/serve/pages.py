@@ -4,8 +4,11 @@ Turtle, N-Triples, JSON-LD or RDF/XML by content negotiation (`Vary: Accept`).""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -16,12 +19,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from kg.ask.bindings import parse_period
 from kg.ask.catalogue import catalogue, named_query
 from kg.errors import KgError
-from kg.serve import ontology, timeline
-from kg.serve.document import document_view
-from kg.serve.entity import entity_view
+from kg.serve import document, entity, neighbourhood, ontology, timeline, timing
 from kg.serve.formats import GRAPHS, accepted, graph_bytes
-from kg.serve.neighbourhood import neighbourhood
-from kg.serve.protocol import Rejected, read_body
+from kg.serve.protocol import Rejected, client_of, read_body
 from kg.serve.site import Site, curie, local_path
 from kg.vocab import BASE, PREFIXES
 
@@ -32,6 +32,16 @@ CONSTRUCT { ?s ?p ?o . ?st ?sp ?so . ?e ?ep ?eo } WHERE {
   UNION { ?st rdf:subject ?s ; kg:evidence ?e . ?e ?ep ?eo }
 }
 """
+DOCUMENTS = "SELECT ?doc ?path WHERE { ?doc a kg:Document ; kg:sourcePath ?path } ORDER BY ?doc"
+QUERIES = (  # every query a page runs, checked on each worker at start (Site.warm)
+    DESCRIBE,
+    DOCUMENTS,
+    *entity.QUERIES,
+    *timeline.QUERIES,
+    neighbourhood.LINKS,
+    *document.QUERIES,
+    *ontology.QUERIES,
+)
 MAX_LABELS = 2000  # IRIs one /api/labels request may ask about
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _HTML = "text/html"
@@ -40,7 +50,7 @@ _HTML = "text/html"
 def environment() -> Environment:
     """Jinja2 with every value escaped, and the helpers the templates use."""
     env = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=True)
-    env.globals.update(curie=curie, href=href)
+    env.globals.update(curie=curie, href=href, fit=timeline.fit)
     return env
 
 
@@ -55,9 +65,31 @@ def site_of(request: Request) -> Site:
     return site
 
 
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def kept(handler: Handler) -> Handler:
+    """A page answered from the cache when it was made before; else made, its queries
+    sharing one worker of the pages lane, and kept (kg.serve.cache)."""
+
+    @functools.wraps(handler)
+    async def answer(request: Request) -> Response:
+        site = site_of(request)
+
+        async def make() -> Response:
+            async with site.pages.holding(client_of(request)):
+                return await handler(request)
+
+        key = ("page", request.url.path, request.url.query, _negotiate(request.headers.get("accept")))
+        return site.cache.respond(request, await site.cache.answer(key, make))
+
+    return answer
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     site = site_of(request)
     lang = "zh" if request.query_params.get("lang") == "zh" else "en"
+    started = time.perf_counter()
     html = request.app.state.templates.get_template(template).render(
         request=request,
         label=lambda iri: site.names.label(iri, lang),
@@ -65,6 +97,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         lang=lang,
         **context,
     )
+    timing.add("render", time.perf_counter() - started)
     return HTMLResponse(html, status, headers={"Vary": "Accept"})
 
 
@@ -93,29 +126,26 @@ async def resource(request: Request) -> Response:
         return Response(
             graph_bytes(triples, fmt), headers={"Vary": "Accept"}, media_type=f"{wanted}; charset=utf-8"
         )
-    view = await entity_view(site, iri)
+    view = await entity.entity_view(site, iri)
     if not view.exists:
         return page(request, "missing.html", 404, iri=iri)
     items = await timeline.around(site, iri)
-    bars, ticks = timeline.layout(items, 640)
-    elements = await neighbourhood(site, iri)
-    return page(request, "entity.html", view=view, bars=bars, ticks=ticks, elements=elements)
+    elements = await neighbourhood.neighbourhood(site, iri)
+    return page(request, "entity.html", view=view, timeline=timeline.layout(items), elements=elements)
 
 
-async def document(request: Request) -> Response:
+async def document_page(request: Request) -> Response:
     doc_id = request.path_params["id"]
     if _negotiate(request.headers.get("accept")) != _HTML:
         return await resource(request)
-    view = await document_view(site_of(request), doc_id)
+    view = await document.document_view(site_of(request), doc_id)
     if view is None:
         return page(request, "missing.html", 404, iri=f"{BASE}document/{doc_id}")
     return page(request, "document.html", view=view)
 
 
 async def documents(request: Request) -> Response:
-    result = await site_of(request).select(
-        "SELECT ?doc ?path WHERE { ?doc a kg:Document ; kg:sourcePath ?path } ORDER BY ?doc"
-    )
+    result = await site_of(request).select(DOCUMENTS)
     rows = [
         (d.value, p.value)
         for d, p in result.rows
@@ -141,10 +171,9 @@ async def timeline_page(request: Request) -> Response:
     try:
         values = parse_period(period, "period")
     except KgError as exc:
-        return page(request, "timeline.html", 400, period=period, error=exc.message, bars=[], ticks=[])
+        return page(request, "timeline.html", 400, period=period, error=exc.message, timeline=None)
     items = await timeline.in_period(site_of(request), values)
-    bars, ticks = timeline.layout(items, 900)
-    return page(request, "timeline.html", period=period, error="", bars=bars, ticks=ticks)
+    return page(request, "timeline.html", period=period, error="", timeline=timeline.layout(items))
 
 
 async def query_page(request: Request) -> Response:
@@ -161,7 +190,7 @@ async def query_page(request: Request) -> Response:
         }
         for name, q in queries.items()
     }
-    return page(request, "query.html", queries=queries, chosen=chosen, queries_json=data)
+    return page(request, "query.html", queries=queries, chosen=chosen, queries_json=data, prefixes=PREFIXES)
 
 
 async def editor_text(request: Request) -> Response:
@@ -179,7 +208,7 @@ async def editor_text(request: Request) -> Response:
         raise KgError(f"query '{query.name}' has no WHERE clause")
     block = f"\n  VALUES ({names}) {{ ({terms}) }}"
     text = query.text[: match.end()] + block + query.text[match.end() :]
-    return Response(text, media_type="application/sparql-query")
+    return Response(_declared(text, terms), media_type="application/sparql-query")
 
 
 async def labels(request: Request) -> Response:
@@ -208,6 +237,21 @@ def _negotiate(accept: str | None) -> str:
         if media_type in ("*/*", "text/*"):
             return _HTML
     return _HTML
+
+
+def _declared(text: str, terms: str) -> str:
+    """`text` with PREFIX lines for the project's prefixes `terms` use and `text` does not
+    declare (kg predeclares them; other tools, and the editor's checker, do not)."""
+    declared = set(re.findall(r"^\s*PREFIX\s+([\w-]*):", text, re.IGNORECASE | re.MULTILINE))
+    used = sorted(set(re.findall(r"(?<![\w<])([A-Za-z][\w-]*):", terms)) & set(PREFIXES) - declared)
+    if not used:
+        return text
+    lines = text.splitlines(keepends=True)
+    prefixes = [n for n, line in enumerate(lines) if re.match(r"\s*PREFIX\b", line, re.IGNORECASE)]
+    code = (n for n, line in enumerate(lines) if not line.lstrip().startswith("#"))
+    at = prefixes[-1] + 1 if prefixes else next(code, len(lines))
+    declarations = [f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in used]
+    return "".join([*lines[:at], *declarations, *lines[at:]])
 
 
 def _sparql_term(term: ox.NamedNode | ox.Literal) -> str:

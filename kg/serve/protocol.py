@@ -7,19 +7,24 @@ each query stays within the limits of kg.serve.config. Updates (`update=`,
 `application/sparql-update`, LOAD and every other update form sent as a query) are refused
 with 403; Graph Store writes with 405. Without a query, GET answers the service description.
 An answer cut at the row or byte cap carries the header `Kg-Truncated: true`.
+
+Answers are kept (kg.serve.cache) by the query's exact text and the format asked for: the
+graph does not change while the server runs, so the same text has the same answer, and a
+query asked again is answered without a worker.
 """
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from kg.errors import KgError, Refused, Stopped
 from kg.serve.formats import GRAPHS, accepted, choose, graph_bytes, render
-from kg.serve.lanes import Busy
+from kg.serve.lanes import Busy, TooMany
 from kg.serve.site import Site
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -52,14 +57,23 @@ async def sparql(request: Request) -> Response:
         if query is None:
             return _service_description(request, site)
         asked = next(iter(fields.get("format") or fields.get("output") or []), None)
-        answer = await site.endpoint.run(query)
-        body, media_type = render(answer, asked, request.headers.get("accept"))
+        accept = request.headers.get("accept")
+
+        async def make() -> Response:
+            answer = await site.endpoint.run(query, client=client_of(request))
+            body, media_type = await anyio.to_thread.run_sync(render, answer, asked, accept)
+            headers = {"Vary": "Accept"} | ({TRUNCATED: "true"} if answer.truncated else {})
+            return Response(body, 200, headers=headers, media_type=media_type)
+
+        kept = await site.cache.answer(("sparql", query, asked, tuple(accepted(accept))), make)
     except KgError as exc:  # every refusal becomes a status and one line
         return failure(exc, site.config.retry_after)
-    headers = {"Vary": "Accept"}
-    if answer.truncated:
-        headers[TRUNCATED] = "true"
-    return Response(body, 200, headers=headers, media_type=media_type)
+    return site.cache.respond(request, kept)
+
+
+def client_of(request: Request) -> str:
+    """The client's address, for the per-client limit."""
+    return request.client.host if request.client else ""
 
 
 def failure(exc: KgError, retry_after: int) -> Response:
@@ -68,6 +82,8 @@ def failure(exc: KgError, retry_after: int) -> Response:
         return _error(exc.status, exc.message)
     if isinstance(exc, Busy):
         return _error(503, exc.message, {"Retry-After": str(retry_after)})
+    if isinstance(exc, TooMany):
+        return _error(429, exc.message, {"Retry-After": str(retry_after)})
     if isinstance(exc, Stopped):
         return _error(503, exc.message)
     if isinstance(exc, Refused):

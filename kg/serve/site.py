@@ -1,25 +1,29 @@
-"""What the server holds while it runs: the two lanes of worker processes, and small
-indices read once from the graph through them (labels, names, kinds), so that pages and the
-query editor can put a name beside every IRI without another query.
+"""What the server holds while it runs: the two lanes of worker processes, the cache of
+whole answers, and small indices read once from the graph through the lanes (labels, names,
+kinds), so that pages and the query editor can put a name beside every IRI without another
+query.
 
 The graph does not change while the server runs, so an index read at start stays true.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+import anyio
 import pyoxigraph as ox
 
 from kg.ask.entities import Match, rank
 from kg.ask.prepare import Term
 from kg.ask.query import QueryResult, result_of
+from kg.serve.cache import Cache
 from kg.serve.config import ServeConfig
 from kg.serve.lanes import Lane
 from kg.vocab import BASE, compact
 
 _INDEX_ROWS = 10_000_000  # the indices read every label, name and kind, whatever the row cap
+ENDPOINT_NICE = 10  # the endpoint's workers yield the CPU to the server and the pages
 ONTOLOGY = BASE + "ontology#"
 
 
@@ -31,6 +35,7 @@ class Names:
     zh: dict[str, str] = field(default_factory=dict)
     searchable: list[dict[str, str | None]] = field(default_factory=list)
     kinds: dict[str, list[str]] = field(default_factory=dict)
+    types: dict[str, set[str]] = field(default_factory=dict)  # the kinds' IRIs
 
     def label(self, iri: str, lang: str = "en") -> str:
         """The label of an IRI in `lang`, else in English, else its CURIE."""
@@ -39,17 +44,24 @@ class Names:
 
 
 class Site:
-    """The lanes and the indices; `select` runs a page's query on the pages lane."""
+    """The lanes, the cache and the indices; `select` runs a page's query on the pages lane."""
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
-        limits = config.limits()
-        self.endpoint = Lane(
-            "endpoint", config.dist, limits, config.workers, config.max_waiting, config.wait_timeout
+        self.endpoint, self.pages = (
+            Lane(
+                name,
+                config.dist,
+                config.limits(),
+                config.workers,
+                config.max_waiting,
+                config.wait_timeout,
+                config.max_per_client,
+                nice,
+            )
+            for name, nice in (("endpoint", ENDPOINT_NICE), ("pages", 0))
         )
-        self.pages = Lane(
-            "pages", config.dist, limits, config.workers, config.max_waiting, config.wait_timeout
-        )
+        self.cache = Cache(config.dist, config.cache_mb * 2**20)
         self.names = Names()
         self.graphs: list[str] = []  # the named graphs, for the service description
 
@@ -79,8 +91,19 @@ class Site:
             self.names.kinds.setdefault(str(row["s"]), []).append(
                 f"{kind} (inferred)" if row["inferred"] == "true" else kind
             )
+            self.names.types.setdefault(str(row["s"]), set()).add(str(row["k"]))
         graphs = await self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
         self.graphs = [g.value for (g,) in graphs.rows if isinstance(g, ox.NamedNode)]
+
+    async def warm(self, texts: Iterable[str]) -> None:
+        """Check each of the pages' queries on every worker of the pages lane, so that no
+        page waits for a worker to parse a query for the first time (a parse takes 50-500
+        ms; a checked query is kept by its text). Each round sends a text to every worker
+        at once, so that each takes one copy."""
+        for text in texts:
+            async with anyio.create_task_group() as group:
+                for _ in range(self.pages.workers):
+                    group.start_soon(self.pages.prepare, text)
 
     async def select(
         self, text: str, values: Mapping[str, Term] | None = None, rows: int | None = None

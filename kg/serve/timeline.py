@@ -9,8 +9,9 @@ several precisions, the preferred value (wikibase:PreferredRank) is drawn.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -42,7 +43,13 @@ SELECT DISTINCT ?x ?what ?d ?earliest ?latest ?rank ?conflict WHERE {{
   OPTIONAL {{ ?st wikibase:rank ?rank }}
   BIND (EXISTS {{ ?st kg:conflictsWith [] }} AS ?conflict)
 }}"""
+QUERIES = (AROUND, PERIOD)
 PREFERRED = "http://wikiba.se/ontology#PreferredRank"
+LEFT = 320  # px: the column of row labels
+AXIS = 500  # px: the time axis
+RIGHT = 230  # px: room right of the axis for the date labels
+ROW = 22  # px: one row per item
+FONT = 11  # px: the labels' font size (site.css, svg.timeline)
 
 
 @dataclass(frozen=True)
@@ -59,12 +66,54 @@ class Item:
 
 @dataclass(frozen=True)
 class Bar:
-    """An item placed on a drawing `width` wide: from x, w wide, on row y."""
+    """An item placed on the time axis: from x, w wide (px from the axis' start), on row y."""
 
     item: Item
     x: float
     w: float
     y: int
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Bars on a common time axis, and the axis' year ticks (x, text), inside a drawing
+    `width` px wide: row labels on the left, the axis, room for date labels on the right."""
+
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+    left: int = LEFT
+    width: int = LEFT + AXIS + RIGHT
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * ROW + 34
+
+    def date_label(self, bar: Bar, text: str) -> tuple[float, str, bool]:
+        """Where a bar's date label goes, so that it stays inside the drawing: right of the
+        bar where it fits, else left of it, else inside the bar at its end. Returns x, the
+        text-anchor, and whether it is inside the bar."""
+        size = text_width(text)
+        start, end = self.left + bar.x, self.left + bar.x + bar.w
+        if end + 4 + size <= self.width:
+            return end + 4, "start", False
+        if start - 4 - size >= self.left:
+            return start - 4, "end", False
+        return end - 4, "end", True
+
+
+def text_width(text: str, font: int = FONT) -> float:
+    """About how wide `text` is drawn (px): wide (CJK) characters a font size each, others
+    0.6 of it (a sans-serif's average is less; the browser tests measure the drawn text)."""
+    return sum(font if unicodedata.east_asian_width(c) in "WF" else font * 0.6 for c in text)
+
+
+def fit(text: str, width: float) -> str:
+    """`text`, cut and ended with an ellipsis where it is wider than `width` px."""
+    if text_width(text) <= width:
+        return text
+    while text and text_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 async def around(site: Site, iri: str) -> list[Item]:
@@ -90,14 +139,13 @@ def _items(result: QueryResult) -> list[Item]:
     return sorted(items, key=lambda i: (i.earliest, i.latest, i.what, i.subject))
 
 
-def layout(items: list[Item], width: float) -> tuple[list[Bar], list[tuple[float, str]]]:
-    """Bars for the items, one row each, on a common time axis, and the axis's year ticks."""
+def layout(items: list[Item]) -> Drawing:
+    """The items drawn one row each on a common time axis, with its year ticks."""
     if not items:
-        return [], []
+        return Drawing()
     first = min(i.earliest for i in items)
     last = max(i.latest for i in items) + datetime.timedelta(days=1)
-    days = max((last - first).days, 1)
-    scale = width / days
+    scale = AXIS / max((last - first).days, 1)
     bars = [
         Bar(i, (i.earliest - first).days * scale, max(((i.latest - i.earliest).days + 1) * scale, 2.0), n)
         for n, i in enumerate(items)
@@ -108,7 +156,7 @@ def layout(items: list[Item], width: float) -> tuple[list[Bar], list[tuple[float
         ticks.append(
             ((day - first).days * scale, str(year) if day.month == 1 and day.day == 1 else f"{day:%Y-%m}")
         )
-    return bars, ticks
+    return Drawing(bars, ticks)
 
 
 def _day(term: object) -> datetime.date:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
+from kg.serve.timeline import LEFT
 from tests.conftest import REPO
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,9 +68,44 @@ def test_an_entity_page(page: Page, server: str) -> None:
     page.wait_for_function("document.getElementById('graph').dataset.nodes > 1")
     assert int(graph.get_attribute("data-nodes") or 0) >= 5  # Liao, his posts, their organisations, …
     assert page.locator("svg.timeline rect").count() >= 2
+    assert_inside_the_timeline(page)
     page.screenshot(path=ARTIFACTS / "entity.png")
     graph.scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "entity-graph.png")
+
+
+def assert_inside_the_timeline(page: Page) -> None:
+    """Every label of the timeline lies inside the drawing, and the drawing inside the page."""
+    outside = page.evaluate(
+        """() => {
+          const svg = document.querySelector("svg.timeline").getBoundingClientRect();
+          const main = document.querySelector("main").getBoundingClientRect();
+          const out = [...document.querySelectorAll("svg.timeline text")]
+            .map((t) => [t.textContent, t.getBoundingClientRect()])
+            .filter(([, r]) => r.left < svg.left - 0.5 || r.right > svg.right + 0.5)
+            .map(([text]) => text);
+          if (svg.right > main.right) out.push("the drawing");
+          return out;
+        }"""
+    )
+    assert outside == []
+
+
+def test_the_timeline_of_a_year(page: Page, server: str) -> None:
+    page.goto(f"{server}/timeline?period=2025")
+    assert page.locator("svg.timeline rect").count() >= 10
+    assert_inside_the_timeline(page)
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll("svg.timeline .bar-label")].map((t) => t.getBBox().width)"""
+    )
+    assert max(labels) <= LEFT - 10  # no row label runs into the bars
+    page.screenshot(path=ARTIFACTS / "timeline.png", full_page=True)
+
+
+def test_an_ontology_page_draws_its_diagram(page: Page, server: str) -> None:
+    page.goto(f"{server}/ontology/Post")
+    page.wait_for_function("document.getElementById('graph').dataset.nodes > 1")
+    page.screenshot(path=ARTIFACTS / "ontology.png", full_page=True)
 
 
 def test_a_document_page(page: Page, server: str) -> None:
@@ -90,7 +126,38 @@ def test_the_query_page_runs_a_catalogue_query(page: Page, server: str) -> None:
     for person in ("Qi Shuyong", "Yang Jie", "Liao Chunsheng"):
         assert person in table
     assert rows.count() == 7
+    assert valid_to_the_editor(page)
     page.screenshot(path=ARTIFACTS / "query.png")
+
+
+def valid_to_the_editor(page: Page) -> bool:
+    """Whether the editor's own checker takes the query in it (no error marker)."""
+    page.wait_for_timeout(100)
+    button = page.get_attribute(".yasqe_queryButton", "class") or ""
+    return "query_valid" in button and page.locator(".yasqe .parseErrorIcon").count() == 0
+
+
+def test_the_editor_knows_the_project_prefixes(page: Page, server: str) -> None:
+    """Every catalogue query as the editor loads it is valid to the editor's checker, and a
+    query typed with the project's prefixes gets their PREFIX lines."""
+    page.goto(f"{server}/query?name=rare-earth-elements")
+    page.locator(".yasr tbody tr").first.wait_for(timeout=20_000)
+    editor = "document.querySelector('.CodeMirror').CodeMirror"
+    invalid = []
+    for name in page.locator("#query-name option").evaluate_all("options => options.map(o => o.value)"):
+        page.evaluate(f"async () => {editor}.setValue(await (await fetch('/api/editor/{name}')).text())")
+        if not valid_to_the_editor(page):
+            invalid.append(name)
+    assert invalid == []
+    typed = "SELECT ?org WHERE { ?org org:subOrganizationOf ent:china-rare-earth-group }"
+    page.evaluate(f"{editor}.setValue({typed!r})")
+    assert valid_to_the_editor(page)
+    assert page.evaluate(f"{editor}.getValue()") == (
+        "PREFIX ent: <https://w3id.org/sovereignty-kg/entity/>\n"
+        "PREFIX org: <http://www.w3.org/ns/org#>\n" + typed
+    )
+    page.evaluate(f"{editor}.setValue('SELECT ?x WHERE {{ ?x foo:bar ?y }}')")
+    assert not valid_to_the_editor(page)  # a prefix nobody declared is still an error
 
 
 def test_the_editor_shows_labels_beside_iris(page: Page, server: str) -> None:

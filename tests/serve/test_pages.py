@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import httpx
 import pytest
 import rdflib
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
 
+from kg import Project, build
 from kg.serve.config import ServeConfig
-from tests.conftest import REPO
+from kg.serve.timeline import LEFT, text_width
+from kg.store.export import context
+from tests.conftest import REPO, make_project
 from tests.serve.served import served
 
 ENT = "https://w3id.org/sovereignty-kg/entity/"
@@ -30,23 +36,34 @@ def test_an_entity_page_shows_names_kinds_facts_and_sources(server: str) -> None
     assert 'href="/article/002.1"' in html and 'href="/document/002#q' in html
 
 
+def contested(html: str) -> str:
+    return html[html.index("<h2>Contested</h2>") : html.index("<h2>Facts</h2>")]
+
+
 def test_contested_accounts_side_by_side(server: str) -> None:
-    html = httpx.get(f"{server}/entity/liao-chunsheng").text
-    contested = html[html.index("<h2>Contested</h2>") : html.index("<h2>Facts</h2>")]
-    assert '<span class="flag">denies</span>' in contested
-    assert (
-        "Rumors suggest many executives have been poached by overseas rare earth laboratories." in contested
-    )
-    assert "normal personnel arrangement" in contested
-    assert contested.count('class="side"') >= 2
+    liao = contested(httpx.get(f"{server}/entity/liao-chunsheng").text)
+    assert liao.count('<span class="flag">contradicts</span>') == 1  # linked both ways, shown once
+    assert liao.count('class="side"') == 2
+    assert "Liao now serves as a Scientific and Technical Expert at its Shenzhen Research Institute." in liao
+    assert "he took his rare earth technology to work in a Canadian rare earth laboratory." in liao
+    assert "normal personnel arrangement" not in liao  # a dispute about the company, not about him
+    company = contested(httpx.get(f"{server}/entity/china-rare-earth-holdings").text)
+    assert '<span class="flag">denies</span>' in company
+    assert "Rumors suggest many executives have been poached by overseas rare earth laboratories." in company
+    assert "normal personnel arrangement" in company
+    assert company.count('class="side"') == 2
+
+
+def test_an_entity_no_claim_is_about_shows_no_dispute(server: str) -> None:
+    assert "<h2>Contested</h2>" not in httpx.get(f"{server}/entity/nio").text
 
 
 def test_a_date_the_sources_conflict_on_shows_each_side(server: str) -> None:
     html = httpx.get(f"{server}/entity/post-liao-chunsheng-crh-deputy-general-manager").text
-    contested = html[html.index("<h2>Contested</h2>") : html.index("<h2>Facts</h2>")]
-    assert "April 2025</a> or" in contested and "June–December 2025</a>" in contested
-    assert "sources conflict" in contested
-    assert 'href="/article/001.1"' in contested and 'href="/article/002.1"' in contested
+    dates = contested(html)
+    assert "April 2025</a> or" in dates and "June–December 2025</a>" in dates
+    assert "sources conflict" in dates
+    assert 'href="/article/001.1"' in dates and 'href="/article/002.1"' in dates
     timeline = html[html.index("<h2>Timeline</h2>") :]
     assert "June–December 2025 (sources conflict)" in timeline
 
@@ -70,6 +87,24 @@ def test_an_entity_in_rdf_by_content_negotiation(server: str, accept: str, parse
     assert any("Liao was a student of Guangxian Xu" in q for q in quotes)
 
 
+def test_an_entity_in_json_ld_is_compact_with_the_project_context(server: str) -> None:
+    answer = httpx.get(f"{server}/entity/liao-chunsheng", headers={"Accept": "application/ld+json"}).json()
+    assert answer["@context"] == context()
+    liao = next(node for node in answer["@graph"] if node["@id"] == "ent:liao-chunsheng")
+    assert "kg:Person" in liao["@type"]
+    assert liao["rdfs:label"] == {"@language": "en", "@value": "Liao Chunsheng"}
+
+
+def test_a_page_is_made_once_and_revalidated(server: str) -> None:
+    path = f"{server}/entity/nio?lang=zh"
+    first, again = httpx.get(path), httpx.get(path)
+    assert first.text == again.text and "hit" in again.headers["server-timing"]
+    assert first.headers["etag"] == again.headers["etag"] and first.headers["vary"] == "Accept"
+    assert httpx.get(path, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    turtle = httpx.get(path, headers={"Accept": "text/turtle", "If-None-Match": first.headers["etag"]})
+    assert turtle.status_code == 200 and turtle.headers["etag"] != first.headers["etag"]
+
+
 def test_an_unknown_entity_is_404(server: str) -> None:
     assert httpx.get(f"{server}/entity/no-such-thing").status_code == 404
     assert httpx.get(f"{server}/entity/no-such-thing", headers={"Accept": "text/turtle"}).status_code == 404
@@ -88,6 +123,23 @@ def test_a_document_page_highlights_quotes_and_marks_skipped_text(server: str) -
     assert 'href="/entity/liao-chunsheng"' in facts
 
 
+def test_the_editor_text_declares_the_prefixes_it_uses(server: str) -> None:
+    text = httpx.get(f"{server}/api/editor/departures").text
+    assert text.count("PREFIX ent: <https://w3id.org/sovereignty-kg/entity/>\n") == 1
+    assert "VALUES (?org ?from_start ?to_end) { (ent:china-rare-earth-holdings " in text
+    translateQuery(parseQuery(text))  # no prefix left undeclared, for any SPARQL tool
+
+
+def test_an_unmapped_sentence_is_marked_on_its_document_page(tmp_path: Path) -> None:
+    root = make_project(tmp_path)  # its byline "示例日报 · 2025-03-05" is neither mapped nor skipped
+    dist = build(Project.at(root), root / "dist").out
+    with served(ServeConfig(dist=dist, root=root, workers=1)) as url:
+        html = httpx.get(f"{url}/document/doc").text
+    assert '<span class="seg unaccounted">示例日报 · 2025-03-05</span>' in html
+    assert "1 neither mapped nor skipped" in html
+    assert '<span class="seg mapped"><a class="quote"' in html  # the mapped text around it
+
+
 def test_an_ontology_page(server: str) -> None:
     html = httpx.get(f"{server}/ontology/Post").text
     assert "kg:Post" in html and "17 instances" in html
@@ -98,12 +150,11 @@ def test_an_ontology_page(server: str) -> None:
 
 def test_the_timeline_of_a_period(server: str) -> None:
     html = httpx.get(f"{server}/timeline", params={"period": "2025"}).text
-    labels = re.findall(r'class="bar-label">([^<]*)', html)
-    assert labels[:2] == [
-        "post ended: Qi Shuyong, chief financial off...",
-        "post ended: Yang Jie, chair of the supervis...",
-    ]
-    assert "post ended: Liao Chunsheng, deputy general ..." in labels
+    labels = [unescape(label) for label in re.findall(r'class="bar-label">([^<]*)', html)]
+    assert labels[0].startswith("post ended: Qi Shuyong, chief") and labels[0].endswith("…")
+    assert labels[1].startswith("post ended: Yang Jie, chair of") and labels[1].endswith("…")
+    assert any(label.startswith("post ended: Liao Chunsheng, deputy") for label in labels)
+    assert all(text_width(label) <= LEFT - 10 for label in labels)  # the browser test measures them drawn
     assert "(sources conflict)" in html
     assert httpx.get(f"{server}/timeline", params={"period": "2025-13"}).status_code == 400
 

@@ -3,6 +3,7 @@ form and answer format, and every refusal."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -18,6 +19,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg import BuildReport
 from kg.serve.config import ServeConfig
+from kg.store.export import context
 from tests.conftest import REPO, Canary
 from tests.serve.served import served
 
@@ -245,14 +247,16 @@ def test_cors_is_off_by_default(server: str) -> None:
 
 @pytest.fixture(scope="module")
 def tight(seed_build: BuildReport) -> Iterator[str]:
-    """A server with one worker per lane, a 2 s deadline, nobody waiting, and CORS for one origin."""
+    """A server with two workers per lane, one per client address, a 2 s deadline, nobody
+    waiting, and CORS for one origin."""
     config = ServeConfig(
         dist=seed_build.out,
         root=REPO,
         timeout=2.0,
-        workers=1,
+        workers=2,
         max_waiting=0,
         wait_timeout=0.5,
+        max_per_client=1,
         retry_after=7,
         cors_origins=("http://allowed.test",),
     )
@@ -260,24 +264,45 @@ def tight(seed_build: BuildReport) -> Iterator[str]:
         yield url
 
 
-def test_a_slow_query_is_stopped_others_get_503_and_pages_still_answer(tight: str) -> None:
+def from_address(address: str) -> httpx.Client:
+    """A client whose requests come from `address` (any 127.x.y.z reaches the server)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30)
+
+
+def test_a_slow_query_is_stopped_others_get_429_or_503_and_pages_still_answer(tight: str) -> None:
     slow: list[httpx.Response] = []
-    runner = threading.Thread(
-        target=lambda: slow.append(httpx.get(f"{tight}/sparql", params={"query": SLOW}, timeout=30))
-    )
+
+    def send_slow(address: str, text: str) -> threading.Thread:
+        def send() -> None:
+            with from_address(address) as client:
+                slow.append(client.get(f"{tight}/sparql", params={"query": text}))
+
+        thread = threading.Thread(target=send)
+        thread.start()
+        return thread
+
     started = time.monotonic()
-    runner.start()
+    first = send_slow("127.0.0.1", SLOW)
     time.sleep(0.5)
-    busy = httpx.get(f"{tight}/sparql", params={"query": LABEL})
-    assert busy.status_code == 503 and busy.headers["retry-after"] == "7"
-    assert "busy" in busy.text
-    page = httpx.get(f"{tight}/entity/liao-chunsheng")  # the pages' own lane
-    assert page.status_code == 200 and "Liao Chunsheng" in page.text
-    runner.join()
-    assert slow[0].status_code == 503 and "ran for more than 2 s and was stopped" in slow[0].text
-    assert "retry-after" not in slow[0].headers
+    with from_address("127.0.0.1") as same:  # the same client: its share is taken
+        again = same.get(f"{tight}/sparql", params={"query": LABEL})
+    assert again.status_code == 429 and again.headers["retry-after"] == "7"
+    assert "too many queries at once from one client" in again.text
+    second = send_slow("127.0.0.2", SLOW + " # another client's")  # the second worker
+    time.sleep(0.5)
+    with from_address("127.0.0.3") as third:  # both workers busy, nobody may wait
+        busy = third.get(f"{tight}/sparql", params={"query": LABEL})
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "7"
+        assert "busy" in busy.text
+        page = third.get(f"{tight}/entity/liao-chunsheng")  # the pages' own lane
+        assert page.status_code == 200 and "Liao Chunsheng" in page.text
+    first.join()
+    second.join()
+    assert [answer.status_code for answer in slow] == [503, 503]
+    assert all("ran for more than 2 s and was stopped" in answer.text for answer in slow)
+    assert all("retry-after" not in answer.headers for answer in slow)
     assert time.monotonic() - started < 10
-    assert httpx.get(f"{tight}/sparql", params={"query": LABEL}).json() == JSON_ANSWER  # a fresh worker
+    assert httpx.get(f"{tight}/sparql", params={"query": LABEL}).json() == JSON_ANSWER  # fresh workers
 
 
 def test_cors_when_enabled_for_an_origin(tight: str) -> None:
@@ -285,6 +310,36 @@ def test_cors_when_enabled_for_an_origin(tight: str) -> None:
     assert allowed.headers["access-control-allow-origin"] == "http://allowed.test"
     other = httpx.get(f"{tight}/sparql", params={"query": LABEL}, headers={"Origin": "http://other.test"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_answers_are_kept_and_revalidated(server: str, seed_build: BuildReport) -> None:
+    text = LABEL + " # asked twice"
+    first = httpx.get(f"{server}/sparql", params={"query": text})
+    again = httpx.get(f"{server}/sparql", params={"query": text})
+    assert first.json() == again.json() == JSON_ANSWER
+    assert "hit" not in first.headers["server-timing"] and "hit" in again.headers["server-timing"]
+    build = hashlib.sha256((seed_build.out / "build.json").read_bytes()).hexdigest()[:16]
+    assert first.headers["etag"] == again.headers["etag"] and first.headers["etag"].startswith(f'"{build}-')
+    assert first.headers["cache-control"] == "no-cache"
+    same = httpx.get(
+        f"{server}/sparql", params={"query": text}, headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert same.status_code == 304 and same.content == b""
+    since = {"If-Modified-Since": first.headers["last-modified"]}
+    assert httpx.get(f"{server}/sparql", params={"query": text}, headers=since).status_code == 304
+    other = httpx.get(f"{server}/sparql", params={"query": text}, headers={"Accept": "text/csv"})
+    assert other.text == "l\r\nLiao Chunsheng\r\n" and other.headers["etag"] != first.headers["etag"]
+    changed = httpx.get(f"{server}/sparql", params={"query": text}, headers={"If-None-Match": '"other"'})
+    assert changed.status_code == 200 and changed.json() == JSON_ANSWER
+
+
+def test_graphs_in_json_ld_are_compact_with_the_project_context(server: str) -> None:
+    answer = httpx.get(
+        f"{server}/sparql", params={"query": LABEL_TRIPLE}, headers={"Accept": "application/ld+json"}
+    ).json()
+    assert answer["@context"] == context()
+    assert answer["@id"] == "ent:liao-chunsheng"
+    assert answer["rdfs:label"] == {"@language": "en", "@value": "Liao Chunsheng"}
 
 
 def test_the_json_body_is_the_standard_form(server: str) -> None:

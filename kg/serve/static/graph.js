@@ -13,7 +13,7 @@ document.addEventListener("DOMContentLoaded", () => {
       { selector: "node", style: { label: "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
         "background-color": "#7a8ca3", width: 18, height: 18, color: "#1d2733", "text-valign": "bottom", "text-margin-y": 4 } },
       { selector: "node[?focus]", style: { "background-color": "#c0392b", width: 28, height: 28, "font-weight": "bold" } },
-      { selector: "node[kind = 'Post']", style: { shape: "round-rectangle", "background-color": "#d9a441" } },
+      { selector: "node[?post]", style: { shape: "round-rectangle", "background-color": "#d9a441" } },
       { selector: "edge", style: { label: "data(label)", "font-size": 8, color: "#55606e", width: 1.5, "line-color": "#b8c2cc",
         "target-arrow-shape": "triangle", "target-arrow-color": "#b8c2cc", "curve-style": "bezier", "text-rotation": "autorotate" } },
     ],

@@ -1,7 +1,10 @@
 // The query editor: YASGUI on this server's endpoint, with the catalogue queries ready to
-// load (parameters filled in with their examples), and labels beside the IRIs of a result.
+// load (parameters filled in with their examples), the project's prefixes declared as soon
+// as a query uses them (the server predeclares them; the editor's checker does not), and
+// labels beside the IRIs of a result.
 document.addEventListener("DOMContentLoaded", () => {
   const catalogue = JSON.parse(document.getElementById("catalogue-data").textContent);
+  const prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   const select = document.getElementById("query-name");
   const params = document.getElementById("params");
   const description = document.getElementById("description");
@@ -13,8 +16,23 @@ document.addEventListener("DOMContentLoaded", () => {
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
     persistenceId: null,
-    yasr: { prefixes: {} },
+    yasr: { prefixes: prefixes },
   });
+
+  // The project's prefixes a query uses but does not declare, declared at its top.
+  function declarePrefixes(yasqe) {
+    const code = yasqe.getValue()
+      .replace(/<[^<>"{}|^`\\\s]*>/g, " ") // IRIs
+      .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ") // strings
+      .replace(/#[^\n]*/g, " "); // comments
+    const declared = yasqe.getPrefixesFromQuery();
+    const missing = {};
+    for (const match of code.matchAll(/(?<![\w.?$:-])([A-Za-z][\w-]*):/g)) {
+      const name = match[1];
+      if (Object.hasOwn(prefixes, name) && !Object.hasOwn(declared, name)) missing[name] = prefixes[name];
+    }
+    if (Object.keys(missing).length) yasqe.addPrefixes(missing);
+  }
 
   function showParams() {
     const query = catalogue[select.value];
@@ -78,6 +96,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
   const tab = yasgui.getTab();
+  const yasqe = tab.getYasqe();
+  yasqe.on("change", () => declarePrefixes(yasqe));
   const yasr = tab.getYasr();
   new MutationObserver(() => decorate(yasr.resultsEl)).observe(yasr.resultsEl, { childList: true, subtree: true });
   yasr.on("drawn", () => fetchLabels(yasr));
