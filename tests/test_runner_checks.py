@@ -5,6 +5,9 @@ run its workers at a lower CPU priority."""
 from __future__ import annotations
 
 import os
+import shutil
+import time
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -40,3 +43,16 @@ def test_workers_may_run_at_a_lower_cpu_priority(seed_build: BuildReport) -> Non
         runner.run(TEXT)
         worker = runner._idle.queue[0]
         assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 7
+
+
+def test_loading_the_graph_is_not_counted_in_the_first_querys_deadline(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_build.out, dist)
+    with (dist / "graph.nq").open("a", encoding="utf-8") as quads:  # a graph that takes a while to load
+        quads.writelines(f"<urn:x:s{i}> <urn:x:p> <urn:x:o{i}> <urn:x:padding> .\n" for i in range(300_000))
+    started = time.monotonic()
+    with Runner(dist, Limits(timeout=0.25), workers=1) as runner:
+        assert bool(runner.run(TEXT).result())
+    assert time.monotonic() - started > 0.25  # the load took longer than the query may

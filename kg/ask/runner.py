@@ -54,6 +54,7 @@ TSV = "tsv"
 JSON = "json"
 NTRIPLES = "nt"
 KEPT_CHECKS = 1024  # checked texts a Runner keeps (the least recently run go first)
+LOAD_TIMEOUT = 600.0  # seconds a new worker may take to load the graph (not counted in any deadline)
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,13 @@ class _Worker:
         self.process = process  # only once started: a process that failed to start is not stopped
         child.close()
         self.connection = parent
+        if not parent.poll(LOAD_TIMEOUT):
+            self.stop()
+            raise Stopped(f"the query engine did not load the graph in {LOAD_TIMEOUT:g} s")
+        try:
+            parent.recv()  # "ready": the graph is loaded (or why not, kept as every query's reply)
+        except (EOFError, OSError):
+            raise Stopped(self._death()) from None
         return parent
 
     def stop(self) -> None:
@@ -250,6 +258,7 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int, nice: int =
     os.nice(nice)
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
     store, failure = _loaded(dist, memory_mb)
+    connection.send(("ready", None))
     while True:
         try:
             action, text, values, limits, checked = connection.recv()
