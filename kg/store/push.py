@@ -219,8 +219,8 @@ def _select(http: Http, store: RemoteStore, query: str, what: str) -> list[list[
         what,
         MAX_LISTING,
         {SPARQL_JSON},
-        content=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_JSON},
+        data={"query": query},
+        headers={"Accept": SPARQL_JSON},
     )
     try:
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
