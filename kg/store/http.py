@@ -1,9 +1,10 @@
 """HTTP to a remote store: credentials, deadlines, size caps, retries.
 
 Credentials come from the environment (KG_STORE_TOKEN for a bearer token, or
-KG_STORE_USER and KG_STORE_PASSWORD for basic authentication) or else from ~/.netrc (or
-the file NETRC names), and are never printed: messages show URLs without their user
-information, and a server's answer quoted in an error has every credential blanked out.
+KG_STORE_USER and KG_STORE_PASSWORD, given in the scheme the server asks for: basic, or
+digest as Virtuoso asks) or else from ~/.netrc (or the file NETRC names), and are never
+printed: messages show URLs without their user information, and a server's answer quoted
+in an error has every credential blanked out.
 
 Each request has a total deadline (`timeout`: connecting, sending, the server's answer and
 reading it, together; a server that trickles its answer is cut off), reads the answer as a
@@ -152,7 +153,7 @@ class Http:
     def _checked(self, reply: Reply, url: str, what: str, accept: set[str] | None) -> Reply:
         shown = safe_url(url)
         if 200 <= reply.status < 300:
-            if reply.media_type in ("text/html", "application/xhtml+xml"):
+            if reply.content and reply.media_type in ("text/html", "application/xhtml+xml"):
                 raise KgError(
                     f"{what}: {shown} answered {reply.status} with an HTML page, not a store's answer"
                 )
@@ -203,7 +204,7 @@ def credentials() -> httpx.Auth | None:
     if user or password:
         if not (user and password):
             raise KgError("set both KG_STORE_USER and KG_STORE_PASSWORD, or neither")
-        return httpx.BasicAuth(user, password)
+        return _Password(user, password)
     netrc = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
     return httpx.NetRCAuth(str(netrc)) if netrc.is_file() else None
 
@@ -251,3 +252,23 @@ class _Bearer(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self.token}"
         yield request
+
+
+class _Password(httpx.Auth):
+    """A user and password, given as the server asks (RFC 7235): the first request goes
+    without them, and the scheme its 401 names (Basic, or Digest as Virtuoso's endpoints
+    ask) is used from then on, at once."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.basic = httpx.BasicAuth(user, password)
+        self.digest = httpx.DigestAuth(user, password)
+        self.scheme: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.scheme is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenge = response.headers.get("WWW-Authenticate", "").lower()
+            self.scheme = self.digest if challenge.startswith("digest") else self.basic
+        yield from self.scheme.auth_flow(request)
