@@ -34,11 +34,11 @@ from kg.ask.query import (
 )
 from kg.ask.remote import Endpoint
 from kg.check.coverage import coverage_report as mapping_coverage
-from kg.check.reports import SUFFIXES, render
+from kg.check.reports import render, report_format, write_report
 from kg.check.validate import validate as validate_graph
 from kg.compile.builder import build as build_graph
 from kg.compile.stats import stats_markdown
-from kg.errors import KgError, Refused
+from kg.errors import KgError, KgErrors, Refused
 from kg.mapping.textfile import read_text
 from kg.project import Project
 from kg.reason import ReasoningOptions
@@ -53,6 +53,7 @@ from kg.render import (
     results_markdown,
     results_table,
     search_results,
+    visible,
 )
 from kg.review.add import add_document
 from kg.review.builds import build_of
@@ -102,15 +103,27 @@ def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
     try:
         yield
     except KgError as exc:
-        for line in str(exc).splitlines():
+        for line in _error_lines(exc):
             err.print(f"[bold red]error[/]: {escape(line)}", soft_wrap=True, highlight=False)
         raise typer.Exit(2 if isinstance(exc, Refused) else exit_code) from None
     except BrokenPipeError:  # the reader stopped early (`kg export -o - | head`): not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit does not flush into the closed pipe
         raise typer.Exit(0) from None
     except OSError as exc:
-        err.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+        err.print(f"[bold red]error[/]: {escape(visible(str(exc)))}", soft_wrap=True, highlight=False)
         raise typer.Exit(exit_code) from None
+
+
+def _error_lines(exc: KgError) -> list[str]:
+    """One line per error, every character visible: an error at a file and line is about one
+    value, so a line break in it is the value's and is shown escaped, as are control
+    characters (never sent to the terminal, where they could rewrite what it shows)."""
+    errors = exc.errors if isinstance(exc, KgErrors) else [exc]
+    lines: list[str] = []
+    for error in errors:
+        text = str(error)
+        lines += [visible(text)] if error.location else [visible(line) for line in text.splitlines()]
+    return lines
 
 
 def _version(value: bool) -> None:
@@ -506,14 +519,11 @@ def validate(
     """
     with _reporting_errors(exit_code=2):
         project = Project.at(root)
-        targets = []
         for path in outputs or []:
-            if path.suffix not in SUFFIXES:
-                raise KgError(f"cannot tell the report format of {path} (use {', '.join(SUFFIXES)})")
-            targets.append((path, SUFFIXES[path.suffix]))
+            report_format(path)  # before validating: a wrong path fails at once
         report = validate_graph(project.ontology, graph_dir or project.dist)
-        for path, name in targets:
-            path.write_text(render(report, name), encoding="utf-8")
+        for path in outputs or []:
+            write_report(report, path)
     sys.stdout.write(render(report, fmt.value))
     raise typer.Exit(0 if report.conforms(strict) else 1)
 

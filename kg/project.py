@@ -16,7 +16,10 @@ class Project:
 
     @classmethod
     def at(cls, root: Path) -> Project:
-        project = cls(root.resolve())
+        try:
+            project = cls(root.resolve())
+        except (RuntimeError, OSError) as exc:  # a symbolic link that points to itself
+            raise KgError(f"{root} cannot be followed ({exc})") from None
         missing = [name for name in ("ontology", "mappings", "seeds") if not (project.root / name).is_dir()]
         if missing:
             raise KgError(

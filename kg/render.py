@@ -27,12 +27,12 @@ def results_table(result: QueryResult, names: dict[str, str] | None = None) -> R
         return "yes" if result.boolean else "no"
     if result.triples is not None:
         table = Table("subject", "predicate", "object")
-        for triple in result.triples:
-            table.add_row(*(_cell(t, names) for t in (triple.subject, triple.predicate, triple.object)))
+        for triple in result.triples:  # cells as Text: a value is never read as rich markup
+            table.add_row(*(Text(_cell(t, names)) for t in (triple.subject, triple.predicate, triple.object)))
         return table
     table = Table(*result.variables, caption=f"{len(result.rows)} row(s)")
     for row in result.rows:
-        table.add_row(*(_cell(term, names) for term in row))
+        table.add_row(*(Text(_cell(term, names)) for term in row))
     return table
 
 
@@ -47,18 +47,22 @@ def results_markdown(result: QueryResult, names: dict[str, str] | None = None) -
         else result.rows
     )
     lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
-    lines += [
-        "| " + " | ".join(_cell(t, names).replace("|", "\\|").replace("\n", " ") for t in row) + " |"
-        for row in rows
-    ]
+    lines += ["| " + " | ".join(_cell(t, names).replace("|", "\\|") for t in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def _cell(term: Term | None, names: dict[str, str] | None) -> str:
     text = term_text(term)
     if names and isinstance(term, ox.NamedNode) and term.value in names:
-        return f"{names[term.value]} ({text})"
-    return text
+        text = f"{names[term.value]} ({text})"
+    return visible(text)
+
+
+def visible(text: str) -> str:
+    """`text` with every character that does not print (control characters, line breaks,
+    bidirectional overrides, lone surrogates) escaped, as `\\x1b`, `\\n`, `\\u202e`: what an
+    answer or an input holds is never sent raw to the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def entity_card(card: Card, sources: bool = False) -> RenderableType:
@@ -110,12 +114,29 @@ def entity_card(card: Card, sources: bool = False) -> RenderableType:
                     style="dim",
                 )
             )
+    if card.questions:
+        parts.append(Text("Contested (what each side asserts is not a plain fact)", style="bold"))
+    for question in card.questions:
+        parts.append(Text(f"  {question.question}", style="yellow"))
+        for side in question.sides.values():
+            parts.append(Text(f"    • {side.claim}"))
+            for account in side.accounts:
+                via = f" via {account.outlet}" if account.outlet else ""
+                parts.append(
+                    Text(
+                        f"        {account.asserter}{via}, {account.stance}, {account.date}"
+                        f" — article {account.article}",
+                        style="dim",
+                    )
+                )
+            parts += [Text(f"        asserts: {what}") for what in side.asserts]
+            parts += [Text(f"        rebutted by: {what}", style="italic") for what in side.rebuttals]
     if card.mentions:
         parts.append(Text("Mentioned by", style="bold"))
     for mention in card.mentions:
         line = Text(f"  {mention.subject_label} — {mention.predicate_label}")
         if mention.contested:
-            line.append("  ⚠ contested claim", style="yellow")
+            line.append("  ⚠ contested", style="yellow")
         parts.append(line)
     return Group(*parts)
 

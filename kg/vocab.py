@@ -30,6 +30,8 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
 
 
 class KG(DefinedNamespace):
@@ -41,10 +43,11 @@ class KG(DefinedNamespace):
     Alleged: URIRef
     Article: URIRef
     ChemicalElement: URIRef
+    Claim: URIRef
     CombinedAcrossDocuments: URIRef
+    Country: URIRef
     DateInterval: URIRef
     DatedByArticle: URIRef
-    Country: URIRef
     Denied: URIRef
     Document: URIRef
     Draft: URIRef
@@ -58,13 +61,18 @@ class KG(DefinedNamespace):
     Reviewed: URIRef
     Rumoured: URIRef
     Statement: URIRef
+    Unit: URIRef
     approximate: URIRef
     assertedBy: URIRef
     atomicNumber: URIRef
+    claim: URIRef
     byline: URIRef
     conflictsWith: URIRef
     country: URIRef
+    currency: URIRef
     derivation: URIRef
+    disputedBy: URIRef
+    disputes: URIRef
     earliest: URIRef
     edtf: URIRef
     endOffset: URIRef
@@ -88,6 +96,7 @@ class KG(DefinedNamespace):
     statedAs: URIRef
     symbol: URIRef
     uncertain: URIRef
+    unit: URIRef
     unitCentury: URIRef
     unitDecade: URIRef
     unitHalfYear: URIRef
@@ -119,6 +128,8 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "skos": str(SKOS),
     "eli": str(ELI),
+    "unit": str(UNIT),
+    "qudt": str(QUDT),
     "time": str(TIME),
     "wikibase": str(WIKIBASE),
     "owl": str(OWL),

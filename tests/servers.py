@@ -162,8 +162,8 @@ class Gateway:
                         for k, v in self.headers.items()
                         if k.lower() not in ("host", "authorization", "content-length")
                     }
-                    upstream = httpx.request(
-                        self.command, gateway.upstream + self.path, content=body, headers=headers
+                    upstream = httpx.request(  # as long as the store needs: a loaded machine is slow
+                        self.command, gateway.upstream + self.path, content=body, headers=headers, timeout=120
                     )
                     kept = {
                         k: v for k, v in upstream.headers.items() if k.lower() in ("content-type", "location")

@@ -106,6 +106,38 @@ DEFECTS = {
         f"{DOC}:74: facts[4]: Value error, a fact needs either evidence (quotes) or combines (facts of other "
         "documents), not both",
     ),
+    "unit-pint-cannot-read": Defect(
+        DOC,
+        b"      kg:unit: percent\n",
+        b"      kg:unit: percentage points of\n",
+        f"{DOC}:68: kg:unit: 'percentage points of' is not a unit pint can read "
+        "('percentage' is not defined in the unit registry)",
+    ),
+    "currency-not-iso-4217": Defect(
+        DOC,
+        b"      kg:unit: percent\n",
+        b"      kg:unit: RMB\n",
+        f"{DOC}:68: kg:unit: 'RMB' is not an ISO 4217 currency code (e.g. USD, CNY, EUR)",
+    ),
+    "unit-not-in-vocabulary": Defect(
+        DOC,
+        b"      kg:unit: percent\n",
+        b"      kg:unit: USD/hour\n",
+        f"{DOC}:68: kg:unit: 'USD/hour' is unit:PER-HR, not in the units vocabulary",
+    ),
+    "currency-written-directly": Defect(
+        DOC,
+        b"      kg:unit: percent\n",
+        b"      kg:unit: percent\n      kg:currency: CNY\n",
+        f"{DOC}:69: property 'kg:currency' is written by the build, not by mappings "
+        "(write the currency in kg:unit, e.g. kg:unit: CNY)",
+    ),
+    "claim-unknown": Defect(
+        DOC,
+        b"  - id: rival-rumour\n",
+        b"  - id: rival-rumour\n    claim: claim-jane-doe-joined-a-rival\n",
+        f"{DOC}:54: unknown entity 'claim-jane-doe-joined-a-rival' (declare it in mappings/registry/)",
+    ),
     "non-utf8-mapping": Defect(
         REGISTRY,
         b"label: {en: Jane Doe}",

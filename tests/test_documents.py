@@ -47,7 +47,7 @@ def test_000_purity_figures_and_the_vanished_managers(seed_store: ox.Store) -> N
         seed_store,
         """
         SELECT ?value WHERE { ?o kg:concerns ent:rare-earth-purification-technology ; kg:value ?value ;
-                              kg:unit kg:Percent } ORDER BY ?value""",
+                              kg:unit unit:PERCENT } ORDER BY ?value""",
     )
     assert [r["value"] for r in rows] == ["90", "99.9999"]
     # "Five senior management personnel ... have vanished within 48 hours"
@@ -55,7 +55,7 @@ def test_000_purity_figures_and_the_vanished_managers(seed_store: ox.Store) -> N
         seed_store,
         """
         SELECT ?n WHERE { ?o kg:observedSubject ent:southern-china-rare-earth-company ; kg:value ?n ;
-                          kg:unit kg:Count }""",
+                          kg:unit unit:NUM }""",
     ) == {"n": "5"}
 
 

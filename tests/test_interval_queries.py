@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg import Project, build, open_graph, run_named
-from tests.test_time_model import STATEMENT_FACT, project, with_fact
+from tests.test_time_model import MAY_FACT, STATEMENT_FACT, project, with_fact
 
 ACME = "ent:acme-group"
 
@@ -52,16 +52,7 @@ def test_a_year_only_date_is_a_marked_possibility_for_a_month(tmp_path: Path) ->
 
 
 def test_conflicting_dates_are_judged_side_by_side(tmp_path: Path) -> None:
-    may = """
-  - id: resigned-in-may
-    subject: post-jane-doe-cfo
-    properties:
-      kg:endDate: "2025-05"
-    evidence:
-      - article: "1"
-        quote: "Jane Doe resigned"
-"""
-    root = make(tmp_path, with_fact(may))
+    root = make(tmp_path, with_fact(MAY_FACT))
     both = [("Jane Doe", "February 2025 / May 2025", "yes", "sources conflict")]
     assert departures(root, "2025", "2025") == both
     assert departures(root, "2025-02", "2025-02") == [

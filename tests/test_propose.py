@@ -61,7 +61,7 @@ def test_kg_add_copies_the_document_and_proposes_a_mapping_that_builds(tmp_path:
         ),
     ) in facts
     figure = next(f for f in doc.facts if "kg:value" in f.properties)
-    assert figure.properties["kg:value"] == "12.5" and figure.properties["kg:unit"] == "kg:Percent"
+    assert figure.properties["kg:value"] == "12.5" and figure.properties["kg:unit"] == "percent"
     assert figure.properties["kg:observedSubject"] == "widget-labs"
     assert {e.id: e.kind for e in doc.entities}["widget-labs"] == "kg:Organization"
     rumour = next(f for f in doc.facts if f.evidence[0].quote == "Rumours say Acme Group denied it.")

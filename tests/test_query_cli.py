@@ -160,14 +160,26 @@ def test_entity_card_has_posts_facts_quotes_and_contested_claims(seed_store: ox.
     assert contested == {
         "Liao Chunsheng now works as a technical expert at China Rare Earth (Shenzhen) Research Institute",
         "Liao Chunsheng and other former executives took rare-earth technology to a laboratory in Canada",
+        # 001, 002: the group says he holds this post; a rumour contradicts it
+        "Liao Chunsheng, scientific and technical expert at China Rare Earth (Shenzhen) Research Institute",
     }
+    # the post the group's statement gives him is not a plain fact: no post at the institute
+    assert {p.organisation for p in liao.posts} == {"China Rare Earth Holdings"}
+    (question,) = liao.questions
+    assert list(question.sides) == [
+        "Liao Chunsheng now works as a technical expert at China Rare Earth (Shenzhen) Research Institute",
+        "Liao Chunsheng and other former executives took rare-earth technology to a laboratory in Canada",
+    ]
 
 
 def test_show_prints_the_card(seed_build: BuildReport) -> None:
     out = _run(seed_build, "show", "Chunsheng Liao")
     assert "Liao Chunsheng  ent:liao-chunsheng" in out
     assert "deputy general manager, China Rare Earth Holdings" in out
-    assert "⚠ contested claim" in out
+    assert "⚠ contested" in out
+    assert "Contested (what each side asserts is not a plain fact)" in out
+    assert "asserts: Liao Chunsheng — works for — unnamed Canadian rare-earth laboratory" in out
+    assert "rebutted by: China's rare-earth news mixes truth and falsehood; the group answers rumours" in out
     assert "“Liao was a student of Guangxian Xu” — document 002, article 1, reported, article 002.1" in out
 
 
@@ -196,8 +208,9 @@ def test_every_project_prefix_is_listed_and_predeclared(seed_build: BuildReport)
     listed = runner.invoke(kg.cli.app, ["query", "--prefixes"]).stdout.splitlines()
     assert "PREFIX schema: <https://schema.org/>" in listed
     assert "PREFIX kg: <https://w3id.org/sovereignty-kg/ontology#>" in listed
-    # kg role ent element country doc article stmt ev date instant graph kgsh check, and 14 standard
-    assert len(listed) == 28
+    assert "PREFIX unit: <http://qudt.org/vocab/unit/>" in listed
+    # kg role ent element country doc article stmt ev date instant graph kgsh check, and 16 standard
+    assert len(listed) == 30
     query = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a schema:Organization ; kg:country country:CN }"
     result = runner.invoke(kg.cli.app, ["query", query, "--format", "csv", "--graph", str(seed_build.out)])
     assert result.exit_code == 0 and int(result.stdout.splitlines()[1]) >= 10

@@ -160,12 +160,24 @@ def test_cli_warnings_pass_unless_strict(tmp_path: Path) -> None:
 
 
 def test_seed_graph_has_no_violations_and_only_the_known_warnings(seed_build: BuildReport) -> None:
-    # 001 and 002 conflict on when Liao Chunsheng resigned: one warning for each side. (003's
-    # Chinese title describes Yitang, "中国芯片公司", without naming it: its words are Yitang's
-    # Chinese description, which the shape for entities from Chinese text accepts.)
+    # 001 and 002 conflict on when Liao Chunsheng resigned: one warning for each side. The
+    # group's statement that he now works at its Shenzhen institute (the post: kind, holder,
+    # organisation, role) and the rumour that he went to a Canadian laboratory contradict each
+    # other (002:4), and the group denies the rumour that overseas laboratories poached its
+    # executives (002:2): a warning for each disputed statement. (003's Chinese title describes
+    # Yitang, "中国芯片公司", without naming it: its words are Yitang's Chinese description, which
+    # the shape for entities from Chinese text accepts.)
     report = validate(REPO / "ontology", seed_build.out)
     liao = "ent:post-liao-chunsheng-crh-deputy-general-manager"
+    expert = "ent:post-liao-chunsheng-cresri-technical-expert"
+    disputed = "check:disputed-statement-warning"
     assert [(f.severity.value, f.shape, compact(f.focus.value)) for f in report.findings] == [
         ("Warning", "check:date-conflict-warning", liao),
         ("Warning", "check:date-conflict-warning", liao),
+        ("Warning", disputed, "ent:liao-chunsheng"),
+        ("Warning", disputed, "ent:overseas-rare-earth-laboratories"),
+        ("Warning", disputed, expert),
+        ("Warning", disputed, expert),
+        ("Warning", disputed, expert),
+        ("Warning", disputed, expert),
     ]

@@ -34,6 +34,25 @@ STATEMENT_FACT = """
         stance: officially-stated
         asserted_by: acme-rare-metals
 """
+# a second end date, coarser than "in February 2025" (consistent), or one that conflicts with it
+YEAR_FACT = """
+  - id: resigned-in-2025
+    subject: post-jane-doe-cfo
+    properties:
+      kg:endDate: {said: "2025"}
+    evidence:
+      - article: "1"
+        quote: "Jane Doe resigned as chief financial officer in February 2025"
+"""
+MAY_FACT = """
+  - id: resigned-in-may
+    subject: post-jane-doe-cfo
+    properties:
+      kg:endDate: "2025-05"
+    evidence:
+      - article: "1"
+        quote: "Jane Doe resigned"
+"""
 CLAIM = """  - id: claim-jane-doe-resigned
     kind: kg:Claim
     label: {en: Jane Doe resigned}
@@ -178,16 +197,7 @@ def test_a_date_without_a_year_and_without_a_reference_time_stays_as_the_text_gi
 
 
 def test_the_most_precise_consistent_value_is_preferred_and_alone_in_the_plain_layer(tmp_path: Path) -> None:
-    year = """
-  - id: resigned-in-2025
-    subject: post-jane-doe-cfo
-    properties:
-      kg:endDate: {said: "2025"}
-    evidence:
-      - article: "1"
-        quote: "Jane Doe resigned as chief financial officer in February 2025"
-"""
-    report = build(Project.at(project(tmp_path, with_fact(year))))
+    report = build(Project.at(project(tmp_path, with_fact(YEAR_FACT))))
     assert date_statements(report.out, POST, "kg:endDate") == {
         ("2025-02", "PreferredRank", "stated", "", "false"),
         ("2025", "NormalRank", "stated", "2025", "false"),
@@ -196,16 +206,7 @@ def test_the_most_precise_consistent_value_is_preferred_and_alone_in_the_plain_l
 
 
 def test_conflicting_values_are_both_kept_marked_and_out_of_the_plain_layer(tmp_path: Path) -> None:
-    may = """
-  - id: resigned-in-may
-    subject: post-jane-doe-cfo
-    properties:
-      kg:endDate: "2025-05"
-    evidence:
-      - article: "1"
-        quote: "Jane Doe resigned"
-"""
-    root = project(tmp_path, with_fact(may))
+    root = project(tmp_path, with_fact(MAY_FACT))
     report = build(Project.at(root))
     assert date_statements(report.out, POST, "kg:endDate") == {
         ("2025-02", "NormalRank", "stated", "", "true"),
@@ -302,16 +303,7 @@ def test_check_a_resolved_date_after_its_article_was_written(tmp_path: Path) -> 
 
 
 def test_check_a_preferred_value_that_is_not_the_most_precise(tmp_path: Path) -> None:
-    year = """
-  - id: resigned-in-2025
-    subject: post-jane-doe-cfo
-    properties:
-      kg:endDate: {said: "2025"}
-    evidence:
-      - article: "1"
-        quote: "Jane Doe resigned as chief financial officer in February 2025"
-"""
-    root = project(tmp_path, with_fact(year))
+    root = project(tmp_path, with_fact(YEAR_FACT))
     report = build(Project.at(root))
     preferred = "<http://wikiba.se/ontology#rank> <http://wikiba.se/ontology#PreferredRank> ."
     normal = "<http://wikiba.se/ontology#rank> <http://wikiba.se/ontology#NormalRank> ."

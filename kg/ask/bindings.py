@@ -28,6 +28,7 @@ def parse_value(text: str, kind: str, name: str) -> Term:
     text: a plain string; date and year: YYYY, YYYY-MM or YYYY-MM-DD (compared as text with
     partial dates); integer: digits.
     """
+    _check_text(text, name)
     if kind == "entity":
         if text.startswith("<") and text.endswith(">"):
             return _iri(text[1:-1], name)
@@ -66,6 +67,7 @@ def _day(day: datetime.date) -> ox.Literal:
 
 def guess_value(text: str, name: str) -> Term:
     """A value for an ad hoc query, whose parameters have no declared type."""
+    _check_text(text, name)
     if (text.startswith("<") and text.endswith(">")) or Ontology.expand(text):
         return parse_value(text, "entity", name)
     if _INTEGER.fullmatch(text):
@@ -78,3 +80,12 @@ def _iri(text: str, name: str) -> ox.NamedNode:
         return ox.NamedNode(text)
     except ValueError as exc:
         raise KgError(f"parameter {name}: '{text}' is not a valid IRI ({exc})") from None
+
+
+def _check_text(text: str, name: str) -> None:
+    """Refuse text that is not Unicode (bytes that were not UTF-8 reach Python as lone
+    surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise KgError(f"parameter {name}: not valid UTF-8 text (at character {exc.start + 1})") from None

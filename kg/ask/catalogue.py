@@ -52,6 +52,8 @@ class NamedQuery:
             raise KgError(f"query '{self.name}' needs --param for: {hints}")
         values: dict[str, Term] = {}
         for name, param in declared.items():
+            if not isinstance(given[name], str):
+                raise KgError(f"parameter {name}: give its value as text, not {type(given[name]).__name__}")
             if param.type == "period":  # binds NAME_start and NAME_end, those the query uses
                 bounds = parse_period(given[name], name)
                 values |= {var: term for var, term in bounds.items() if re.search(rf"[?$]{var}\b", self.text)}

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz
 
 from kg.ask.bindings import parse_value
+from kg.ask.contested import Question, questions
 from kg.ask.query import Queryable, labels, run_query
 from kg.errors import KgError
 
@@ -42,12 +43,14 @@ class Fact:
     value_label: str
     evidence: list[Evidence] = field(default_factory=list)
     inferred_note: str | None = None
+    disputed: bool = False  # a claim disputes it, or another value conflicts: not a plain fact
 
     @property
     def contested(self) -> bool:
-        """Sources disagree on this very fact: some report it, others rumour, allege or deny it."""
+        """Sources disagree on this very fact: it is disputed or conflicts with another value,
+        or some report it while others rumour, allege or deny it."""
         stances = {e.stance for e in self.evidence}
-        return len(stances) > 1 and bool(stances & {"rumoured", "alleged", "denied"})
+        return self.disputed or (len(stances) > 1 and bool(stances & {"rumoured", "alleged", "denied"}))
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Mention:
     subject: str
     subject_label: str
     predicate_label: str
-    contested: bool  # the subject is a claim that contradicts, or is denied by, another
+    contested: bool  # a claim that disputes or is disputed by another, or a contested statement
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Card:
     facts: list[Fact]
     posts: list[PostHeld]
     mentions: list[Mention]
+    questions: list[Question] = field(default_factory=list)  # contested, with every side
 
 
 def find(store: Queryable, text: str) -> str:
@@ -168,8 +172,8 @@ def card(store: Queryable, iri: str, lang: str = "en") -> Card:
         store,
         """SELECT DISTINCT ?x ?p ?contested WHERE {
              ?st rdf:object ?s ; rdf:subject ?x ; rdf:predicate ?p ; kg:evidence ?e .
-             BIND (EXISTS { ?x kg:contradicts|kg:denies ?y } || EXISTS { ?y kg:contradicts|kg:denies ?x }
-                   AS ?contested)
+             BIND (EXISTS { ?x kg:disputes ?y } || EXISTS { ?y kg:disputes ?x }
+                   || EXISTS { ?st kg:disputedBy|kg:conflictsWith [] } AS ?contested)
            } ORDER BY ?p ?x""",
         {"s": node},
     ).records()
@@ -186,14 +190,16 @@ def card(store: Queryable, iri: str, lang: str = "en") -> Card:
             Mention(str(r["x"]), _name(names_of, r["x"]), _name(names_of, r["p"]), r["contested"] == "true")
             for r in mentions
         ],
+        questions(store, iri),
     )
 
 
 def _facts(store: Queryable, node: ox.NamedNode, lang: str) -> list[Fact]:
     rows = run_query(
         store,
-        """SELECT ?p ?o ?quote ?article ?stance ?asserter ?note WHERE {
+        """SELECT ?p ?o ?quote ?article ?stance ?asserter ?note ?disputed WHERE {
              ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?e .
+             BIND (EXISTS { ?st kg:disputedBy|kg:conflictsWith [] } AS ?disputed)
              ?e oa:exact ?quote ; prov:wasDerivedFrom/dcterms:identifier ?article ;
                 kg:stance/rdfs:label ?stance ; kg:assertedBy/rdfs:label ?asserter .
              FILTER (langMatches(lang(?stance), "en") && langMatches(lang(?asserter), "en"))
@@ -210,6 +216,7 @@ def _facts(store: Queryable, node: ox.NamedNode, lang: str) -> list[Fact]:
             Evidence(str(r["quote"]), str(r["article"]), str(r["stance"]), str(r["asserter"]))
         )
         fact.inferred_note = r["note"] or fact.inferred_note
+        fact.disputed = fact.disputed or r["disputed"] == "true"
     return list(facts.values())
 
 

@@ -6,7 +6,12 @@ kg.ask.runner passes its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
+
+from kg.errors import KgError
+
+MAX_TIMEOUT = 1_000_000.0  # seconds: the longest deadline a query may be given
 
 
 @dataclass(frozen=True)
@@ -21,3 +26,15 @@ class Limits:
     max_query_chars: int = 100_000  # characters of query text
     max_depth: int = 64  # nesting of brackets ({, (, [) in the query text
     memory_mb: int = 2048  # address space of the process that runs queries, in MiB
+
+    def __post_init__(self) -> None:
+        """Refuse bounds that bound nothing (an infinite or negative timeout, a cap of 0)."""
+        timeout = self.timeout
+        if not (isinstance(timeout, int | float) and math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+            raise KgError(
+                f"the timeout must be more than 0 and at most {MAX_TIMEOUT:.0f} seconds, not {timeout!r}"
+            )
+        for bound in fields(self)[1:]:
+            value = getattr(self, bound.name)
+            if not isinstance(value, int) or value < 1:
+                raise KgError(f"the limit {bound.name} must be a whole number of at least 1, not {value!r}")

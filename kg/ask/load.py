@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.compile.output import INFERRED_FILE
-from kg.errors import KgError
+from kg.errors import KgError, Location
 
 
 def check_graph(dist: Path) -> None:
@@ -29,6 +29,17 @@ def load_graph(dist: Path) -> ox.Store:
     store = ox.Store()
     for default in (dist / "graph.nt", dist / INFERRED_FILE):
         if default.is_file():
-            store.bulk_load(path=str(default), format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=str(dist / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+            _load(store, default, ox.RdfFormat.N_TRIPLES)
+    _load(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
     return store
+
+
+def _load(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        raise KgError(
+            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, exc.lineno or 0)
+        ) from None
+    except OSError as exc:
+        raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None

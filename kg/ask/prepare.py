@@ -201,10 +201,9 @@ def _parse(text: str) -> ParseResults:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        return bool(parseUpdate(text).request)  # an empty text parses as an update of nothing
     except (ParseException, RecursionError):
         return False
-    return True
 
 
 def _resolved(parsed: ParseResults) -> CompValue:
@@ -240,9 +239,16 @@ def _bind(checked: _Checked, values: Mapping[str, Term]) -> tuple[CompValue, Com
     for name in values:
         if Variable(name) not in checked.variables:
             raise KgError(f"the query has no variable ?{name} to bind")
-    block = CompValue(
-        "InlineData", var=[Variable(name) for name in values], value=[[_rdflib(t) for t in values.values()]]
-    )
+    variables, row = [Variable(name) for name in values], [[_rdflib(t) for t in values.values()]]
+    if tree.name == "ConstructQuery" and tree.template is None:  # CONSTRUCT WHERE { triples only }
+        if tree.valuesClause is not None:
+            raise KgError(
+                "cannot bind parameters into CONSTRUCT WHERE {…} VALUES …; write CONSTRUCT {…} WHERE {…}"
+            )
+        trailing = CompValue(tree.name, **tree)  # as a trailing VALUES clause, in a copy
+        trailing["valuesClause"] = CompValue("ValuesClause", var=variables, value=row)
+        return CompValue("InlineData", var=variables, value=row), trailing
+    block = CompValue("InlineData", var=variables, value=row)
     where = tree.where
     if where.name == "SubSelect":
         where = CompValue("GroupGraphPatternSub", part=[CompValue("GroupOrUnionGraphPattern", graph=[where])])

@@ -120,7 +120,9 @@ def execute(
 ) -> Answer:
     """Check a query, bind its parameters (RDF terms; a string is read as `--param` reads
     it), run it, and return the answer as it left the engine."""
-    terms = {name: guess_value(v, name) if isinstance(v, str) else v for name, v in (values or {}).items()}
+    if not isinstance(text, str):
+        raise KgError(f"a query is text (str), not {type(text).__name__}")
+    terms = {name: _term(value, name) for name, value in (values or {}).items()}
     try:
         if isinstance(store, ox.Store):
             bounds = limits or Limits()
@@ -135,6 +137,16 @@ def execute(
         if source is None or exc.location is not None:
             raise
         raise type(exc)(exc.message, Location(source)) from None
+
+
+def _term(value: Any, name: str) -> ox.NamedNode | ox.Literal:
+    """A parameter value as an RDF term: a term as it is, text (or a whole number) read as
+    `--param` reads it."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return guess_value(str(value), name)
+    raise KgError(f"parameter {name}: give an IRI (NamedNode), a Literal or text, not {type(value).__name__}")
 
 
 def run_query(
@@ -197,9 +209,9 @@ def labels(store: Queryable, iris: set[str], lang: str = "en") -> dict[str, str]
     if not iris:
         return {}
     found: dict[str, dict[str, str]] = {}
-    ordered = sorted(iris)
+    ordered = sorted(str(node) for node in map(_named_node, iris) if node is not None)
     for start in range(0, len(ordered), LABELS_PER_QUERY):
-        wanted = " ".join(f"<{iri}>" for iri in ordered[start : start + LABELS_PER_QUERY])
+        wanted = " ".join(ordered[start : start + LABELS_PER_QUERY])  # terms written by pyoxigraph
         query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
                    FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
         for subject, label in run_query(store, query).rows:
@@ -210,6 +222,14 @@ def labels(store: Queryable, iris: set[str], lang: str = "en") -> dict[str, str]
     return {
         iri: names.get(want) or names.get("en") or next(iter(names.values())) for iri, names in found.items()
     }
+
+
+def _named_node(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None for what is no IRI (it has no label)."""
+    try:
+        return ox.NamedNode(iri)
+    except (ValueError, TypeError):
+        return None
 
 
 def query_header(text: str) -> dict[str, str]:

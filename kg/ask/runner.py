@@ -102,6 +102,10 @@ class Runner:
 
     def _call(self, action: str, text: str, values: Mapping[str, Term], limits: Limits) -> Any:
         measure(text, limits)  # before any parser sees the text
+        size = len(text) + sum(len(term.value) for term in values.values())  # as bound into the text
+        if size > limits.max_query_chars:
+            limit = limits.max_query_chars
+            raise Refused(f"the query with its parameters is {size} characters long; the limit is {limit}")
         worker = self._idle.get()
         try:
             return worker.call((action, text, dict(values), limits), limits)
@@ -122,17 +126,17 @@ class _Worker:
         with self.lock:
             connection = self._started()
             deadline = time.monotonic() + limits.timeout
-            connection.send(request)
+            try:
+                connection.send(request)
+            except OSError:  # the worker died before it took the query
+                raise Stopped(self._death()) from None
             if not connection.poll(max(deadline - time.monotonic(), 0)):
                 self.stop()
                 raise Stopped(f"the query ran for more than {limits.timeout:g} s and was stopped")
             try:
                 status, payload = connection.recv()
             except (EOFError, OSError):
-                self.process.join(5)
-                code = self.process.exitcode
-                self.stop()
-                raise Stopped(_death(code, self.memory_mb)) from None
+                raise Stopped(self._death()) from None
         if status == "refused":
             raise Refused(payload)
         if status == "stopped":
@@ -141,6 +145,13 @@ class _Worker:
             raise KgError(payload)
         return payload
 
+    def _death(self) -> str:
+        """Why the worker ended; it is cleared away for a fresh one."""
+        self.process.join(5)
+        code = self.process.exitcode
+        self.stop()
+        return _death(code, self.memory_mb)
+
     def _started(self) -> Connection:
         if self.process is not None and self.process.is_alive() and self.connection is not None:
             return self.connection
@@ -148,8 +159,9 @@ class _Worker:
         context = _context()
         parent: Connection
         parent, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(child, self.dist, self.memory_mb), daemon=True)
-        self.process.start()
+        process = context.Process(target=serve, args=(child, self.dist, self.memory_mb), daemon=True)
+        process.start()
+        self.process = process  # only once started: a process that failed to start is not stopped
         child.close()
         self.connection = parent
         return parent
@@ -173,9 +185,19 @@ def _context() -> Any:
 
 
 def _death(code: int | None, memory_mb: int) -> str:
-    if code in (-6, 134, 1):  # an allocation failure aborts, or ends in a MemoryError
-        return f"the query needed more than the {memory_mb} MiB it may use and was stopped"
+    if code in (-6, 134):  # an allocation failure aborts
+        return _out_of_memory(memory_mb)
+    if code == 1:  # an uncaught exception: a MemoryError, or a failure to start
+        return (
+            f"the query engine stopped before answering: it needed more than the {memory_mb} MiB it "
+            "may use, or, in a script, kg's Python API was called outside 'if __name__ == \"__main__\":' "
+            "(its worker processes import the script again)"
+        )
     return f"the query engine stopped unexpectedly (exit status {code}); the query was not answered"
+
+
+def _out_of_memory(memory_mb: int) -> str:
+    return f"the query needed more than the {memory_mb} MiB it may use and was stopped"
 
 
 # The worker side.
@@ -186,14 +208,15 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
-    from kg.ask.load import load_graph  # after the cap: loading counts against it
-
-    store = load_graph(dist) if dist is not None else None
+    store, failure = _loaded(dist, memory_mb)
     while True:
         try:
             action, text, values, limits = connection.recv()
         except (EOFError, OSError):
             return
+        if failure is not None:
+            connection.send(failure)
+            continue
         try:
             prepared = prepare(text, values, limits)
             if action == "prepare":
@@ -207,8 +230,20 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int) -> None:
         except KgError as exc:
             reply = ("error", str(exc))
         except MemoryError:
-            reply = ("stopped", f"the query needed more than the {memory_mb} MiB it may use and was stopped")
+            reply = ("stopped", _out_of_memory(memory_mb))
         connection.send(reply)
+
+
+def _loaded(dist: Path | None, memory_mb: int) -> tuple[ox.Store | None, tuple[str, str] | None]:
+    """The build loaded (under the memory cap), or the reply every query gets instead."""
+    try:
+        from kg.ask.load import load_graph  # after the cap: loading counts against it
+
+        return (load_graph(dist) if dist is not None else None), None
+    except KgError as exc:
+        return None, ("error", str(exc))
+    except MemoryError:
+        return None, ("stopped", _out_of_memory(memory_mb))
 
 
 def answer(store: ox.Store, prepared: Prepared, limits: Limits) -> Answer:

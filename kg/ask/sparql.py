@@ -87,10 +87,9 @@ def _select(q: CompValue) -> str:
 
 
 def _construct(q: CompValue) -> str:
-    if q.template is None and not q.where:
-        raise KgError("cannot run a CONSTRUCT without WHERE")
-    template = _triples(q.template) if q.template is not None else ""
-    return f"CONSTRUCT {{ {template} }}"
+    if q.template is None:  # the short form, CONSTRUCT WHERE { triples }: they are the template
+        return "CONSTRUCT"
+    return f"CONSTRUCT {{ {_triples(q.template)} }}"
 
 
 def _describe(q: CompValue) -> str:
@@ -172,10 +171,13 @@ def _data_block(block: CompValue) -> str:
     return f"({variables}) {{ {rows} }}"
 
 
+_SHORT_CONSTRUCT = "FakeGroupGraphPatten"  # (sic) rdflib's name for the WHERE of CONSTRUCT WHERE
+
+
 def _group(pattern: CompValue) -> str:
     if pattern.name == "SubSelect":
         return "{ " + _written(pattern) + _values_clause(pattern) + " }"
-    if pattern.name != "GroupGraphPatternSub":
+    if pattern.name not in ("GroupGraphPatternSub", _SHORT_CONSTRUCT):
         raise KgError(f"cannot write a {pattern.name} as a group")
     return "{ " + " ".join(_part(p) for p in pattern.part or []) + " }"
 

@@ -13,12 +13,15 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path
 
 import pyoxigraph as ox
 from rich.console import Console
 from rich.markup import escape
 
 from kg.check.findings import Finding, Report, Severity
+from kg.compile.output import check_output_file, write_file
+from kg.errors import KgError
 from kg.vocab import CHECKS, DCTERMS, PREFIXES, RDF, SHAPES, compact, term_text
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -28,6 +31,21 @@ _STYLE = {Severity.VIOLATION: "bold red", Severity.WARNING: "yellow", Severity.I
 
 def render(report: Report, fmt: str) -> str:
     return FORMATS[fmt](report)
+
+
+def report_format(path: Path) -> str:
+    """The format a report file's suffix names; fails for another suffix, or for a path
+    kg will not write (a link, a folder, a device)."""
+    if path.suffix not in SUFFIXES:
+        raise KgError(f"cannot tell the report format of {path} (use {', '.join(SUFFIXES)})")
+    check_output_file(path)
+    return SUFFIXES[path.suffix]
+
+
+def write_report(report: Report, path: Path) -> None:
+    """Write the report to `path` in the format its suffix names, atomically."""
+    text = render(report, report_format(path))
+    write_file(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def text(report: Report) -> str:

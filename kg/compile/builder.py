@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from kg.compile.output import (
     MANIFEST,
     distinct_triples,
     replace_directory,
+    sha256,
     sorted_quads,
     write_graph_files,
     write_json,
@@ -29,6 +29,7 @@ from kg.compile.output import (
 from kg.compile.reference import reference_quads
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import Source, SourceMap
+from kg.errors import KgError
 from kg.mapping.load import load_mappings
 from kg.project import Project
 from kg.vocab import KG, RDF
@@ -108,6 +109,7 @@ def build(
     their own graph, graph:inferred, of the TriG and N-Quads files and in inferred.nt; Turtle
     and N-Triples keep the asserted graph only."""
     target = out or project.dist
+    _check_output_folder(target, project)
     generated, compiled = compile_project(project, include_drafts=include_drafts, progress=progress)
     progress("sorting")
     asserted = sorted_quads([*generated, *compiled.quads])
@@ -153,6 +155,18 @@ def build(
     return report
 
 
+def _check_output_folder(target: Path, project: Project) -> None:
+    """Refuse an output folder among the inputs: the next build would read it back."""
+    try:
+        where = target.resolve()
+        inputs = [folder.resolve() for folder in (project.ontology, project.mappings, project.seeds)]
+    except (RuntimeError, OSError) as exc:  # a symbolic link that points to itself
+        raise KgError(f"{target} cannot be followed ({exc})") from None
+    for folder in inputs:
+        if where.is_relative_to(folder):
+            raise KgError(f"{target} is inside {folder.name}/, an input of the build; build elsewhere")
+
+
 def _instances_per_class(triples: list[ox.Triple]) -> dict[str, int]:
     kg = str(KG._NS)
     counts = Counter(
@@ -186,6 +200,6 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
             if report.reasoning
             else None
         ),
-        "inputs": {name.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for name, p in inputs},
+        "inputs": {name.as_posix(): sha256(p) for name, p in inputs},
         "files": files,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.compile.context import At, Context, Document
+from kg.compile.context import At, Claimed, Context, Document
 from kg.compile.dating import Dated
 from kg.compile.facts import DateText, property_values, statement
 from kg.compile.sourcemap import Source
@@ -34,6 +34,7 @@ def _combination(ctx: Context, fact: schema.Fact, doc: Document, at: At) -> None
     if subject is None or None in values or unknown:
         return
     evidence = [node for ref in fact.combines for node in ctx.evidence_of[ref]]
+    claim = ctx.resolve.entity(fact.claim, at.loc("claim")) if fact.claim else None
     doc.stats.facts += 1
     key = "combined:" + " ".join(fact.combines)
     for predicate, obj, here in values:  # type: ignore[misc]
@@ -64,4 +65,6 @@ def _combination(ctx: Context, fact: schema.Fact, doc: Document, at: At) -> None
             assert isinstance(obj.expression, Placed)
             ctx.dated.append(Dated(subject, predicate, obj.expression, node, doc.graph))
             doc.stats.dates_combined += 1
+        if claim:
+            ctx.claimed.append(Claimed(claim, node, triple, doc.graph))
         ctx.result.sources.triple(triple, Source.at(here))

@@ -149,6 +149,17 @@ class Document:
         return {key: article.node for key, article in self.articles.items()}
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A statement that a claim asserts (a fact's `claim:`): contested when another claim
+    disputes that claim (kg.compile.contest)."""
+
+    claim: ox.NamedNode
+    statement: ox.NamedNode
+    triple: ox.Triple
+    graph: ox.NamedNode
+
+
 @dataclass
 class Context:
     """The state of one compilation: inputs, errors found so far, and the result."""
@@ -164,6 +175,7 @@ class Context:
     combinations: list[tuple[schema.Fact, Document, At]] = field(default_factory=list)
     references: list[InferredReference] = field(default_factory=list)
     dated: list[Dated] = field(default_factory=list)
+    claimed: list[Claimed] = field(default_factory=list)
     calendar: set[str] = field(default_factory=set)  # dates whose node is written
     # subject -> article -> the evidence by which that article reports it (for kg:reportedOn)
     reported: dict[ox.NamedNode, dict[Article, list[ox.NamedNode]]] = field(default_factory=dict)

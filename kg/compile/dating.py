@@ -7,7 +7,8 @@ and labels in English and Chinese; the nodes live in `graph:calendar`. Every dat
 statement; when all of a subject's statements of one property are known (`settle`), each gets
 a rank (Wikidata's): the most precise value consistent with all the others is preferred;
 values whose intervals do not overlap conflict (`kg:conflictsWith`), and then none of them is
-preferred. Only the best-ranked, undisputed values are written as plain triples.
+preferred; a value a claim asserts that another claim disputes (kg.compile.contest) is ranked
+normal too. Only the best-ranked, undisputed values are written as plain triples.
 """
 
 from __future__ import annotations
@@ -96,13 +97,16 @@ def _unplaced_quads(node: ox.NamedNode, value: Yearless) -> list[ox.Quad]:
     return [ox.Quad(node, ox.NamedNode(p), o, CALENDAR_GRAPH) for p, o in triples]
 
 
-def settle(dated: list[Dated]) -> list[ox.Quad]:
-    """Ranks, conflicts and plain triples for every (subject, property) with dated values."""
+def settle(dated: list[Dated], disputed: set[ox.NamedNode]) -> list[ox.Quad]:
+    """Ranks, conflicts and plain triples for every (subject, property) with dated values;
+    a `disputed` statement (kg.compile.contest) is ranked normal and never plain."""
     by_key: dict[tuple[ox.NamedNode, ox.NamedNode], list[Dated]] = {}
     for item in dated:
         by_key.setdefault((item.subject, item.predicate), []).append(item)
     quads: list[ox.Quad] = []
-    for (subject, predicate), items in by_key.items():
+    for (subject, predicate), everything in by_key.items():
+        items = [item for item in everything if item.statement not in disputed]
+        quads += [_rank(item, WIKIBASE.NormalRank) for item in everything if item.statement in disputed]
         placed = [(item, bounds) for item in items if (bounds := item.bounds)]
         conflicting = {(a.statement, b.statement) for a, x in placed for b, y in placed if not x.overlaps(y)}
         quads += [ox.Quad(a, ox.NamedNode(KG.conflictsWith), b, _graph(items, a)) for a, b in conflicting]
@@ -112,11 +116,15 @@ def settle(dated: list[Dated]) -> list[ox.Quad]:
             preferred = {b for b in intervals if all(other.contains(b) for other in intervals)}
         for item in items:
             rank = WIKIBASE.PreferredRank if item.bounds in preferred else WIKIBASE.NormalRank
-            quads.append(ox.Quad(item.statement, ox.NamedNode(WIKIBASE.rank), ox.NamedNode(rank), item.graph))
+            quads.append(_rank(item, rank))
             best = preferred or (set() if conflicting else intervals)
             if item.bounds in best or (not placed and item.bounds is None):
                 quads.append(ox.Quad(subject, predicate, date_node(item.value), item.graph))
     return quads
+
+
+def _rank(item: Dated, rank: str) -> ox.Quad:
+    return ox.Quad(item.statement, ox.NamedNode(WIKIBASE.rank), ox.NamedNode(rank), item.graph)
 
 
 def _graph(items: list[Dated], statement: ox.NamedNode) -> ox.NamedNode:

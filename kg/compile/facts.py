@@ -14,16 +14,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.compile.context import Article, At, Context, Document, Object, Unplaced, offset
+from kg.compile.context import Article, At, Claimed, Context, Document, Object, Unplaced, offset
 from kg.compile.dating import Dated
 from kg.compile.sourcemap import Source
+from kg.compile.units import read_unit
 from kg.compile.values import typed_literal
 from kg.errors import Location
 from kg.mapping import schema
 from kg.mapping.dates import Expression, Placed, Yearless, place, read_wording
 from kg.mapping.dates import parse as parse_date
 from kg.mapping.load import Loaded
-from kg.vocab import DCTERMS, EVIDENCE, KG, OA, PROV, RDF, STATEMENT, XSD
+from kg.vocab import DCTERMS, EVIDENCE, KG, OA, PROV, RDF, STATEMENT, XSD, compact
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
@@ -73,11 +74,12 @@ def _fact(ctx: Context, fact: schema.Fact, review: schema.Review, doc: Document,
     doc.stats.facts += 1
     doc.stats.quotes += len(evidence)
     quotes = [item.quote for item in fact.evidence]
+    claim = ctx.resolve.entity(fact.claim, at.loc("claim")) if fact.claim else None
     for predicate, obj, here in values:  # type: ignore[misc]
         doc.stats.statements += 1
         fact_source = Source.at(at.loc("id"))
         if isinstance(obj, DateText):
-            triple = date_statement(
+            made = date_statement(
                 ctx,
                 subject,
                 predicate,
@@ -92,10 +94,12 @@ def _fact(ctx: Context, fact: schema.Fact, review: schema.Review, doc: Document,
             )
         else:
             triple = ox.Triple(subject, predicate, obj)
-            statement(ctx, triple, evidence, doc.graph, fact_source)
-        if triple:
+            made = triple, statement(ctx, triple, evidence, doc.graph, fact_source)
+        if made:
             for quote in quotes:
-                ctx.result.sources.triple(triple, Source.at(here, quote))
+                ctx.result.sources.triple(made[0], Source.at(here, quote))
+            if claim:
+                ctx.claimed.append(Claimed(claim, made[1], made[0], doc.graph))
 
 
 def _reference(articles: list[Article]) -> Placed | None:
@@ -127,9 +131,10 @@ def date_statement(
     here: Location,
     fact: Source,
     key: str,
-) -> ox.Triple | None:
-    """A dated value's statement: placed against the reference time when the text gives no
-    year or relative words (marked, with the words kept), ranked later (kg.compile.dating)."""
+) -> tuple[ox.Triple, ox.NamedNode] | None:
+    """A dated value's triple and statement: placed against the reference time when the text
+    gives no year or relative words (marked, with the words kept), ranked later
+    (kg.compile.dating)."""
     if text.said and not any(text.written in quote for quote in quotes):
         ctx.errors.add(f"the words '{text.written}' are not in the fact's quote(s)", here)
         return None
@@ -158,7 +163,7 @@ def date_statement(
         doc.stats.dates_resolved += 1
     else:
         doc.stats.dates_stated += 1
-    return triple
+    return triple, node
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,8 @@ def property_values(
             here = at.loc("properties", key, *([i] if isinstance(values, list) else []))
             if prop is not None and prop.range == str(KG.DateInterval):
                 yield _date_text(ctx, prop.iri, value, key, here)
+            elif prop is not None and prop.iri == str(KG.unit):
+                yield from _unit(ctx, value, here)
             elif isinstance(value, schema.Said):
                 ctx.errors.add(f"{key} is not a date: 'said' is only for dates", here)
                 yield None
@@ -203,6 +210,31 @@ def property_values(
             else:
                 target = ctx.resolve.ref(value, here, doc.article_nodes)
                 yield (ox.NamedNode(prop.iri), target, here) if target else None
+
+
+def _unit(
+    ctx: Context, value: schema.Value, here: Location
+) -> Iterator[tuple[ox.NamedNode, Object, Location] | None]:
+    """A unit as the text gives it (`USD/kg`): its currency (kg:currency, ISO 4217) and the
+    QUDT unit of the rest (kg:unit), which the units vocabulary must declare."""
+    if not isinstance(value, str):
+        ctx.errors.add("kg:unit takes a unit such as percent, count, CNY or USD/kg", here)
+        yield None
+        return
+    try:
+        unit = read_unit(value)
+    except ValueError as exc:
+        ctx.errors.add(f"kg:unit: {exc}", here)
+        yield None
+        return
+    if unit.currency:
+        yield ox.NamedNode(KG.currency), ox.Literal(unit.currency), here
+    if unit.qudt:
+        if unit.qudt not in ctx.resolve.ontology.individuals:
+            ctx.errors.add(f"kg:unit: '{value}' is {compact(unit.qudt)}, not in the units vocabulary", here)
+            yield None
+            return
+        yield ox.NamedNode(KG.unit), ox.NamedNode(unit.qudt), here
 
 
 def _date_text(

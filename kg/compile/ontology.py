@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Location
+from kg.mapping.textfile import read_text
 from kg.vocab import GRAPH, KG, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS
 
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH.ontology)
@@ -50,9 +51,10 @@ class Ontology:
         quads: list[ox.Quad] = []
         declarations: dict[str, Location] = {}
         for path in files:
-            declarations.update(_declaration_lines(path, shown / path.name))
+            text = read_text(path, shown / path.name)  # a regular file, its size checked first
+            declarations.update(_declaration_lines(text, shown / path.name))
             try:
-                triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
+                triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
             except SyntaxError as exc:
                 raise KgError(f"invalid Turtle: {exc}", Location(shown / path.name)) from None
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in triples)
@@ -98,6 +100,26 @@ class Ontology:
             elif not kinds & {str(OWL.AnnotationProperty), str(OWL.Ontology), str(RDFS.Datatype)}:
                 self.individuals.add(iri)
 
+    def below(self, roots: set[str], link: str) -> set[str]:
+        """The terms under `roots` (included) along `link`: rdfs:subClassOf for classes,
+        rdfs:subPropertyOf for properties."""
+        parents: dict[str, set[str]] = {}
+        for q in self.quads:
+            child, parent = q.subject, q.object
+            if q.predicate.value != link or not isinstance(child, ox.NamedNode):
+                continue
+            if isinstance(parent, ox.NamedNode):
+                parents.setdefault(child.value, set()).add(parent.value)
+        found = set(roots)
+        changed = True
+        while changed:
+            changed = False
+            for term, ups in parents.items():
+                if term not in found and ups & found:
+                    found.add(term)
+                    changed = True
+        return found
+
     @staticmethod
     def expand(curie: str) -> str | None:
         """The IRI of a CURIE with a known prefix, or None if it is not one."""
@@ -111,12 +133,12 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _declaration_lines(path: Path, display: Path) -> dict[str, Location]:
+def _declaration_lines(text: str, display: Path) -> dict[str, Location]:
     """Where each term is declared (`prefix:name a ...` at the start of a line), so that
     validation findings about ontology terms can point at their line."""
     prefixes: dict[str, str] = {}
     found: dict[str, Location] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if match := _PREFIX_LINE.match(line):
             prefixes[match.group(1)] = match.group(2)
         elif (match := _SUBJECT_LINE.match(line)) and match.group(1) in prefixes:

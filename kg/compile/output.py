@@ -1,4 +1,4 @@
-"""Writing the graph: deterministic files, swapped into place only when all are written.
+"""Writing outputs that cannot destroy: the build folder, and single files (exports, reports).
 
 Quads are sorted (graph, subject, predicate, object) before serialising with pyoxigraph,
 so the same input gives byte-identical files whatever PYTHONHASHSEED is; there are no blank
@@ -10,6 +10,10 @@ A build writes a marker file into its output, and replaces only a folder holding
 (`.NAME-old`), moves the new one in, then deletes the old one; the next build first undoes
 a swap that was interrupted (putting `.NAME-old` back if NAME is missing) and removes the
 staging folders (`.NAME-building-*`) that killed builds left.
+
+A single file (`kg export -o`, `kg validate -o`) is only ever a regular file: never written
+through a symbolic link or into a device, a pipe or a folder; it is written beside its
+target and renamed over it, so the old file stays whole if anything fails.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -61,7 +66,7 @@ def write_graph_files(directory: Path, quads: list[ox.Quad], triples: list[ox.Tr
         prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         path = directory / name
         ox.serialize(data, str(path), fmt, prefixes=prefixes)
-        digests[name] = _sha256(path)
+        digests[name] = sha256(path)
     return digests
 
 
@@ -76,7 +81,10 @@ def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:
 
     Refuses to replace a folder that an earlier build did not make (it would lose data).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(os.path.abspath(target))  # `.` and `..` named, so the staging folder sits beside
+    if not target.name:
+        raise KgError(f"{target} is the root folder; give the build a folder of its own")
+    _make_folder(target.parent, target)
     recover(target)
     if target.is_symlink() or (target.exists() and not _replaceable(target)):
         raise KgError(
@@ -134,9 +142,53 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(retired)
 
 
-def _sha256(path: Path) -> str:
+def _make_folder(folder: Path, output: Path) -> None:
+    """Create `folder` (and its parents) to hold `output`, or say which path is in the way."""
+    if blocking := next((f for f in (folder, *folder.parents) if f.exists() and not f.is_dir()), None):
+        raise KgError(f"cannot write {output}: {blocking} is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KgError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (an input of any size is never held whole)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def check_output_file(out: Path) -> None:
+    """Refuse an output path that is not a regular file or a new name."""
+    if out.is_symlink():
+        raise KgError(f"{out} is a symbolic link; kg writes only regular files (remove it first)")
+    if out.is_dir():
+        raise KgError(f"{out} is a folder; give a file name")
+    if out.exists() and not stat.S_ISREG(out.lstat().st_mode):
+        raise KgError(f"{out} is not a regular file (a device, a pipe or a socket); kg will not replace it")
+
+
+def write_file(out: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write `out` with `write`, atomically: beside it, then renamed over it, keeping the old
+    file's permissions; the old file stays if anything fails."""
+    check_output_file(out)
+    mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
+    _make_folder(out.parent, out)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    except OSError as exc:
+        raise KgError(f"cannot write {out}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+        os.chmod(name, mode)
+        os.replace(name, out)
+    except OSError as exc:
+        kept = "; the old file is as it was" if out.exists() else ""
+        raise KgError(f"cannot write {out}: {exc.strerror or exc}{kept}") from None
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)

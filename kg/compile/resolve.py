@@ -73,6 +73,7 @@ class Resolver:
         if prop is None:
             self.errors.add(f"unknown property '{curie}' (not declared in ontology/)", location)
         elif prop.set_by_build:
-            self.errors.add(f"property '{curie}' is written by the build, not by mappings", location)
+            hint = " (write the currency in kg:unit, e.g. kg:unit: CNY)" if curie == "kg:currency" else ""
+            self.errors.add(f"property '{curie}' is written by the build, not by mappings{hint}", location)
             return None
         return prop

@@ -1,11 +1,14 @@
 """The last pass of compiling, once every document's facts are known: the statements of
 inferred reference times (with the evidence they rest on), the dates each article reported
-events, policies and claims on, and the ranks of dated values (kg.compile.dating)."""
+events, policies and claims on, what claims assert and which of it is contested
+(kg.compile.contest), and the ranks of dated values (kg.compile.dating). A contested value
+is left out of the plain layer."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.compile.contest import contest, normal_ranks
 from kg.compile.context import Context
 from kg.compile.dating import settle as rank_dates
 from kg.compile.facts import statement
@@ -21,7 +24,10 @@ REPORTED_KINDS = tuple(KG._NS[name] for name in ("Event", "Policy", "Claim"))
 def settle(ctx: Context) -> None:
     _inferred_references(ctx)
     _reported_on(ctx)
-    ctx.result.quads.extend(rank_dates(ctx.dated))
+    contested, disputed = contest(ctx)
+    ctx.result.quads.extend(rank_dates(ctx.dated, disputed))
+    ctx.result.quads.extend(normal_ranks(ctx, disputed, {item.statement for item in ctx.dated}))
+    ctx.result.quads = [q for q in ctx.result.quads if q.triple not in contested]
 
 
 def _inferred_references(ctx: Context) -> None:
@@ -47,7 +53,7 @@ def _inferred_references(ctx: Context) -> None:
 
 
 def _reported_on(ctx: Context) -> None:
-    kinds = _subclasses(ctx, {str(kind) for kind in REPORTED_KINDS})
+    kinds = ctx.resolve.ontology.below({str(kind) for kind in REPORTED_KINDS}, str(RDFS.subClassOf))
     typed = {
         q.subject
         for q in ctx.result.quads
@@ -67,25 +73,3 @@ def _reported_on(ctx: Context) -> None:
                 ctx, triple, evidence, article.graph, source, key=f"reported:{article.node.value}"
             )
             ctx.result.adder(node, article.graph)(KG.derivation, ox.NamedNode(KG.DatedByArticle))
-
-
-def _subclasses(ctx: Context, roots: set[str]) -> set[str]:
-    """The classes under `roots` (included), by rdfs:subClassOf in the ontology."""
-    parents: dict[str, set[str]] = {}
-    for q in ctx.resolve.ontology.quads:
-        child, parent = q.subject, q.object
-        if (
-            q.predicate.value == str(RDFS.subClassOf)
-            and isinstance(child, ox.NamedNode)
-            and isinstance(parent, ox.NamedNode)
-        ):
-            parents.setdefault(child.value, set()).add(parent.value)
-    found = set(roots)
-    changed = True
-    while changed:
-        changed = False
-        for cls, ups in parents.items():
-            if cls not in found and ups & found:
-                found.add(cls)
-                changed = True
-    return found

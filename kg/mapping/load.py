@@ -57,6 +57,9 @@ def load_mappings(directory: Path, display: Path) -> Mappings:
 
 
 def _load_all(directory: Path, display: Path, model: type[M], errors: ErrorCollector) -> list[Loaded[M]]:
+    if directory.exists() and not directory.is_dir():
+        errors.add("not a folder", Location(display))
+        return []
     loaded = []
     for path in sorted(directory.glob("*.yaml")):
         try:

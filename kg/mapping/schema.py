@@ -162,6 +162,9 @@ class Fact(Model):
     evidence: list[Evidence] = []
     combines: list[FactRef] = Field([], description="DOCUMENT.FACT ids whose evidence together supports this")
     note: Names | None = Field(None, description="why the combination holds, for reviewers and readers")
+    claim: Slug | None = Field(
+        None, description="id of the claim whose content these statements are (the claim asserts them)"
+    )
     review: Review | None = None
 
     @model_validator(mode="after")

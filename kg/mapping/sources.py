@@ -136,15 +136,21 @@ def _character(c: str) -> str:
 def resolve_seed(seeds_dir: Path, relative: str, root: Path, location: Location) -> Path:
     """The seed file a mapping names, refusing any path outside `seeds/` (which may itself
     be a symbolic link to the folder holding the documents)."""
-    seeds = seeds_dir.resolve()
-    candidate = (root / relative).resolve()
-    inside = (seeds_dir / Path(relative).relative_to("seeds")).resolve() if _under_seeds(relative) else None
+    try:
+        seeds = seeds_dir.resolve()
+        candidate = (root / relative).resolve()
+        within = seeds_dir / Path(relative).relative_to("seeds") if _under_seeds(relative) else None
+        inside = within.resolve() if within is not None else None
+    except (RuntimeError, OSError) as exc:  # a symbolic link that points to itself
+        raise KgError(f"document path '{relative}' cannot be followed ({exc})", location) from None
     if inside is not None and inside.is_relative_to(seeds) and inside != seeds:
         candidate = inside
     if not candidate.is_relative_to(seeds) or candidate == seeds:
         raise KgError(f"document path '{relative}' is outside seeds/", location)
-    if not candidate.is_file():
+    if not candidate.exists():
         raise KgError(f"document '{relative}' does not exist", location)
+    if not candidate.is_file():
+        raise KgError(f"document '{relative}' is not a regular file (a folder, a pipe or a device)", location)
     return candidate
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from kg.errors import KgError, Location
 
 MAX_BYTES = 20_000_000  # the largest input file read
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f]")
 
 
 def read_bytes(path: Path, display: Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -22,10 +22,12 @@ def read_bytes(path: Path, display: Path, max_bytes: int = MAX_BYTES) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise KgError(f"cannot read file: {exc.strerror}", Location(display)) from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, a device or a socket"
+        raise KgError(f"not a regular file ({kind})", Location(display))
     with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise KgError("not a regular file (a pipe, a device or a socket)", Location(display))
         if info.st_size > max_bytes:
             raise KgError(f"file is larger than {max_bytes} bytes", Location(display))
         data = handle.read(max_bytes + 1)
@@ -45,7 +47,7 @@ def decode(raw: bytes, display: Path) -> str:
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start})",
             Location(display, line),
         ) from None
-    if match := _CONTROL.search(text):
+    if match := CONTROL.search(text):
         line = text.count("\n", 0, match.start()) + 1
         raise KgError(
             f"control character U+{ord(match.group()):04X} is not allowed in an input file",

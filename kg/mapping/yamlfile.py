@@ -10,6 +10,7 @@ by kg.mapping.textfile: a regular file, its size checked first, no control chara
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,14 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kg.errors import KgError, Location
-from kg.mapping.textfile import read_text
+from kg.mapping.textfile import CONTROL, read_text
 
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 40  # mappings and lists nested in one another; the deepest mapping file needs 6
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 YamlPath = tuple[str | int, ...]
 
@@ -108,7 +110,7 @@ def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
             return None
-        return node.value
+        return _text(node.value, Location(document.path, line))
     if isinstance(node, SequenceNode):
         return [_convert(item, (*path, i), document) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
@@ -117,7 +119,7 @@ def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode):
                 raise KgError("mapping keys must be plain strings", Location(document.path, key_line))
-            key = key_node.value
+            key = _text(key_node.value, Location(document.path, key_line))
             if key == "<<":
                 raise KgError("YAML merge keys ('<<') are not allowed", Location(document.path, key_line))
             if key in result:
@@ -130,3 +132,14 @@ def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
             document.lines[(*path, key)] = key_line
         return result
     raise KgError(f"unsupported YAML node {type(node).__name__}", Location(document.path, line))
+
+
+def _text(value: str, location: Location) -> str:
+    """A scalar without control characters or lone surrogates, which a YAML escape
+    (\\e, \\0, \\ud800, …) can write where the file's bytes hold none."""
+    for pattern, kind in ((CONTROL, "control character"), (_SURROGATE, "lone surrogate")):
+        if match := pattern.search(value):
+            raise KgError(
+                f"{kind} U+{ord(match.group()):04X} (written as an escape) is not allowed", location
+            )
+    return value

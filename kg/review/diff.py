@@ -19,7 +19,8 @@ from kg.vocab import KG, PREFIXES, RDF, compact
 
 RANK = "http://wikiba.se/ontology#rank"
 RANKS = {"PreferredRank": "preferred", "NormalRank": "normal", "DeprecatedRank": "deprecated"}
-CONTESTED = {"conflictsWith", "contested", "disputed"}  # local names of a statement's contested mark
+# local names of a statement's contested mark
+CONTESTED = {"conflictsWith", "disputedBy", "contestedBy", "contested", "disputed"}
 _STRUCTURE = {str(RDF.type), str(RDF.subject), str(RDF.predicate), str(RDF.object), str(KG.evidence)}
 
 
@@ -190,7 +191,8 @@ def _qualifier_changes(before: Fact, after: Fact, words: Words) -> list[Change]:
 
 
 def _true(value: str | None) -> bool:
-    """A contested mark is set: a link to the other side (kg:conflictsWith), or a true flag."""
+    """A contested mark is set: a link to the other side (kg:conflictsWith, kg:disputedBy), or a
+    true flag."""
     return value is not None and value.split("^^")[0].strip('"') not in {"false", "0"}
 
 

@@ -1,5 +1,7 @@
-"""Figures in a sentence: percentages, amounts of money with their currency, and counts,
-with the word that qualifies them ("over 60%", "approximately 75%")."""
+"""Figures in a sentence: percentages, amounts of money with their currency (and what they
+are per: "$425 per kilogram", "3 billion yuan a year"), and counts, with the word that
+qualifies them ("over 60%", "approximately 75%"). Units are written as `kg:unit` takes them
+(`percent`, `count`, `USD/kg`)."""
 
 from __future__ import annotations
 
@@ -45,11 +47,13 @@ QUALIFIERS = {
     "about": "kg:Approximately",
     "around": "kg:Approximately",
     "roughly": "kg:Approximately",
-    "nearly": "kg:Approximately",
+    "nearly": "kg:Nearly",
+    "almost": "kg:Nearly",
     "约": "kg:Approximately",
     "at least": "kg:AtLeast",
     "至少": "kg:AtLeast",
     "up to": "kg:UpTo",
+    "as high as": "kg:UpTo",
     "最多": "kg:UpTo",
 }
 NUMBER_WORDS = {
@@ -77,6 +81,8 @@ _SUFFIXED = re.compile(
     r"|美元|欧元|元)",
     re.I,
 )
+_RATE = re.compile(r"\s*(?:per|a|an|each)\s+(kilogram|kg|year|day)\b|\s+(daily|annually)\b", re.I)
+_RATES = {"kilogram": "kg", "kg": "kg", "year": "year", "annually": "year", "day": "day", "daily": "day"}
 _COUNT = re.compile(
     _QUALIFIER
     + r"(?<![\w.,])(?P<number>\d{1,3}|"
@@ -97,8 +103,7 @@ class Figure:
     end: int
     text: str
     value: str
-    unit: str | None = None  # kg:Percent or kg:Count
-    currency: str | None = None  # ISO 4217
+    unit: str | None = None  # percent, count, or a currency and what it is per: CNY, USD/kg
     qualifier: str | None = None  # kg:MoreThan, kg:Approximately, …
     noun: str | None = None  # what a count counts
 
@@ -127,10 +132,11 @@ def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
     start, end = match.span()
     text = match.group()
     if pattern is _PERCENT:
-        return Figure(start, end, text, value, unit="kg:Percent", qualifier=qualifier)
+        return Figure(start, end, text, value, unit="percent", qualifier=qualifier)
     if pattern is _COUNT:
-        return Figure(
-            start, end, text, value, unit="kg:Count", qualifier=qualifier, noun=groups["noun"].lower()
-        )
-    currency = CURRENCIES[groups["currency"].lower()]
-    return Figure(start, end, text, value, currency=currency, qualifier=qualifier)
+        return Figure(start, end, text, value, unit="count", qualifier=qualifier, noun=groups["noun"].lower())
+    unit = CURRENCIES[groups["currency"].lower()]
+    if rate := _RATE.match(match.string, end):
+        unit, end = f"{unit}/{_RATES[(rate.group(1) or rate.group(2)).lower()]}", rate.end()
+        text = match.string[start:end]
+    return Figure(start, end, text, value, unit=unit, qualifier=qualifier)

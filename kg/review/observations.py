@@ -1,5 +1,5 @@
 """Observations from figures: what is measured, of whom, the value with its unit or
-currency, the period, and the source cited."""
+currency (in kg:unit, as the text gives it), the period, and the source cited."""
 
 from __future__ import annotations
 
@@ -44,7 +44,6 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
             "kg:value": [figure.value],
             "kg:valueQualifier": [figure.qualifier] if figure.qualifier else [],
             "kg:unit": [figure.unit] if figure.unit else [],
-            "kg:currency": [figure.currency] if figure.currency else [],
             "kg:citedSource": list(reading.voice.cited),
         }
         properties |= {key: [value] for key, value in period_values(year).items()} if year else {}
@@ -66,9 +65,9 @@ def _measure(text: str, figure: Figure) -> str | None:
     """What a figure measures, in the text's words: "60% of global rare earth mining" ->
     "share of global rare earth mining"; "a net profit of 420 million yuan" -> "net profit"."""
     after = re.match(r"^\s+(of|in)\s+((?:(?!\s+and\s+\d)[^,.;:()])+)", text[figure.end :])
-    if figure.unit == "kg:Percent" and after:
+    if figure.unit == "percent" and after:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
-    if figure.unit == "kg:Count" and figure.noun:
+    if figure.unit == "count" and figure.noun:
         return figure.noun
     before = re.search(
         r"([A-Za-z][A-Za-z -]{2,50}?)\s+(?:of|at|to|was|were|reached|by|is)\s*$", text[: figure.start]

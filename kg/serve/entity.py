@@ -3,8 +3,9 @@ property with its sources (quote, stance, asserter, outlet, article and its date
 the sources dispute side by side, claims that contradict or deny each other, and what else
 in the graph points at the entity.
 
-Contested values are read generically: any statement marked `kg:conflictsWith`, and any
-claim linked to another by `kg:contradicts`, `kg:denies` or a sub-property of either.
+Contested values are read generically: any statement marked `kg:conflictsWith`, any value
+left out of the plain layer (a claim disputes it: `kg:disputedBy`), and any claim linked to
+another by `kg:disputes` or a sub-property of it (`kg:contradicts`, `kg:denies`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ CLAIMS = """
 SELECT ?claim ?relation ?other WHERE {
   { ?claim kg:about ?s } UNION { BIND (?s AS ?claim) ?claim a kg:Claim }
   ?claim ?relation ?other .
-  ?relation rdfs:subPropertyOf* ?contested FILTER (?contested IN (kg:contradicts, kg:denies))
+  ?relation rdfs:subPropertyOf* kg:disputes
 }
 ORDER BY ?claim ?relation ?other
 """

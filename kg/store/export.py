@@ -3,7 +3,8 @@
 Streams from the build's sorted files (graph.nt, graph.nq, inferred.nt) to the output, so a
 large graph is never held in memory, and the output is as deterministic as the build:
 sorted, blank nodes with the build's canonical labels. The file appears only when complete
-(written beside the target, then renamed). JSON-LD is compact, with the context shipped in
+(kg.compile.output.write_file: only ever a regular file, written beside the target, then
+renamed), never inside the build it reads. JSON-LD is compact, with the context shipped in
 the package (kg/store/context.jsonld) written inline: nothing is fetched to read it.
 """
 
@@ -11,10 +12,7 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
-import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -24,7 +22,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kg.compile.output import INFERRED_FILE, INFERRED_GRAPH
+from kg.compile.output import INFERRED_FILE, INFERRED_GRAPH, write_file
 from kg.errors import KgError, Location
 from kg.vocab import PREFIXES, RDF, XSD, compact
 
@@ -84,8 +82,10 @@ def export(dist: Path, fmt: ExportFormat, out: Path | None, *, inferred: bool = 
     if out is None:
         _write(counted, fmt, sys.stdout.buffer)
         sys.stdout.buffer.flush()
+    elif out.resolve().is_relative_to(dist.resolve()):
+        raise KgError(f"{out} is inside the build it exports ({dist}); write it elsewhere")
     else:
-        _write_atomically(counted, fmt, out)
+        write_file(out, lambda handle: _write(counted, fmt, handle))
     return counted.count
 
 
@@ -133,29 +133,6 @@ class _Counted:
         for item in self.items:
             self.count += 1
             yield item
-
-
-def _write_atomically(statements: _Counted, fmt: ExportFormat, out: Path) -> None:
-    """Write beside `out`, then rename over it: only ever a regular file, never through a
-    symbolic link or into a device, and the old file stays if anything fails."""
-    if out.is_symlink():
-        raise KgError(f"{out} is a symbolic link; kg export writes only regular files (remove it first)")
-    if out.is_dir():
-        raise KgError(f"{out} is a folder; give a file name")
-    if out.exists() and not stat.S_ISREG(out.lstat().st_mode):
-        raise KgError(
-            f"{out} is not a regular file (a device, a pipe or a socket); kg export will not replace it"
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            _write(statements, fmt, file)
-        os.chmod(name, 0o644)
-        os.replace(name, out)
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
 
 
 def _write(statements: _Counted, fmt: ExportFormat, handle: IO[bytes]) -> None:

@@ -2,36 +2,46 @@
 
 Credentials come from the environment (KG_STORE_TOKEN for a bearer token, or
 KG_STORE_USER and KG_STORE_PASSWORD, given in the scheme the server asks for: basic, or
-digest as Virtuoso asks) or else from ~/.netrc (or the file NETRC names), and are never
-printed: messages show URLs without their user information, and a server's answer quoted
-in an error has every credential blanked out.
+digest as Virtuoso asks), else from ~/.netrc (or the file NETRC names), else from the user
+information of the URL, and are never printed: messages show URLs without their user
+information, and every message (a server's answer or reason phrase quoted in an error, a
+redirect's target, a retry's warning) has each credential blanked out, as sent, as base64,
+percent-encoded or JSON-escaped.
 
-Each request has a total deadline (`timeout`: connecting, sending, the server's answer and
-reading it, together; a server that trickles its answer is cut off), reads the answer as a
-stream up to a size cap, follows redirects only on the same host, and checks that the
-answer is in a content type it may be (never an HTML page passing for a store's answer).
-Requests that fail with 429, 502, 503 or 504, or cannot connect, are retried with
-exponential backoff, waiting as long as a Retry-After header asks (up to a cap).
+Every URL is checked before anything is sent (http or https, a host, a valid port). Each
+request has a total deadline (`timeout`: connecting, sending, the server's answer and
+reading it, together; a server that trickles its answer is cut off, and the request is not
+tried again, since the server may still be carrying it out), reads the answer as a stream
+up to a size cap, follows redirects only on the same scheme, host and port and keeping
+their method, and checks that the answer is in a content type it may be (never an HTML page
+passing for a store's answer). Requests that fail with 429, 502, 503 or 504, or cannot
+connect, are retried with exponential backoff, waiting as long as a Retry-After header asks
+(up to a cap).
 """
 
 from __future__ import annotations
 
 import base64
 import email.utils
+import json
+import math
+import netrc
 import os
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 import httpx
 
-from kg.errors import KgError
+from kg.errors import KgError, Refused
 
 RETRY_STATUSES = {429, 502, 503, 504}
-MAX_WAIT = 120.0  # seconds: the longest Retry-After honoured
+MAX_WAIT = 120.0  # seconds: the longest wait between two tries (a Retry-After is capped too)
+MAX_TIMEOUT = 1_000_000.0  # seconds: the longest deadline a request may be given
 MAX_REDIRECTS = 5
 SMALL_ANSWER = 1 << 20  # bytes: the cap for answers that are only acknowledgements
 
@@ -42,7 +52,15 @@ class RetryPolicy:
 
     timeout: float = 60.0
     retries: int = 5
-    backoff: float = 1.0  # the first wait, doubled at each retry
+    backoff: float = 1.0  # the first wait, doubled at each retry (up to MAX_WAIT)
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.timeout) and 0 < self.timeout <= MAX_TIMEOUT):
+            raise KgError(
+                f"the timeout must be more than 0 and at most {MAX_TIMEOUT:.0f} seconds, not {self.timeout!r}"
+            )
+        if self.retries < 0 or not (math.isfinite(self.backoff) and self.backoff >= 0):
+            raise KgError("retries and the backoff cannot be negative")
 
 
 @dataclass(frozen=True)
@@ -62,8 +80,7 @@ class Http:
     def __init__(self, policy: RetryPolicy | None = None, notify: Callable[[str], None] = lambda m: None):
         self.policy = policy or RetryPolicy()
         self.notify = notify
-        self.auth = credentials()
-        self.secrets = _secrets()
+        self.auth, self.secrets = credentials()
         self.sent = 0  # requests sent, retries included
 
     def __enter__(self) -> Http:
@@ -93,26 +110,49 @@ class Http:
         self, method: str, url: str, what: str, max_bytes: int, accept: set[str] | None, **kwargs: Any
     ) -> Reply:
         """Send a request, retrying what may succeed later; fail with a KgError naming `what`
-        was being done, the URL (without credentials) and the server's answer."""
+        was being done, the URL (without credentials) and the server's answer, with every
+        credential blanked out."""
+        parsed = checked_url(url, what)
+        secrets = _longest_first(self.secrets + _forms(parsed.username, parsed.password))
+        try:
+            return self._send(method, url, what, max_bytes, accept, secrets, kwargs)
+        except KgError as exc:
+            raise type(exc)(redact(str(exc), secrets)) from None
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        max_bytes: int,
+        accept: set[str] | None,
+        secrets: list[str],
+        kwargs: dict[str, Any],
+    ) -> Reply:
         for attempt in range(self.policy.retries + 1):
             last = attempt == self.policy.retries
             self.sent += 1
             try:
                 reply = anyio.run(self._exchange, method, url, what, max_bytes, kwargs)
-            except (httpx.TransportError, TimeoutError) as exc:
-                reason = _describe(exc, self.policy.timeout)
+            except (httpx.TimeoutException, TimeoutError):
+                raise Refused(
+                    f"{what}: {safe_url(url)} gave no complete answer within {self.policy.timeout:g} s; "
+                    "stopped (see --timeout)"
+                ) from None
+            except httpx.TransportError as exc:
+                reason = _describe(exc)
                 if last:
                     raise KgError(
                         f"{what}: cannot reach {safe_url(url)} ({reason}), after {attempt + 1} attempt(s)"
                     ) from None
-                wait = self.policy.backoff * 2**attempt
+                wait = min(self.policy.backoff * 2**attempt, MAX_WAIT)
             else:
                 if reply.status not in RETRY_STATUSES or last:
-                    return self._checked(reply, url, what, accept)
+                    return self._checked(reply, url, what, accept, secrets)
                 asked = retry_after(reply.headers)
-                wait = self.policy.backoff * 2**attempt if asked is None else asked
+                wait = min(self.policy.backoff * 2**attempt, MAX_WAIT) if asked is None else asked
                 reason = f"{reply.status} {reply.reason}"
-            self.notify(f"{what}: {reason}; retrying in {wait:g} s")
+            self.notify(redact(f"{what}: {reason}; retrying in {wait:g} s", secrets))
             time.sleep(wait)
         raise AssertionError("unreachable")
 
@@ -142,15 +182,12 @@ class Http:
                         following = response.next_request
                     finally:
                         await response.aclose()
-                    if following is None or _origin(following.url) != _origin(request.url):
-                        target = safe_url(str(following.url)) if following else "nowhere"
-                        raise KgError(
-                            f"{what}: {safe_url(url)} redirects to another host ({target}); not followed"
-                        )
-                    request = following
-                raise KgError(f"{what}: {safe_url(url)} redirects more than {MAX_REDIRECTS} times")
+                    request = _redirected(request, following, what, url)
+                raise Refused(f"{what}: {safe_url(url)} redirects more than {MAX_REDIRECTS} times")
 
-    def _checked(self, reply: Reply, url: str, what: str, accept: set[str] | None) -> Reply:
+    def _checked(
+        self, reply: Reply, url: str, what: str, accept: set[str] | None, secrets: list[str]
+    ) -> Reply:
         shown = safe_url(url)
         if 200 <= reply.status < 300:
             if reply.content and reply.media_type in ("text/html", "application/xhtml+xml"):
@@ -168,25 +205,42 @@ class Http:
                 f"{what}: {shown} refused the credentials ({reply.status}); set KG_STORE_USER and "
                 "KG_STORE_PASSWORD, or KG_STORE_TOKEN, or add the host to ~/.netrc"
             )
-        message = self.redact(" ".join(reply.content.decode("utf-8", "replace").split())[:300])
+        message = " ".join(redact(reply.content.decode("utf-8", "replace"), secrets).split())[:300]
         raise KgError(f"{what}: {shown} answered {reply.status} {reply.reason}: {message}")
 
-    def redact(self, text: str) -> str:
-        """`text` with every credential this client sends blanked out."""
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+
+def redact(text: str, secrets: list[str]) -> str:
+    """`text` with each of `secrets` (longest first) blanked out."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _redirected(
+    request: httpx.Request, following: httpx.Request | None, what: str, url: str
+) -> httpx.Request:
+    """The request a redirect asks for, if on the same scheme, host and port and with the
+    same method (so credentials go nowhere else and an upload never turns into a GET)."""
+    if following is None or _origin(following.url) != _origin(request.url):
+        target = safe_url(str(following.url)) if following else "nowhere"
+        raise Refused(f"{what}: {safe_url(url)} redirects to another host ({target}); not followed")
+    if following.method != request.method:
+        raise Refused(
+            f"{what}: {safe_url(url)} redirects the {request.method} request as a {following.method}; "
+            "not followed"
+        )
+    return following
 
 
 async def _read(response: httpx.Response, max_bytes: int, what: str, url: str) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise KgError(f"{what}: {safe_url(url)} answers {declared} bytes; the limit is {max_bytes}")
+        raise Refused(f"{what}: {safe_url(url)} answers {declared} bytes; the limit is {max_bytes}")
     parts, size = [], 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise KgError(f"{what}: {safe_url(url)} answers more than {max_bytes} bytes; stopped reading")
+            raise Refused(f"{what}: {safe_url(url)} answers more than {max_bytes} bytes; stopped reading")
         parts.append(chunk)
     return b"".join(parts)
 
@@ -195,27 +249,56 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
-def credentials() -> httpx.Auth | None:
-    """Bearer token or user and password from the environment, else the netrc file."""
+def credentials() -> tuple[httpx.Auth | None, list[str]]:
+    """Bearer token or user and password from the environment, else the netrc file; and
+    every form in which these credentials could come back in an answer."""
     token = os.environ.get("KG_STORE_TOKEN")
     if token:
-        return _Bearer(token)
+        return _Bearer(token), _forms(None, token)
     user, password = os.environ.get("KG_STORE_USER"), os.environ.get("KG_STORE_PASSWORD")
     if user or password:
         if not (user and password):
             raise KgError("set both KG_STORE_USER and KG_STORE_PASSWORD, or neither")
-        return _Password(user, password)
-    netrc = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
-    return httpx.NetRCAuth(str(netrc)) if netrc.is_file() else None
+        return _Password(user, password), _forms(user, password)
+    path = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
+    if not path.is_file():
+        return None, []
+    try:
+        entries = netrc.netrc(str(path))
+    except netrc.NetrcParseError as exc:
+        raise KgError(f"{path}: malformed netrc file: {exc.msg}") from None  # its line numbers are off
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KgError(f"{path}: cannot read the netrc file ({exc})") from None
+    secrets = [form for login, _, password in entries.hosts.values() for form in _forms(login, password)]
+    return _FromNetrc(entries), secrets
 
 
-def _secrets() -> list[str]:
-    """Every form in which a credential from the environment could come back."""
-    found = [os.environ.get(name, "") for name in ("KG_STORE_TOKEN", "KG_STORE_PASSWORD")]
-    user, password = os.environ.get("KG_STORE_USER", ""), os.environ.get("KG_STORE_PASSWORD", "")
-    if user and password:
-        found.append(base64.b64encode(f"{user}:{password}".encode()).decode())
-    return sorted((s for s in found if len(s) >= 4), key=len, reverse=True)
+def _forms(user: str | None, secret: str | None) -> list[str]:
+    """The forms in which `secret` (a password or token) may be echoed: as sent, percent-
+    encoded, JSON-escaped, and as the base64 of a basic-authentication header."""
+    if not secret or len(secret) < 4:  # blanking out a short string would garble messages
+        return []
+    forms = {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
+    if user is not None:
+        forms.add(base64.b64encode(f"{user}:{secret}".encode()).decode())
+    return list(forms)
+
+
+def _longest_first(secrets: list[str]) -> list[str]:
+    return sorted(set(secrets), key=len, reverse=True)
+
+
+def checked_url(url: str, what: str) -> httpx.URL:
+    """`url` parsed, if it is an http or https URL with a host and a valid port."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise KgError(f"{what}: not a valid URL ({exc})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise KgError(f"{what}: {safe_url(url)} is not an http:// or https:// URL with a host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise KgError(f"{what}: {safe_url(url)} has no valid port ({parsed.port})")
+    return parsed
 
 
 def safe_url(url: str) -> str:
@@ -238,9 +321,7 @@ def retry_after(answer: httpx.Headers | httpx.Response) -> float | None:
     return min(max(when.timestamp() - time.time(), 0.0), MAX_WAIT)
 
 
-def _describe(exc: Exception, timeout: float) -> str:
-    if isinstance(exc, TimeoutError):
-        return f"no complete answer within {timeout:g} s"
+def _describe(exc: Exception) -> str:
     kind = type(exc).__name__
     return f"{kind}: {exc}" if str(exc) else kind
 
@@ -272,3 +353,17 @@ class _Password(httpx.Auth):
             challenge = response.headers.get("WWW-Authenticate", "").lower()
             self.scheme = self.digest if challenge.startswith("digest") else self.basic
         yield from self.scheme.auth_flow(request)
+
+
+class _FromNetrc(httpx.Auth):
+    """Basic authentication with the login and password the netrc file gives the host."""
+
+    def __init__(self, entries: netrc.netrc) -> None:
+        self.entries = entries
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        found = self.entries.authenticators(request.url.host)
+        if found and found[2]:
+            yield from httpx.BasicAuth(found[0], found[2]).auth_flow(request)
+        else:
+            yield request

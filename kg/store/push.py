@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.store.export import build_quads, build_triples, check_build
-from kg.store.http import Http, safe_url
+from kg.store.http import Http, checked_url, safe_url
 from kg.vocab import GRAPH
 
 STAGING = "urn:sovereignty-kg:staging:"
@@ -77,6 +77,10 @@ def push(
 ) -> PushReport:
     """Push the build in `dist` to `store`; raise KgError if anything fails or differs."""
     check_build(dist, inferred)
+    for url, option in ((store.graph_store, "--store"), (store.query, "--query"), (store.update, "--update")):
+        checked_url(url, option)
+    if graph is not None:
+        _iri(graph, "--graph")
     if graph is not None and union:
         raise KgError("push into one named graph (--graph) or the provenance graphs only (--union), not both")
     start = time.perf_counter()
@@ -172,14 +176,16 @@ def _stale(http: Http, store: RemoteStore, pushed: dict[str, int]) -> list[str]:
         "listing the store's graphs",
     )
     keep = set(pushed) | {_staging(target) for target in pushed}
-    return sorted(row[0].value for row in answer if row[0].value not in keep)
+    ours = [row[0].value for row in answer if row[0].value.startswith((str(GRAPH), STAGING))]
+    return sorted(name for name in ours if name not in keep)  # never a graph kg did not make
 
 
 def _swap(http: Http, store: RemoteStore, targets: list[str], stale: list[str]) -> None:
     operations = [
-        f"MOVE GRAPH <{_staging(t)}> TO {'DEFAULT' if t == DEFAULT else f'GRAPH <{t}>'}" for t in targets
+        f"MOVE GRAPH {_iri(_staging(t))} TO {'DEFAULT' if t == DEFAULT else f'GRAPH {_iri(t)}'}"
+        for t in targets
     ]
-    operations += [f"DROP SILENT GRAPH <{g}>" for g in stale]
+    operations += [f"DROP SILENT GRAPH {_iri(g)}" for g in stale]
     http.request(
         "POST",
         store.update,
@@ -232,12 +238,20 @@ def _select(http: Http, store: RemoteStore, query: str, what: str) -> list[list[
     )
     try:
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise KgError(f"{what}: {safe_url(store.query)} did not answer with solutions")
+        names = [v.value for v in solutions.variables]
+        return [[row[name] for name in names] for row in solutions]  # rows are parsed as they are read
     except SyntaxError as exc:
         raise KgError(f"{what}: {safe_url(store.query)} answered damaged SPARQL JSON ({exc})") from None
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise KgError(f"{what}: {safe_url(store.query)} did not answer with solutions")
-    names = [v.value for v in solutions.variables]
-    return [[row[name] for name in names] for row in solutions]
+
+
+def _iri(name: str, what: str = "a graph name") -> str:
+    """`name` written as an IRI in SPARQL; never anything but one IRI."""
+    try:
+        return str(ox.NamedNode(name))
+    except ValueError as exc:
+        raise KgError(f"{what}: '{name}' is not a valid IRI ({exc})") from None
 
 
 def _staging(target: str) -> str:

@@ -3,17 +3,25 @@ refused by parsing, or stopped at a documented limit, with exit code 2."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from kg import BuildReport, KgError, run_query
+from kg import BuildReport, KgError, labels, run_named, run_query
 from kg.ask.limits import Limits
 from kg.ask.query import Graph, open_graph
 from kg.ask.remote import Endpoint
 from kg.cli import app
 from kg.errors import Refused
-from tests.conftest import Canary
+from kg.vocab import SKOS
+from tests.conftest import REPO, Canary
 
 
 def _federated(url: str) -> list[str]:
@@ -171,3 +179,147 @@ def test_an_iri_with_a_space_is_a_clear_error(seed_build: BuildReport, args: lis
 def test_a_syntax_error_points_into_the_users_own_text(seed_store: Graph) -> None:
     with pytest.raises(KgError, match="SPARQL syntax error: error at 3:"):
         run_query(seed_store, "SELECT ?s\nWHERE {\n  ?s ent:x }")
+
+
+def test_the_short_construct_form_runs_with_and_without_parameters(seed_store: Graph) -> None:
+    liao = ox.NamedNode("https://w3id.org/sovereignty-kg/entity/liao-chunsheng")
+    alias = ox.Triple(liao, ox.NamedNode(str(SKOS.altLabel)), ox.Literal("Chunsheng Liao", language="en"))
+    assert run_query(seed_store, "CONSTRUCT WHERE { ent:liao-chunsheng skos:altLabel ?l }").triples == [alias]
+    bound = run_query(seed_store, "CONSTRUCT WHERE { ?s skos:altLabel ?l }", {"s": liao})
+    assert bound.triples == [alias]
+    with pytest.raises(KgError, match=r"^cannot bind parameters into CONSTRUCT WHERE \{…\} VALUES …"):
+        run_query(seed_store, "CONSTRUCT WHERE { ?s skos:altLabel ?l } VALUES ?l { 1 }", {"s": liao})
+
+
+def test_a_worker_that_dies_before_taking_the_query_is_a_refusal(seed_build: BuildReport) -> None:
+    """A request larger than the pipe's buffer is still being sent when a worker without
+    enough memory to start dies."""
+    bounds = Limits(memory_mb=64, max_query_chars=3_000_000)
+    with open_graph(seed_build.out, bounds) as graph, pytest.raises(Refused, match="64 MiB"):
+        run_query(graph, "ASK { ?s ?p ?x }", {"x": "x" * 2_000_000})
+
+
+def test_a_damaged_build_is_a_clear_error(seed_build: BuildReport, tmp_path: Path) -> None:
+    damaged = tmp_path / "dist"
+    shutil.copytree(seed_build.out, damaged)
+    lines = (damaged / "graph.nq").read_bytes().splitlines(keepends=True)
+    (damaged / "graph.nq").write_bytes(b"".join(lines[:10]) + b'"not a subject" <urn:p> <urn:o> .\n')
+    message = f"{damaged / 'graph.nq'}:11: the built file is damaged ("
+    for args in (["query", "ASK { ?s ?p ?o }"], ["show", "ent:liao-chunsheng"]):
+        result = CliRunner().invoke(app, [*args, "--graph", str(damaged)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: {message}") and len(result.stderr.splitlines()) == 1
+    with open_graph(damaged) as graph, pytest.raises(KgError, match=re.escape(message)):
+        run_query(graph, "ASK { ?s ?p ?o }")
+
+
+def test_a_script_that_calls_the_api_without_a_main_guard_is_told_why(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    script = tmp_path / "script.py"
+    script.write_text(
+        f"from kg import open_graph, run_query\n"
+        f"with open_graph({str(seed_build.out)!r}) as graph:\n"
+        f"    print(run_query(graph, 'ASK {{ ?s ?p ?o }}').boolean)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert ran.returncode == 1
+    assert ran.stderr.splitlines()[-1] == (
+        "kg.errors.Stopped: the query engine stopped before answering: it needed more than the 2048 MiB it "
+        "may use, or, in a script, kg's Python API was called outside 'if __name__ == \"__main__\":' "
+        "(its worker processes import the script again)"
+    )
+    assert "AttributeError" not in ran.stderr
+    guarded = tmp_path / "guarded.py"
+    body = script.read_text().replace("\n", "\n    ").rstrip()
+    guarded.write_text(f"if __name__ == '__main__':\n    {body}\n")
+    ran = subprocess.run([sys.executable, str(guarded)], capture_output=True, text=True, env=env, timeout=120)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "True\n", "")
+
+
+def test_a_query_of_exactly_the_size_limit_runs(seed_store: Graph) -> None:
+    query = "ASK { ?s ?p ?o }"
+    assert run_query(seed_store, query + " " * (100_000 - len(query))).boolean is True
+    with pytest.raises(Refused, match=r"^the query is 100001 characters long; the limit is 100000$"):
+        run_query(seed_store, query + " " * (100_001 - len(query)))
+
+
+def test_graph_and_describe_name_remote_iris_without_fetching_them(seed_store: Graph, canary: Canary) -> None:
+    assert run_query(seed_store, f"SELECT * WHERE {{ GRAPH <{canary.url}> {{ ?s ?p ?o }} }}").rows == []
+    assert run_query(seed_store, f"DESCRIBE <{canary.url}>").triples == []
+    assert run_query(seed_store, f"ASK {{ BIND (IRI(<{canary.url}>) AS ?u) FILTER (isIRI(?u)) }}").boolean
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "inf"], "the timeout must be more than 0 and at most 1000000 seconds, not inf"),
+        (["--timeout", "1e300"], "the timeout must be more than 0 and at most 1000000 seconds, not 1e+300"),
+        (["--memory", "999999999999"], None),
+    ],
+)
+def test_limits_that_bound_nothing_are_refused(
+    seed_build: BuildReport, args: list[str], message: str | None
+) -> None:
+    result = CliRunner().invoke(app, ["query", "ASK { ?s ?p ?o }", *args, "--graph", str(seed_build.out)])
+    if message is None:  # more memory than the machine has is no bound, but no error either
+        assert result.exit_code == 0 and result.stdout.strip() == "yes"
+        return
+    assert result.exit_code == 1 and result.stderr.strip() == f"error: {message}"
+    with pytest.raises(KgError, match="the timeout must be more than 0"):
+        Limits(timeout=float("nan"))
+    with pytest.raises(KgError, match="the limit max_rows must be a whole number of at least 1, not 0"):
+        Limits(max_rows=0)
+
+
+def test_parameter_values_that_are_not_unicode_are_refused(
+    seed_build: BuildReport, seed_store: Graph
+) -> None:
+    """Bytes that are not UTF-8 reach Python's argv as lone surrogates ('\\udcff')."""
+    query = "SELECT ?s WHERE { ?s rdfs:label ?x }"
+    for value in ("\udcff", "ent:a\udcff", "<http://x/\udcff>"):
+        result = CliRunner().invoke(app, ["query", query, "-p", f"x={value}", "--graph", str(seed_build.out)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: parameter x: ") and "Traceback" not in result.output
+    with pytest.raises(KgError, match=r"^parameter x: not valid UTF-8 text \(at character 2\)$"):
+        run_query(seed_store, query, {"x": "a\udcff"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "\x1b[2J\x1b[31mLiao"],
+        ["show", "<http://a\x1b[31mb>"],
+        ["query", "SELECT ?s WHERE { ?s ?p ?o }", "-p", "s=<http://a\x07\x1b]0;owned\x07b>"],
+        ["query", "--name", "\x1b[31mx"],
+    ],
+)
+def test_errors_never_send_control_characters_to_the_terminal(
+    seed_build: BuildReport, args: list[str]
+) -> None:
+    result = CliRunner().invoke(app, [*args, "--graph", str(seed_build.out)])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert "\\x1b" in result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\x00")
+
+
+def test_the_python_api_refuses_what_is_not_a_query_or_a_term(seed_store: Graph, canary: Canary) -> None:
+    query = "SELECT ?s WHERE { ?s kg:atomicNumber ?n }"
+    boron = ox.NamedNode("https://w3id.org/sovereignty-kg/element/B")
+    assert run_query(seed_store, query, {"n": 5}).rows == [[boron]]  # a whole number, as --param reads 5
+    for value, kind in ((None, "NoneType"), (b"5", "bytes"), (ox.BlankNode(), "BlankNode"), (5.0, "float")):
+        with pytest.raises(
+            KgError, match=f"^parameter n: give an IRI \\(NamedNode\\), a Literal or text, not {kind}$"
+        ):
+            run_query(seed_store, query, {"n": value})
+    with pytest.raises(KgError, match=r"^a query is text \(str\), not bytes$"):
+        run_query(seed_store, b"ASK {}")  # type: ignore[arg-type]
+    for empty in ("", "  # only a comment\n"):
+        with pytest.raises(KgError, match=r"^SPARQL syntax error: error at "):
+            run_query(seed_store, empty)
+    with pytest.raises(KgError, match=r"^parameter group: give its value as text, not int$"):
+        run_named(seed_store, "group-units", group=5)  # type: ignore[arg-type]
+    hostile = f"urn:x> }} SERVICE <{canary.url}> {{ ?a ?b ?c }} VALUES ?s {{ <urn:y"
+    liao = "https://w3id.org/sovereignty-kg/entity/liao-chunsheng"
+    assert labels(seed_store, {hostile, "not an IRI", liao}) == {liao: "Liao Chunsheng"}
