@@ -5,6 +5,7 @@ does (compared at run time), and what the README says differs must differ."""
 
 from __future__ import annotations
 
+import difflib
 import secrets
 import shutil
 from collections import Counter
@@ -26,6 +27,7 @@ from tests.servers import VirtuosoServer
 
 USER = "kg_push"
 PASSWORD = secrets.token_hex(16)
+PUSH_DROPS_ROWS = {"departures", "happened-in"}  # Virtuoso 7.2's planner; see the README
 
 
 def new_virtuoso(folder: Path) -> VirtuosoServer:
@@ -79,9 +81,16 @@ def named_graphs(seed_build: BuildReport) -> dict[str, int]:
     return dict(Counter(line[:-2].rsplit(" ", 1)[1][1:-1] for line in lines))
 
 
-def differing_answers(virtuoso: VirtuosoServer, embedded: dict[str, str]) -> list[str]:
+def differing_answers(virtuoso: VirtuosoServer, embedded: dict[str, str]) -> dict[str, str]:
+    """Each catalogue query whose answer on Virtuoso differs, with the lines that differ."""
+    differing = {}
     with Endpoint(f"{virtuoso.url}/sparql") as endpoint:
-        return [name for name, query in catalogue().items() if answer(endpoint, query) != embedded[name]]
+        for name, query in catalogue().items():
+            found = answer(endpoint, query)
+            if found != embedded[name]:
+                lines = difflib.unified_diff(embedded[name].splitlines(), found.splitlines(), lineterm="", n=0)
+                differing[name] = "\n".join(lines)
+    return differing
 
 
 def test_the_readme_bulk_load_holds_every_named_graph(
@@ -93,7 +102,7 @@ def test_the_readme_bulk_load_holds_every_named_graph(
 def test_after_the_bulk_load_every_catalogue_query_answers_as_the_embedded_store(
     bulk_loaded: VirtuosoServer, embedded: dict[str, str]
 ) -> None:
-    assert differing_answers(bulk_loaded, embedded) == []
+    assert differing_answers(bulk_loaded, embedded) == {}
 
 
 def test_kg_push_union_sends_every_named_graph_and_counts_them(
@@ -107,11 +116,18 @@ def test_kg_push_union_sends_every_named_graph_and_counts_them(
     assert virtuoso.counts(GRAPH) == named_graphs and virtuoso.counts(STAGING) == {}
 
 
-def test_after_kg_push_every_catalogue_query_answers_as_the_embedded_store(
+def test_after_kg_push_every_catalogue_query_answers_as_the_embedded_store_but_two(
     pushed: tuple[VirtuosoServer, Result], embedded: dict[str, str]
 ) -> None:
+    """As the README says: on the same data loaded through SPARQL Update and the Graph Store
+    Protocol, Virtuoso 7.2 plans `departures` and `happened-in` otherwise and drops rows
+    (never adds or changes one)."""
     virtuoso, _ = pushed
-    assert differing_answers(virtuoso, embedded) == []
+    differing = differing_answers(virtuoso, embedded)
+    assert set(differing) <= PUSH_DROPS_ROWS
+    for diff in differing.values():
+        changed = [line for line in diff.splitlines()[2:] if not line.startswith("@@")]
+        assert changed and all(line.startswith("-") for line in changed), diff
 
 
 def test_a_wrong_password_is_refused_and_never_printed(
