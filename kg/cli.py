@@ -269,7 +269,7 @@ def push(
         bool,
         typer.Option(
             "--union",
-            help="Push the provenance graphs only, for a store whose default graph is their union (Virtuoso).",
+            help="Push the provenance graphs only, for a store whose default graph is their union.",
         ),
     ] = False,
     inferred: Annotated[

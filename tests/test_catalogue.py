@@ -57,7 +57,9 @@ def test_every_query_gives_each_row_once_where_the_default_graph_is_a_union() ->
     for name in NAMES:
         text = catalogue()[name].text
         assert re.search(r"^SELECT DISTINCT\b", text, re.MULTILINE), f"{name}: not SELECT DISTINCT"
-        assert not re.search(r"\b(COUNT|SUM|AVG)\((?!DISTINCT)", text), f"{name}: an aggregate counts duplicates"
+        assert not re.search(r"\b(COUNT|SUM|AVG)\((?!DISTINCT)", text), (
+            f"{name}: an aggregate counts duplicates"
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)

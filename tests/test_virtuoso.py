@@ -37,19 +37,35 @@ def new_virtuoso(folder: Path) -> VirtuosoServer:
 
 def push(virtuoso: VirtuosoServer, dist: Path, password: str, *extra: str) -> Result:
     base = virtuoso.url
-    args = ["push", "--dist", str(dist), "--store", f"{base}/sparql-graph-crud-auth", "--query", f"{base}/sparql"]
+    args = [
+        "push",
+        "--dist",
+        str(dist),
+        "--store",
+        f"{base}/sparql-graph-crud-auth",
+        "--query",
+        f"{base}/sparql",
+    ]
     args += ["--update", f"{base}/sparql-auth", "--inferred", "--union", *extra]
-    env: dict[str, str | None] = {"KG_STORE_USER": USER, "KG_STORE_PASSWORD": password, "KG_STORE_TOKEN": None}
+    env: dict[str, str | None] = {
+        "KG_STORE_USER": USER,
+        "KG_STORE_PASSWORD": password,
+        "KG_STORE_TOKEN": None,
+    }
     return CliRunner().invoke(app, args, env=env)
 
 
 @pytest.fixture(scope="module")
-def bulk_loaded(tmp_path_factory: pytest.TempPathFactory, seed_build: BuildReport) -> Iterator[VirtuosoServer]:
+def bulk_loaded(
+    tmp_path_factory: pytest.TempPathFactory, seed_build: BuildReport
+) -> Iterator[VirtuosoServer]:
     """A new database, loaded as the README says: `kg export`, ld_dir, rdf_loader_run,
     checkpoint; then restarted."""
     virtuoso = new_virtuoso(tmp_path_factory.mktemp("virtuoso-bulk"))
     nquads = virtuoso.loads / "graph.nq"
-    exported = CliRunner().invoke(app, ["export", "--graph", str(seed_build.out), "-o", str(nquads), "--inferred"])
+    exported = CliRunner().invoke(
+        app, ["export", "--graph", str(seed_build.out), "-o", str(nquads), "--inferred"]
+    )
     assert exported.exit_code == 0, exported.stderr
     virtuoso.bulk_load(nquads)
     virtuoso.restart()
@@ -58,7 +74,9 @@ def bulk_loaded(tmp_path_factory: pytest.TempPathFactory, seed_build: BuildRepor
 
 
 @pytest.fixture(scope="module")
-def pushed(tmp_path_factory: pytest.TempPathFactory, seed_build: BuildReport) -> Iterator[tuple[VirtuosoServer, Result]]:
+def pushed(
+    tmp_path_factory: pytest.TempPathFactory, seed_build: BuildReport
+) -> Iterator[tuple[VirtuosoServer, Result]]:
     """A new database with an account that may update graphs, pushed to once and restarted."""
     virtuoso = new_virtuoso(tmp_path_factory.mktemp("virtuoso-push"))
     virtuoso.add_user(USER, PASSWORD)
@@ -88,7 +106,9 @@ def differing_answers(virtuoso: VirtuosoServer, embedded: dict[str, str]) -> dic
         for name, query in catalogue().items():
             found = answer(endpoint, query)
             if found != embedded[name]:
-                lines = difflib.unified_diff(embedded[name].splitlines(), found.splitlines(), lineterm="", n=0)
+                lines = difflib.unified_diff(
+                    embedded[name].splitlines(), found.splitlines(), lineterm="", n=0
+                )
                 differing[name] = "\n".join(lines)
     return differing
 

@@ -23,6 +23,7 @@ canonical form, after the literal normalisation Oxigraph applies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -85,18 +86,17 @@ def push(
         raise KgError("push into one named graph (--graph) or the provenance graphs only (--union), not both")
     start = time.perf_counter()
     report = PushReport()
-    blank = {
-        target: [t for t in triples if _has_blank_node(t)] for target, triples in _plan(dist, graph, union, inferred)
-    }
+    plan = functools.partial(_plan, dist, graph, union, inferred)
+    blank = {target: [t for t in triples if _has_blank_node(t)] for target, triples in plan()}
     local: dict[str, int] = {}
-    for target, triples in _plan(dist, graph, union, inferred):
+    for target, triples in plan():
         ground = (t for t in triples if not _has_blank_node(t))
         local[target] = _upload(http, store, target, blank[target], ground, chunk_size, progress)
     report.dropped = _stale(http, store, local) if graph is None else []
     progress("swapping the new graphs in")
     _swap(http, store, list(local), report.dropped)
     progress("reading the graphs back to verify them")
-    for target, triples in _plan(dist, graph, union, inferred):
+    for target, triples in plan():
         report.triples[target] = _verify(http, store, target, local[target], triples if verify_hash else None)
     report.hashed = verify_hash
     report.requests = http.sent
