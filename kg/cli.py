@@ -265,6 +265,13 @@ def push(
         str | None,
         typer.Option("--graph", help="Push everything into this one named graph, touching nothing else."),
     ] = None,
+    union: Annotated[
+        bool,
+        typer.Option(
+            "--union",
+            help="Push the provenance graphs only, for a store whose default graph is their union.",
+        ),
+    ] = False,
     inferred: Annotated[
         bool, typer.Option("--inferred", help="Add what reasoning inferred (needs 'kg build --reason').")
     ] = False,
@@ -298,6 +305,7 @@ def push(
                 store,
                 http,
                 graph=graph,
+                union=union,
                 inferred=inferred,
                 chunk_size=chunk_size,
                 verify_hash=verify_hash,

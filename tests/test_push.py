@@ -113,6 +113,22 @@ def test_pushing_into_one_named_graph_touches_nothing_else(
     assert server.counts() == {**local, "urn:example:sovereignty": local[""]}
 
 
+def test_union_pushes_the_provenance_graphs_only(
+    server: OxigraphServer, seed_build: BuildReport, local: dict[str, int]
+) -> None:
+    result = push(server.url, seed_build.out, "--union")
+    assert result.exit_code == 0, result.stderr
+    named = {graph: count for graph, count in local.items() if graph}
+    assert server.counts() == {"": 0, **named}
+    assert f"Pushed {sum(named.values())} triples in {len(named)} graph(s)" in result.stdout
+    both = push(server.url, seed_build.out, "--union", "--graph", "urn:example:sovereignty")
+    assert both.exit_code == 1
+    assert "error: push into one named graph (--graph) or the provenance graphs only (--union), not both" in (
+        both.stderr
+    )
+    assert server.counts() == {"": 0, **named}
+
+
 def test_a_server_stopped_mid_push_fails_clearly_and_the_next_push_completes(
     server: OxigraphServer, seed_build: BuildReport, local: dict[str, int]
 ) -> None:

@@ -58,8 +58,8 @@ class Endpoint:
             "query",
             bounds.max_bytes,
             accept={"application/sparql-results+json", "application/n-triples"},
-            content=prepared.text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": ACCEPT},
+            data={"query": prepared.text},
+            headers={"Accept": ACCEPT},
         )
         try:
             if media_type == "application/n-triples":

@@ -1,11 +1,12 @@
 """HTTP to a remote store: credentials, deadlines, size caps, retries.
 
 Credentials come from the environment (KG_STORE_TOKEN for a bearer token, or
-KG_STORE_USER and KG_STORE_PASSWORD for basic authentication), else from ~/.netrc (or the
-file NETRC names), else from the user information of the URL, and are never printed:
-messages show URLs without their user information, and every message (a server's answer
-or reason phrase quoted in an error, a redirect's target, a retry's warning) has each
-credential blanked out, as sent, as base64, percent-encoded or JSON-escaped.
+KG_STORE_USER and KG_STORE_PASSWORD, given in the scheme the server asks for: basic, or
+digest as Virtuoso asks), else from ~/.netrc (or the file NETRC names), else from the user
+information of the URL, and are never printed: messages show URLs without their user
+information, and every message (a server's answer or reason phrase quoted in an error, a
+redirect's target, a retry's warning) has each credential blanked out, as sent, as base64,
+percent-encoded or JSON-escaped.
 
 Every URL is checked before anything is sent (http or https, a host, a valid port). Each
 request has a total deadline (`timeout`: connecting, sending, the server's answer and
@@ -189,7 +190,7 @@ class Http:
     ) -> Reply:
         shown = safe_url(url)
         if 200 <= reply.status < 300:
-            if reply.media_type in ("text/html", "application/xhtml+xml"):
+            if reply.content and reply.media_type in ("text/html", "application/xhtml+xml"):
                 raise KgError(
                     f"{what}: {shown} answered {reply.status} with an HTML page, not a store's answer"
                 )
@@ -258,7 +259,7 @@ def credentials() -> tuple[httpx.Auth | None, list[str]]:
     if user or password:
         if not (user and password):
             raise KgError("set both KG_STORE_USER and KG_STORE_PASSWORD, or neither")
-        return httpx.BasicAuth(user, password), _forms(user, password)
+        return _Password(user, password), _forms(user, password)
     path = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
     if not path.is_file():
         return None, []
@@ -332,6 +333,26 @@ class _Bearer(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self.token}"
         yield request
+
+
+class _Password(httpx.Auth):
+    """A user and password, given as the server asks (RFC 7235): the first request goes
+    without them, and the scheme its 401 names (Basic, or Digest as Virtuoso's endpoints
+    ask) is used from then on, at once."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.basic = httpx.BasicAuth(user, password)
+        self.digest = httpx.DigestAuth(user, password)
+        self.scheme: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.scheme is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenge = response.headers.get("WWW-Authenticate", "").lower()
+            self.scheme = self.digest if challenge.startswith("digest") else self.basic
+        yield from self.scheme.auth_flow(request)
 
 
 class _FromNetrc(httpx.Auth):

@@ -13,6 +13,8 @@ Two ways to push:
   graphs the build no longer has are dropped. The store then answers queries exactly as
   `kg query` does on dist/.
 - `graph=IRI`: the merged graph into that one named graph; nothing else is touched.
+- `union=True`, for a store whose default graph is the union of all its graphs (Virtuoso,
+  GraphDB): the provenance graphs only, whose union is the merged graph.
 
 Afterwards each target graph is read back: its count of triples must equal the local count,
 and (unless `verify_hash` is off) its digest the local digest: N-Triples of the RDFC-1.0
@@ -21,6 +23,7 @@ canonical form, after the literal normalisation Oxigraph applies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -67,6 +70,7 @@ def push(
     http: Http,
     *,
     graph: str | None = None,
+    union: bool = False,
     inferred: bool = False,
     chunk_size: int = 50_000,
     verify_hash: bool = True,
@@ -78,20 +82,21 @@ def push(
         checked_url(url, option)
     if graph is not None:
         _iri(graph, "--graph")
+    if graph is not None and union:
+        raise KgError("push into one named graph (--graph) or the provenance graphs only (--union), not both")
     start = time.perf_counter()
     report = PushReport()
-    blank = {
-        target: [t for t in triples if _has_blank_node(t)] for target, triples in _plan(dist, graph, inferred)
-    }
+    plan = functools.partial(_plan, dist, graph, union, inferred)
+    blank = {target: [t for t in triples if _has_blank_node(t)] for target, triples in plan()}
     local: dict[str, int] = {}
-    for target, triples in _plan(dist, graph, inferred):
+    for target, triples in plan():
         ground = (t for t in triples if not _has_blank_node(t))
         local[target] = _upload(http, store, target, blank[target], ground, chunk_size, progress)
     report.dropped = _stale(http, store, local) if graph is None else []
     progress("swapping the new graphs in")
     _swap(http, store, list(local), report.dropped)
     progress("reading the graphs back to verify them")
-    for target, triples in _plan(dist, graph, inferred):
+    for target, triples in plan():
         report.triples[target] = _verify(http, store, target, local[target], triples if verify_hash else None)
     report.hashed = verify_hash
     report.requests = http.sent
@@ -111,12 +116,15 @@ def digest(triples: Iterable[ox.Triple]) -> str:
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
-def _plan(dist: Path, graph: str | None, inferred: bool) -> Iterator[tuple[str, Iterator[ox.Triple]]]:
+def _plan(
+    dist: Path, graph: str | None, union: bool, inferred: bool
+) -> Iterator[tuple[str, Iterator[ox.Triple]]]:
     """(target graph, its triples) in order; DEFAULT names the default graph."""
     if graph is not None:
         yield graph, build_triples(dist, inferred)
         return
-    yield DEFAULT, build_triples(dist, inferred)
+    if not union:
+        yield DEFAULT, build_triples(dist, inferred)
     for name, quads in groupby(build_quads(dist, inferred), key=lambda q: q.graph_name):
         assert isinstance(name, ox.NamedNode)
         yield name.value, (q.triple for q in quads)
@@ -225,8 +233,8 @@ def _select(http: Http, store: RemoteStore, query: str, what: str) -> list[list[
         what,
         MAX_LISTING,
         {SPARQL_JSON},
-        content=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_JSON},
+        data={"query": query},
+        headers={"Accept": SPARQL_JSON},
     )
     try:
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
