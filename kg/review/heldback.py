@@ -50,6 +50,7 @@ class Score:
     facts: int
     facts_found: int
     proposed_facts: int
+    proposed_found: int  # proposed statements that state a reviewed one
     sentences: int
     unmapped: int
 
@@ -60,6 +61,10 @@ class Score:
     @property
     def fact_share(self) -> float:
         return self.facts_found / self.facts if self.facts else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.proposed_found / self.proposed_facts if self.proposed_facts else 1.0
 
 
 def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
@@ -86,13 +91,15 @@ def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
     used_proposed |= {a.outlet or "" for a in proposed.articles}
     declared = {e.id for e in reviewed.entities} | {e.id for r in registry for e in r.entities}
     wanted = {ref for ref in _entities(reviewed) if ref in declared or ":" in ref}
+    matches = {triple: _matches(found_triples, triple, align) for triple in expected}
     return Score(
         doc_id,
         len(wanted),
         sum(1 for ref in wanted if align.get(ref) in used_proposed),
         len(expected),
-        sum(1 for triple in expected if _has(found_triples, triple, align)),
+        sum(1 for found in matches.values() if found),
         len(found_triples),
+        len(set().union(*matches.values())),
         proposal.sentences,
         len(proposal.unmapped),
     )
@@ -138,7 +145,7 @@ def _set_aside(root: Path, doc: schema.DocumentFile, entities: set[str]) -> None
         if not path.exists():
             continue
         data = yaml().load(path.read_text(encoding="utf-8"))
-        changed = False
+        changed = _drop_references(data, doc.id)
         for key in ("entities", "facts"):
             items = data.get(key) or []
             keep = [
@@ -157,6 +164,21 @@ def _set_aside(root: Path, doc: schema.DocumentFile, entities: set[str]) -> None
             continue
         with path.open("w", encoding="utf-8") as handle:
             yaml().dump(data, handle)
+
+
+def _drop_references(data: dict[str, object], doc_id: str) -> bool:
+    """Take the set-aside document's facts out of the facts an undated article's reference
+    time rests on (`based_on`); True if any were taken out."""
+    changed = False
+    for article in data.get("articles") or []:  # type: ignore[attr-defined]
+        reference = article.get("reference")
+        if not reference:
+            continue
+        keep = [ref for ref in reference["based_on"] if not str(ref).startswith(f"{doc_id}.")]
+        if len(keep) != len(reference["based_on"]):
+            reference["based_on"][:] = keep
+            changed = True
+    return changed
 
 
 def _names(doc: schema.DocumentFile, registry: list[schema.RegistryFile]) -> dict[str, set[str]]:
@@ -270,13 +292,14 @@ def _triples(doc: schema.DocumentFile) -> set[Triple]:
     return triples
 
 
-def _has(found: set[Triple], triple: Triple, align: dict[str, str]) -> bool:
+def _matches(found: set[Triple], triple: Triple, align: dict[str, str]) -> set[Triple]:
+    """The proposed triples that state the reviewed `triple`."""
     subject, prop, value = triple
     subject = align.get(subject, subject)
     value = align.get(value, value)
-    if (subject, prop, value) in found:
-        return True
-    return any(s == subject and p == prop and _same_value(v, value) for s, p, v in found)
+    return {
+        (s, p, v) for s, p, v in found if s == subject and p == prop and (v == value or _same_value(v, value))
+    }
 
 
 def _same_value(found: str, wanted: str) -> bool:
