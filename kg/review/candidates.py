@@ -76,6 +76,20 @@ TITLES = ("Professor", "Prof.", "Dr.", "Mr.", "Ms.", "Mrs.", "President", "Minis
 _CHINESE_ORGANISATION = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:公司|集团|研究院|研究所|大学|委员会|协会|交易所|实验室)"
 )
+_ORGANISATION_WORDS = [
+    word
+    for kind, cues in KIND_BY_WORD
+    if kind in ("kg:Firm", "kg:StockExchange", "kg:University", "kg:ResearchInstitute", "kg:NewsOutlet")
+    for word in cues
+    if word.isascii()
+]
+_AFTER_ORGANISATION = re.compile(
+    r"(\b(?:" + "|".join(re.escape(w) for w in _ORGANISATION_WORDS) + r"))\s+(?:on|in)\s+(?:the\s+)?"
+)
+_LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Group|Co\.?|Company|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Holdings|PLC|AG|SE))+\s*$|"
+    r"(?:股份有限公司|有限公司|集团|公司)$"
+)
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
 _FUNCTION_WORDS = {"the", "a", "an", "of", "and", "for", "on", "in", "de"}
 _NEVER_NAMES = {
@@ -146,6 +160,8 @@ def new_names(
         for part in _parts(match.group()):
             name = _trim(part, lowercase_words)
             inside = [m for m in found if match.start() <= m.start and m.end <= match.end()]
+            if any(m.known.isa("kg:Role") or m.known.isa("kg:Person") for m in inside):
+                continue  # "Chief Executive Officer of the X Association": the name is after "of"
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
@@ -170,10 +186,19 @@ def new_names(
 
 def _parts(span: str) -> list[str]:
     """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" comes first
-    ("Central University of Finance and Economics")."""
-    if " and " not in span or " of " in span.split(" and ")[0]:
-        return [span]
-    return span.split(" and ")
+    ("Central University of Finance and Economics"), and after a name that ends in an
+    organisation's word at "on" or "in" ("Seres Group on the Hong Kong Stock Exchange")."""
+    parts = [span] if " and " not in span or " of " in span.split(" and ")[0] else span.split(" and ")
+    return [piece for part in parts for piece in _AFTER_ORGANISATION.sub(r"\1\n", part).split("\n")]
+
+
+def short_forms(name: str, names: Names) -> list[str]:
+    """A firm's name without its legal or group suffix ("Seres" for "Seres Group", "Yitang"
+    for "Yitang Co., Ltd."), which the text uses for it too, unless it names something else."""
+    short = _LEGAL_SUFFIX.sub("", name)
+    if short == name or len(short) < 3 or fold(short) in names.forms:
+        return []
+    return [short]
 
 
 def _uncovered(text: str, found: list[Mention]) -> Iterator[tuple[int, int]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kg.mapping import schema
+from kg.mapping import dates, schema
 from kg.mapping.load import Loaded, load_mappings, load_model
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
@@ -83,9 +83,9 @@ def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
     registry = [r.model for r in mappings.registry]
     names = _names(reviewed, registry)
     kinds = {e.id: e.kind for e in [*reviewed.entities, *(e for r in registry for e in r.entities)]}
-    align = _align(reviewed, proposed, names, kinds, source, set_aside)
+    align, merged = _align(reviewed, proposed, names, kinds, source, set_aside)
     expected = _triples(reviewed)
-    found_triples = _triples(proposed)
+    found_triples = {(merged.get(s, s), p, merged.get(v, v)) for s, p, v in _triples(proposed)}
     used_proposed = {ref for triple in found_triples for ref in (triple[0], triple[2])}
     used_proposed |= {e.asserted_by or "" for f in proposed.facts for e in f.evidence}
     used_proposed |= {a.outlet or "" for a in proposed.articles}
@@ -200,18 +200,30 @@ def _align(
     kinds: dict[str, str],
     source: SourceDocument,
     set_aside: set[str],
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Reviewed ids -> proposed ids; and proposed entities that name one entry set aside
+    twice (a reviewer merges them) -> the one it is aligned with."""
     known = {e.id for e in proposed.entities}
+    merged: dict[str, str] = {}
     used = _document_refs(proposed)
     align = {ref: ref for ref in _document_refs(reviewed) - set_aside if ref in used or ":" in ref}
     new = {e.id: e for e in proposed.entities}
     for ref, forms in names.items():
         if ref not in set_aside:
             continue
-        for entity in proposed.entities:
-            labels = [fold(n) for n in (entity.label.en, entity.label.zh) if n]
-            if any(fuzz.token_sort_ratio(a, b) >= 90 for a in labels for b in forms):
-                align[ref] = entity.id
+        same = [
+            entity.id
+            for entity in proposed.entities
+            if any(
+                fuzz.token_sort_ratio(fold(a), b) >= 90
+                for a in (entity.label.en, entity.label.zh)
+                if a
+                for b in forms
+            )
+        ]
+        if same:
+            align[ref] = same[0]
+            merged |= {other: same[0] for other in same[1:]}
     posts = _posts(proposed)
     for (member, role), post in _posts(reviewed).items():
         mapped = (align.get(member, member), role)
@@ -234,7 +246,7 @@ def _align(
         if best:
             align[ref] = best
             taken.add(best)
-    return align
+    return align, merged
 
 
 def _same_family(reviewed_kind: str | None, proposed_kind: str) -> bool:
@@ -303,9 +315,27 @@ def _matches(found: set[Triple], triple: Triple, align: dict[str, str]) -> set[T
 
 
 def _same_value(found: str, wanted: str) -> bool:
+    if found.startswith("@said ") or wanted.startswith("@said "):
+        return _same_date(found, wanted)
     if found.startswith("@text ") and wanted.startswith("@text "):
         return fuzz.token_set_ratio(fold(found[6:]), fold(wanted[6:])) >= TEXT_SIMILARITY
     try:
         return Decimal(found) == Decimal(wanted)
     except InvalidOperation:
         return False
+
+
+def _same_date(found: str, wanted: str) -> bool:
+    """The same date written in the text's words and in EDTF ("April 17, 2025" and
+    "2025-04-17"): the same days, or the same month and day without a year."""
+    try:
+        first, second = _calendar(found), _calendar(wanted)
+    except ValueError:
+        return False
+    if isinstance(first, dates.Placed) and isinstance(second, dates.Placed):
+        return first.bounds == second.bounds
+    return first == second
+
+
+def _calendar(value: str) -> dates.Expression:
+    return dates.read_wording(value[6:]) if value.startswith("@said ") else dates.parse(value)

@@ -31,6 +31,8 @@ _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart 
 
 _LISTED = re.compile(r"\blisted\b", re.I)
 
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|an|ish|ch|i)$")
+
 
 def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
     """Organisations under others ("X, a listed subsidiary under Y"), listings, supervision,
@@ -41,7 +43,7 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
     exchanges = {m.known.ref for m in reading.of("kg:StockExchange")}
     for first, second in itertools.pairwise(orgs):
         gap = reading.gap(first, second)
-        if first.known.ref in exchanges:
+        if first.known.ref in exchanges or first.known.ref == second.known.ref:
             continue
         properties: dict[str, list[Value]] = {}
         if second.known.ref in exchanges and re.search(r"\blisted on\b", gap, re.I):
@@ -101,6 +103,33 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
                     {"kg:studentOf": [second.known.ref]},
                     "student of",
                 )
+            )
+    return facts
+
+
+def nationalities(reading: Reading, book: Book) -> list[Proposed]:
+    """ "the American giant Applied Materials", "Yitang, a Chinese company": the country
+    of an organisation, from the adjective of a country right before its name or in an
+    apposition after it."""
+    facts = []
+    text = reading.sentence.text
+    orgs = [m for m in reading.of("kg:Organization") if m.how != "anaphor" and not m.known.isa("kg:Country")]
+    for country in reading.of("kg:Country"):
+        if not _DEMONYM.search(country.text):
+            continue
+        after = next((o for o in orgs if o.start >= country.end), None)
+        before = next((o for o in reversed(orgs) if o.end <= country.start), None)
+        org = None
+        if after and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,3}", text[country.end : after.start]):
+            org = after  # "American giant Applied Materials"
+        elif before and re.fullmatch(
+            r"\s*,\s*(?:a|an|the)\s+(?:[a-z-]+\s+)?", text[before.end : country.start]
+        ):
+            org = before  # "Yitang, a Chinese company"
+        if org is not None:
+            properties: dict[str, list[Value]] = {"kg:country": [country.known.ref]}
+            facts.append(
+                fact(book, reading, f"{org.known.ref}-country", org.known.ref, properties, "a country")
             )
     return facts
 

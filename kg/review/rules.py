@@ -6,13 +6,25 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When
+from kg.review.links import links
 from kg.review.names import Mention
 from kg.review.observations import observations
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
-from kg.review.relations import policies, relations, sources
+from kg.review.relations import nationalities, policies, relations, sources
 
 _DEPARTED_NEAR = 25
+# Words by which a sentence gives a view, a prediction or an assessment rather than only a
+# fact: a reviewer keeps such a sentence as a claim beside any facts it states.
+OPINION = re.compile(
+    r"\b(?:may|might|could|would|will|likely|unlikely|expected|potential(?:ly)?|seen as|viewed as|"
+    r"regarded as|interpreted|considered|signal(?:s|ing|ed)?|suggest(?:s|ed)?|indicat(?:es|ed|ing)|"
+    r"highlight(?:s|ed|ing)?|underscor(?:es|ed|ing)|reflect(?:s|ed|ing)?|represent(?:s|ed|ing)?|"
+    r"demonstrat(?:es|ed|ing)|emphasi[sz](?:es|ed|ing)|significant(?:ly)?|critical|crucial|key|vital|"
+    r"essential|strategic|dominan(?:t|ce)|leading|aims?|aiming|seeks?|intends?|plans?|"
+    r"risks?|threat|challenges?|concerns?)\b|可能|将|预计|认为|意味着|标志着|关键|重要",
+    re.I,
+)
 
 
 def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
@@ -22,10 +34,12 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
         *_posts(reading, context, book),
         *observations(reading, book),
         *relations(reading, context, book),
+        *links(reading, book),
+        *nationalities(reading, book),
     ]
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
-    if not facts or opinion:
+    if not facts or opinion or OPINION.search(reading.sentence.text):
         facts += _claim(reading, book)
     return facts
 
