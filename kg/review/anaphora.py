@@ -9,7 +9,7 @@ import re
 from kg.review.names import Known, Mention
 
 ANAPHORS = re.compile(
-    r"\b(?:the|this|that) (?:company|firm|group|enterprise|corporation|carmaker|automaker|chipmaker|"
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat) (?:company|firm|group|enterprise|corporation|carmaker|automaker|chipmaker|"
     r"manufacturer|startup|start-up)\b(?!\s+(?:of|that|which)\b)|\b[Ii]ts\b|该公司|该集团|该企业",
 )
 

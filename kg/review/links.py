@@ -1,8 +1,9 @@
 """Typed relations between the things a sentence names, by the words that join them: "X
 depends on Y", "X competes with Y", "X partnered with Y and Z", "X poached engineers from
-Y", "X produces Y", "Y, developed by X", "X operates plants in Y" (the sub-properties of
-kg:relatedTo, and kg:developedBy). The subject is the nearest fitting name before the words,
-the objects the fitting names right after them (a list joined by commas and "and")."""
+Y", "X produces Y", "Y, developed by X", "X's self-developed Y", "X operates plants in Y"
+(the sub-properties of kg:relatedTo, and kg:developedBy). The subject is the nearest fitting
+name before the words, the objects the fitting names right after them (a list joined by
+commas and "and"); for "self-developed" and the like, the other way round."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class Link:
     words: re.Pattern[str]
     subjects: tuple[str, ...]
     objects: tuple[str, ...]
-    passive: bool = False  # the object comes first ("Y, developed by X" is Y developedBy X)
+    reverse: bool = False  # the object comes first ("X's self-developed Y" is Y developedBy X)
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -132,15 +133,15 @@ LINKS = [
         _words(r"\b(?:developed|designed|built|created)\s+by\b|由.{0,12}研发"),
         THING,
         AGENT,
-        passive=True,
     ),
     Link(
         "kg:developedBy",
         _words(
-            r"(?:'s|’s)?\s+(?:self-developed|in-house|own)\b|\b(?:develop(?:s|ed)?|launch(?:es|ed)?)\b|自研"
+            r"(?:'s|’s)?\s+(?:self-developed|in-house|own)\b|\b(?:develop(?:s|ed)?|launch(?:es|ed)?)\b(?!\s+by)|自研"
         ),
         THING,
         AGENT,
+        reverse=True,
     ),
 ]
 
@@ -152,12 +153,10 @@ def links(reading: Reading, book: Book) -> list[Proposed]:
     seen: set[tuple[str, str, str]] = set()
     for link in LINKS:
         for match in link.words.finditer(reading.sentence.text):
-            first = _before(reading, things, match.start(), link.objects if link.passive else link.subjects)
-            second = _after(reading, things, match.end(), link.subjects if link.passive else link.objects)
-            if link.passive:
-                subjects, objects = second[:1], [first] if first else []
-            elif link.property == "kg:developedBy" and first:
-                subjects, objects = second, [first]  # "X's self-developed Y": Y developedBy X
+            first = _before(reading, things, match.start(), link.objects if link.reverse else link.subjects)
+            second = _after(reading, things, match.end(), link.subjects if link.reverse else link.objects)
+            if link.reverse:
+                subjects, objects = (second, [first]) if first else ([], [])
             else:
                 subjects, objects = [first] if first else [], second
             for subject in subjects:

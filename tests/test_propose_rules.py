@@ -1,0 +1,135 @@
+"""The proposer's general rules on small made-up sentences: typed relations, words that refer
+back to a firm, countries of firms, views kept as claims, names of new entities, dates in
+undated articles, and how the held-back measurement compares dates."""
+
+from __future__ import annotations
+
+import datetime
+
+from kg.review.anaphora import with_anaphora
+from kg.review.candidates import _parts, short_forms
+from kg.review.dates import date_value, find_dates
+from kg.review.heldback import _same_value
+from kg.review.layout import Sentence
+from kg.review.links import links
+from kg.review.names import CAPITALISED, Known, Names
+from kg.review.proposal import Book, Proposed
+from kg.review.reading import ArticleContext, read
+from kg.review.relations import nationalities
+from kg.review.rules import propose
+
+FIRM = frozenset({"kg:Firm", "kg:Organization"})
+ENTITIES = [
+    (Known("acme-motors", "kg:Firm", "Acme Motors", FIRM), ["Acme Motors"]),
+    (Known("bolt-cars", "kg:Firm", "Bolt Cars", FIRM), ["Bolt Cars"]),
+    (Known("corex", "kg:Firm", "Corex", FIRM), ["Corex"]),
+    (Known("zeta-lithium", "kg:Material", "zeta lithium", frozenset({"kg:Material"})), ["zeta lithium"]),
+    (Known("z1-chip", "kg:Product", "Z1 chip", frozenset({"kg:Product"})), ["Z1 chip"]),
+    (Known("country:CA", "kg:Country", "Canada", frozenset({"kg:Country"})), ["Canada", "Canadian"]),
+    (Known("country:JP", "kg:Country", "Japan", frozenset({"kg:Country"})), ["Japan", "Japanese"]),
+]
+
+
+def _book() -> Book:
+    names = Names()
+    for known, forms in ENTITIES:
+        names.add(known, forms)
+    return Book(names, {known.ref for known, _ in ENTITIES})
+
+
+def _reading(book: Book, text: str, context: ArticleContext | None = None):  # type: ignore[no-untyped-def]
+    sentence = Sentence(0, len(text), 1, text, "en")
+    context = context or ArticleContext("1", datetime.date(2025, 6, 30), False)
+    return read(sentence, book.names.find(text), context)
+
+
+def _facts(found: list[Proposed]) -> set[tuple[str, str, str]]:
+    return {
+        (f.subject, prop, str(value))
+        for f in found
+        for prop, values in f.properties.items()
+        for value in values
+    }
+
+
+def test_typed_relations_by_the_words_between_two_names() -> None:
+    book = _book()
+    cases = {
+        "Acme Motors depends heavily on zeta lithium.": {("acme-motors", "kg:dependsOn", "zeta-lithium")},
+        "Acme Motors competes with Bolt Cars in Europe.": {("acme-motors", "kg:competesWith", "bolt-cars")},
+        "Acme Motors partnered with Bolt Cars and Corex last year.": {
+            ("acme-motors", "kg:partnerOf", "bolt-cars"),
+            ("acme-motors", "kg:partnerOf", "corex"),
+        },
+        "Corex poached twelve engineers from Bolt Cars.": {("corex", "kg:recruitedFrom", "bolt-cars")},
+        "The Z1 chip, developed by Acme Motors, is small.": {("z1-chip", "kg:developedBy", "acme-motors")},
+        "Bolt Cars's self-developed Z1 chip is small.": {("z1-chip", "kg:developedBy", "bolt-cars")},
+    }
+    for text, expected in cases.items():
+        assert _facts(links(_reading(book, text), book)) == expected, text
+
+
+def test_no_relation_without_the_words_or_between_the_wrong_kinds() -> None:
+    book = _book()
+    assert links(_reading(book, "Acme Motors and Bolt Cars reported results."), book) == []
+    # zeta lithium is no agent: it competes with nothing
+    assert links(_reading(book, "Zeta lithium competes with Bolt Cars."), book) == []
+
+
+def test_the_company_and_its_refer_to_the_firm_named_last() -> None:
+    book = _book()
+    context = ArticleContext("1", datetime.date(2025, 6, 30), False)
+    _reading(book, "Acme Motors reported its results on Monday.", context)
+    reading = _reading(book, "The company depends on zeta lithium.", context)
+    assert _facts(links(reading, book)) == {("acme-motors", "kg:dependsOn", "zeta-lithium")}
+    text = "Bolt Cars said its profit rose."
+    (its,) = [m for m in with_anaphora(text, book.names.find(text), None) if m.how == "anaphor"]
+    assert (its.text, its.known.ref) == ("its", "bolt-cars")  # a firm named before it in the sentence
+    assert [m.how for m in with_anaphora("The company grew.", [], None)] == []  # nothing to refer to
+
+
+def test_the_country_of_a_firm_from_its_adjective() -> None:
+    book = _book()
+    found = _facts(nationalities(_reading(book, "The Canadian carmaker Bolt Cars grew."), book))
+    assert found == {("bolt-cars", "kg:country", "country:CA")}
+    found = _facts(nationalities(_reading(book, "Corex, a Japanese company, grew."), book))
+    assert found == {("corex", "kg:country", "country:JP")}
+    assert nationalities(_reading(book, "Corex sells cars in Canada."), book) == []
+
+
+def test_a_view_is_kept_as_a_claim_beside_the_facts() -> None:
+    book = _book()
+    view = propose(_reading(book, "Acme Motors will likely depend on zeta lithium."), _context(), book)
+    assert {f.why for f in view} == {"a relation", "a claim"}
+    fact_only = propose(_reading(book, "Acme Motors depends on zeta lithium."), _context(), book)
+    assert {f.why for f in fact_only} == {"a relation"}
+
+
+def _context() -> ArticleContext:
+    return ArticleContext("1", datetime.date(2025, 6, 30), False)
+
+
+def test_names_of_new_entities() -> None:
+    assert [m.group() for m in CAPITALISED.finditer("NEXA的战略 and Borla Group")] == ["NEXA", "Borla Group"]
+    assert _parts("Borla Group on the Vienna Stock Exchange") == ["Borla Group", "Vienna Stock Exchange"]
+    assert _parts("Commission on Trade") == ["Commission on Trade"]
+    names = Names()
+    assert short_forms("Borla Group", names) == ["Borla"]
+    assert short_forms("Kestrel Co., Ltd.", names) == ["Kestrel"]
+    names.add(Known("borla", "kg:Place", "Borla"), ["Borla"])
+    assert short_forms("Borla Group", names) == []  # "Borla" names something else
+
+
+def test_relative_dates_are_left_out_of_an_undated_article() -> None:
+    this_month, june = find_dates("this month and June 28")
+    assert date_value(this_month) == {"said": "this month"}
+    assert date_value(this_month, dated=False) is None  # nothing to place it on
+    assert date_value(june, dated=False) == {"said": "June 28"}  # stays without a year
+
+
+def test_held_back_dates_in_words_and_in_edtf_are_the_same_value() -> None:
+    assert _same_value("@said April 17, 2025", "2025-04-17")
+    assert _same_value("2019/2022", "@said between 2019 and 2022")
+    assert _same_value("@said June 28", "XXXX-06-28")
+    assert not _same_value("@said April 2025", "2025-04-17")  # less precise: not the same days
+    assert not _same_value("@said this year", "2025")  # relative words are placed by the build only
