@@ -133,3 +133,38 @@ def test_held_back_dates_in_words_and_in_edtf_are_the_same_value() -> None:
     assert _same_value("@said June 28", "XXXX-06-28")
     assert not _same_value("@said April 2025", "2025-04-17")  # less precise: not the same days
     assert not _same_value("@said this year", "2025")  # relative words are placed by the build only
+
+
+def test_events_with_their_roles_and_what_refers_back_to_them() -> None:
+    book = _book()
+    context = _context()
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", frozenset({"kg:Person"})), ["Jo Park"])
+    sued = propose(
+        _reading(book, "Corex sued Bolt Cars for 5 million yuan on March 3, 2025.", context), context, book
+    )
+    assert {
+        ("lawsuit-corex", "kg:plaintiff", "corex"),
+        ("lawsuit-corex", "kg:defendant", "bolt-cars"),
+        ("lawsuit-corex", "kg:amountClaimed", "5000000"),
+        ("lawsuit-corex", "kg:unit", "CNY"),
+        ("lawsuit-corex", "kg:date", "{'said': 'March 3, 2025'}"),
+    } <= _facts(sued)
+    assert book.entities["lawsuit-corex"].known.kind == "kg:Lawsuit"
+    lecture = (
+        "Acme Motors held a lecture on May 2, 2025, delivered by Professor Jo Park, focused on patent pools."
+    )
+    assert {
+        ("lecture-acme-motors", "kg:host", "acme-motors"),
+        ("lecture-acme-motors", "kg:speaker", "jo-park"),
+        ("lecture-acme-motors", "kg:topic", "{'en': 'patent pools'}"),
+    } <= _facts(propose(_reading(book, lecture, context), context, book))
+    later = "The lecture covered rights of inventors."
+    assert ("lecture-acme-motors", "kg:topic", "{'en': 'rights of inventors'}") in _facts(
+        propose(_reading(book, later, context), context, book)
+    )
+    jailed = propose(_reading(book, "In 2023, Jo Park was sentenced to 11 years.", context), context, book)
+    assert {
+        ("conviction-jo-park", "kg:convictedPerson", "jo-park"),
+        ("conviction-jo-park", "kg:sentence", "P11Y"),
+        ("conviction-jo-park", "kg:date", "{'said': '2023'}"),
+    } <= _facts(jailed)

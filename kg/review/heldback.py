@@ -232,20 +232,19 @@ def _align(
     taken = set(align.values())
     spans_r, spans_p = _spans(reviewed, source), _spans(proposed, source)
     values_r, values_p = _values_by_subject(reviewed), _values_by_subject(proposed)
-    for ref in sorted(set(spans_r) - set(align)):
-        best, score = None, (0, 0)
-        for other in spans_p:
-            if other in taken or other not in known or not _same_family(kinds.get(ref), new[other].kind):
+    pairs = []
+    for ref in set(spans_r) - set(align):
+        wanted = {(p, align.get(v, v)) for p, v in values_r[ref]}
+        for other in set(spans_p) - taken:
+            if other not in known or not _same_family(kinds.get(ref), new[other].kind):
                 continue
             overlap = _overlap(spans_r[ref], spans_p[other])
-            shared = len(
-                {(p, v) for p, v in values_r[ref]} & {(p, align.get(v, v)) for p, v in values_p[other]}
-            )
-            if overlap and (shared, overlap) > score:
-                best, score = other, (shared, overlap)
-        if best:
-            align[ref] = best
-            taken.add(best)
+            if overlap:
+                pairs.append((len(wanted & values_p[other]), overlap, ref, other))
+    for _, _, ref, other in sorted(pairs, reverse=True):  # the best pairs first, each side once
+        if ref not in align and other not in taken:
+            align[ref] = other
+            taken.add(other)
     return align, merged
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When
+from kg.review.events import events
 from kg.review.links import links
 from kg.review.names import Mention
 from kg.review.observations import observations
@@ -36,6 +37,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
         *relations(reading, context, book),
         *links(reading, book),
         *nationalities(reading, book),
+        *events(reading, context, book),
     ]
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
