@@ -9,6 +9,7 @@ import datetime
 from kg.review.anaphora import with_anaphora
 from kg.review.candidates import _parts, short_forms
 from kg.review.dates import date_value, find_dates
+from kg.review.figures import find_figures
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
@@ -168,3 +169,24 @@ def test_events_with_their_roles_and_what_refers_back_to_them() -> None:
         ("conviction-jo-park", "kg:sentence", "P11Y"),
         ("conviction-jo-park", "kg:date", "{'said': '2023'}"),
     } <= _facts(jailed)
+
+
+def test_figures_with_ranges_currencies_and_rates() -> None:
+    def read_figures(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [(f.value, f.upper, f.unit, f.qualifier) for f in find_figures(text)]
+
+    assert read_figures("Borla holds 40% to 45% of the market.") == [("40", "45", "percent", None)]
+    assert read_figures("Each unit sold between $1,200 and $1,500.") == [("1200", "1500", "USD", None)]
+    assert read_figures("A loss of 2-3 billion Malaysian Ringgit.") == [
+        ("2000000000", "3000000000", "MYR", None)
+    ]
+    assert read_figures("They pledged RM12 billion and several million euros.") == [
+        ("12000000000", None, "MYR", None),
+        ("1000000", None, "EUR", "kg:Several"),
+    ]
+    assert read_figures("Sales grew at a CAGR of 12.5%.") == [("12.5", None, "percent/year", None)]
+    # a change from one value to another is not a range
+    assert read_figures("up from 20% in 2019 to 31% in 2024") == [
+        ("20", None, "percent", None),
+        ("31", None, "percent", None),
+    ]
