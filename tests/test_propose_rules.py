@@ -190,3 +190,32 @@ def test_figures_with_ranges_currencies_and_rates() -> None:
         ("20", None, "percent", None),
         ("31", None, "percent", None),
     ]
+
+
+def test_a_directive_with_what_it_requires_and_what_for() -> None:
+    book = _book()
+    book.names.add(
+        Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway", "Norwegian"]
+    )
+    text = "Norway instructed Corex to register all drones, aiming to prevent smuggling across borders."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-directive", "kg:issuedBy", "country:NO"),
+        ("norway-directive", "kg:requires", "{'en': 'register all drones'}"),
+        ("norway-directive", "kg:purpose", "{'en': 'prevent smuggling across borders'}"),
+    } <= found
+
+
+def test_the_report_an_outlet_relays() -> None:
+    book = _book()
+    outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})
+    book.names.add(Known("daily-wire", "kg:NewsOutlet", "Daily Wire", outlet), ["Daily Wire"])
+    book.names.add(Known("metro-post", "kg:NewsOutlet", "Metro Post", outlet), ["Metro Post"])
+    text = "According to a report from Daily Wire, citing Metro Post, Corex may leave Canada."
+    found = propose(_reading(book, text), _context(), book)
+    (claim,) = [f.subject for f in found if f.why == "a claim"]
+    assert {
+        ("report-daily-wire-1", "kg:publishedBy", "daily-wire"),
+        ("report-daily-wire-1", "kg:citedSource", "metro-post"),
+        ("report-daily-wire-1", "kg:reports", claim),
+    } <= _facts(found)

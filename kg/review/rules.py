@@ -10,9 +10,11 @@ from kg.review.events import events
 from kg.review.links import links
 from kg.review.names import Mention
 from kg.review.observations import observations
+from kg.review.policies import policies
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
-from kg.review.relations import nationalities, policies, relations, sources
+from kg.review.relations import nationalities, relations, sources
+from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
 # Words by which a sentence gives a view, a prediction or an assessment rather than only a
@@ -42,7 +44,8 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
     if not facts or opinion or OPINION.search(reading.sentence.text):
-        facts += _claim(reading, book)
+        claims = _claim(reading, book)
+        facts += claims + reports(reading, context, book, [c.subject for c in claims])
     return facts
 
 
