@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime
 
 from kg.review.anaphora import with_anaphora
-from kg.review.candidates import _parts, short_forms
+from kg.review.candidates import _parts, new_names, short_forms
 from kg.review.dates import date_value, find_dates
 from kg.review.figures import find_figures
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
-from kg.review.names import CAPITALISED, Known, Names
+from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.proposal import Book, Proposed
 from kg.review.reading import ArticleContext, read
 from kg.review.relations import nationalities
@@ -219,3 +219,11 @@ def test_the_report_an_outlet_relays() -> None:
         ("report-daily-wire-1", "kg:citedSource", "metro-post"),
         ("report-daily-wire-1", "kg:reports", claim),
     } <= _facts(found)
+
+
+def test_names_with_particles_are_people_next_to_a_role() -> None:
+    text = "Agency President Anna van der Berg spoke."
+    start = text.index("President")
+    role = Known("role:president", "kg:Role", "president", frozenset({"kg:Role"}))
+    found = [Mention(start, start + len("President"), "President", role)]
+    assert ("Anna van der Berg", "kg:Person") in list(new_names(text, found, set(), set()))

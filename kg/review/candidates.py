@@ -148,7 +148,8 @@ _NEVER_NAMES = {
     "Leave",
     "Reply",
 }
-_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}$")
+_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
+_PERSON_SHAPE = re.compile(rf"^{_WORD}(?: (?:(?:von|van|der|den|de|da|di|du|bin) )*{_WORD}){{1,2}}$")
 
 
 def new_names(

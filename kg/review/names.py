@@ -53,7 +53,7 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "-": " ",
 _LETTER = r"[^\W\u3000-\u9fff\uf900-\uffef]"  # a word character that is not Chinese
 CAPITALISED = re.compile(
     rf"(?<![\w'])(?:[A-Z](?:{_LETTER}|['’.&])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)"
-    rf"(?:\s+(?:(?:of|and|for|the|de|on|in)\s+)*[A-Z(](?:{_LETTER}|['’.&)])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)*"
+    rf"(?:\s+(?:(?:of|and|for|the|de|on|in|von|van|der|den|da|di|du|bin)\s+)*[A-Z(](?:{_LETTER}|['’.&)])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)*"
 )
 
 
