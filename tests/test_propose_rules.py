@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from kg.review.anaphora import with_anaphora
-from kg.review.candidates import _parts, new_names, short_forms
+from kg.review.candidates import _parts, headline, new_names, short_forms
 from kg.review.dates import date_value, find_dates
 from kg.review.figures import find_figures
 from kg.review.heldback import _same_value
@@ -227,3 +227,10 @@ def test_names_with_particles_are_people_next_to_a_role() -> None:
     role = Known("role:president", "kg:Role", "president", frozenset({"kg:Role"}))
     found = [Mention(start, start + len("President"), "President", role)]
     assert ("Anna van der Berg", "kg:Person") in list(new_names(text, found, set(), set()))
+
+
+def test_a_title_case_headline_gives_no_new_english_names() -> None:
+    assert headline("Norway Reportedly Tightens Rules on Drone Exports to Curb Smuggling")
+    assert not headline("Norway Reportedly Tightens Rules on Drone Exports to Curb Smuggling.")
+    assert not headline("Norway tightened its rules on drone exports")
+    assert list(new_names("Norway Reportedly Tightens Rules on Drone Exports", [], set(), set())) == []

@@ -156,8 +156,11 @@ def new_names(
     text: str, found: list[Mention], lowercase_words: set[str], capitalised_inside: set[str]
 ) -> Iterator[tuple[str, str]]:
     """(name, proposed kind) for every name in `text` that no mention covers, and for
-    organisation names that merely contain known names ("China Northern Rare Earth Group")."""
-    for match in CAPITALISED.finditer(text):
+    organisation names that merely contain known names ("China Northern Rare Earth Group").
+    A headline in title case ("China Tightens Controls on Rare Earth Talent") gives no
+    English names: every word in it is capitalised."""
+    latin = not headline(text)
+    for match in CAPITALISED.finditer(text) if latin else ():
         for part in _parts(match.group()):
             name = _trim(part, lowercase_words)
             inside = [m for m in found if match.start() <= m.start and m.end <= match.end()]
@@ -166,7 +169,7 @@ def new_names(
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
-    for start, end in _uncovered(text, found):
+    for start, end in _uncovered(text, found) if latin else ():
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
                 name = _trim(part, lowercase_words)
@@ -183,6 +186,13 @@ def new_names(
         name = name[cut + 1 :]
         if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
             yield name, _kind(name, "", "", found, match.start())
+
+
+def headline(text: str) -> bool:
+    """Title case and no full stop: most longer words capitalised, as headlines are written."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    ended = text.rstrip().endswith((".", "。", "!", "?", "”", '"', "…"))
+    return not ended and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _parts(span: str) -> list[str]:
