@@ -234,3 +234,17 @@ def test_a_title_case_headline_gives_no_new_english_names() -> None:
     assert not headline("Norway Reportedly Tightens Rules on Drone Exports to Curb Smuggling.")
     assert not headline("Norway tightened its rules on drone exports")
     assert list(new_names("Norway Reportedly Tightens Rules on Drone Exports", [], set(), set())) == []
+
+
+def test_what_a_figure_measures_in_the_texts_words() -> None:
+    book = _book()
+    text = "Corex reported a net profit of 12 million yuan; its gross margin rose from 7.5% in 2023 to 9.1% in 2024."
+    found = propose(_reading(book, text), _context(), book)
+    measures = {str(v) for f in found for v in f.properties.get("kg:measure", [])}
+    assert measures == {"{'en': 'net profit'}", "{'en': 'gross margin'}"}
+    observed = {
+        (str(f.properties["kg:value"][0]), str(f.properties["kg:observedSubject"][0]))
+        for f in found
+        if "kg:value" in f.properties
+    }
+    assert observed == {("12000000", "corex"), ("7.5", "corex"), ("9.1", "corex")}  # "its" is Corex
