@@ -248,3 +248,40 @@ def test_what_a_figure_measures_in_the_texts_words() -> None:
         if "kg:value" in f.properties
     }
     assert observed == {("12000000", "corex"), ("7.5", "corex"), ("9.1", "corex")}  # "its" is Corex
+
+
+def test_posts_from_appositions_possessives_and_departures() -> None:
+    book = _book()
+    person = frozenset({"kg:Person"})
+    role = frozenset({"kg:Role"})
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", person), ["Jo Park"])
+    book.names.add(Known("role:president", "kg:Role", "president", role), ["president"])
+    book.names.add(
+        Known("role:chief-executive-officer", "kg:Role", "chief executive officer", role), ["chief executive"]
+    )
+    book.names.add(
+        Known("kg:Resigned", "kg:DepartureKind", "resigned", frozenset({"kg:DepartureKind"})), ["resigned"]
+    )
+
+    def posts(text: str) -> set[tuple[str, str, str]]:
+        found = propose(_reading(book, text), _context(), book)
+        return {
+            t for t in _facts(found) if t[1] in ("org:member", "org:organization", "org:role", "kg:endedHow")
+        }
+
+    def post(org: str, role_ref: str) -> set[tuple[str, str, str]]:
+        subject = f"post-jo-park-{org}-{role_ref.split(':')[1]}"
+        return {
+            (subject, "org:member", "jo-park"),
+            (subject, "org:organization", org),
+            (subject, "org:role", role_ref),
+        }
+
+    assert posts("Jo Park, the president of Corex, spoke.") == post("corex", "role:president")
+    assert posts("Bolt Cars's chief executive Jo Park spoke.") == post(
+        "bolt-cars", "role:chief-executive-officer"
+    )
+    resigned = post("corex", "role:president") | {
+        ("post-jo-park-corex-president", "kg:endedHow", "kg:Resigned")
+    }
+    assert posts("Jo Park resigned as president of Corex in May.") == resigned

@@ -17,6 +17,13 @@ from kg.review.relations import nationalities, relations, sources
 from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
+# Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
+# as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
+_HOLDER_BEFORE = re.compile(
+    r"^\s*,?\s*(?:(?:who|is|was|has|had|a|an|the|as|now|also|currently|formerly)\s+)*"
+    r"(?:[a-z]+(?:\s+(?:down|up|on))?\s+as\s+(?:(?:a|an|the|its|their)\s+)?)?(?:former\s+)?$",
+    re.I,
+)
 # Words by which a sentence gives a view, a prediction or an assessment rather than only a
 # fact: a reviewer keeps such a sentence as a claim beside any facts it states.
 OPINION = re.compile(
@@ -119,9 +126,7 @@ def _holders(reading: Reading, role: Mention, people: list[Mention]) -> list[Men
     if holders:
         return holders
     before = [p for p in people if p.end <= role.start]
-    if before and re.match(
-        r"^\s*,\s*(?:a|an|the|who is|as)?\s*(?:former\s+)?$", reading.gap(before[-1], role), re.I
-    ):
+    if before and _HOLDER_BEFORE.match(reading.gap(before[-1], role)):
         return [before[-1]]
     return []
 
