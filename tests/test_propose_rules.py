@@ -14,6 +14,7 @@ from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
 from kg.review.names import CAPITALISED, Known, Mention, Names
+from kg.review.people import people
 from kg.review.proposal import Book, Proposed
 from kg.review.reading import ArticleContext, read
 from kg.review.relations import nationalities
@@ -285,3 +286,16 @@ def test_posts_from_appositions_possessives_and_departures() -> None:
         ("post-jo-park-corex-president", "kg:endedHow", "kg:Resigned")
     }
     assert posts("Jo Park resigned as president of Corex in May.") == resigned
+
+
+def test_what_a_person_is_expert_in_and_known_as() -> None:
+    book = _book()
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", frozenset({"kg:Person"})), ["Jo Park"])
+    book.names.add(
+        Known("kiln-tech", "kg:Technology", "kiln technology", frozenset({"kg:Technology"})),
+        ["kiln technology"],
+    )
+    found = _facts(people(_reading(book, "A leading expert in kiln technology, Jo Park joined Corex."), book))
+    assert found == {("jo-park", "kg:expertIn", "kiln-tech")}
+    found = _facts(people(_reading(book, "Jo Park, who was known as the Queen of Kilns, retired."), book))
+    assert found == {("jo-park", "kg:knownAs", "{'en': 'Queen of Kilns'}")}

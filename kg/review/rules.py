@@ -10,6 +10,7 @@ from kg.review.events import events
 from kg.review.links import links
 from kg.review.names import Mention
 from kg.review.observations import observations
+from kg.review.people import people
 from kg.review.policies import policies
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -17,6 +18,7 @@ from kg.review.relations import nationalities, relations, sources
 from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
+_REASON = re.compile(r"\b(?:citing|due to|because of|for)\s+[“\"]?((?:[\w’'-]+\s+){0,4}reasons?)\b", re.I)
 # Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
 # as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
 _HOLDER_BEFORE = re.compile(
@@ -47,6 +49,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
         *links(reading, book),
         *nationalities(reading, book),
         *events(reading, context, book),
+        *people(reading, book),
     ]
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
@@ -85,6 +88,8 @@ def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
             if departed := _departure(reading, role, person, departures):
                 properties["kg:endedHow"] = [departed.known.ref]
                 properties["kg:endDate"] = value_list(_date_after(reading, person), context)
+                if reason := _REASON.search(reading.sentence.text):
+                    properties["kg:departureReason"] = [{reading.sentence.language: reason.group(1)}]
             facts.append(
                 fact(
                     book,
