@@ -299,3 +299,12 @@ def test_what_a_person_is_expert_in_and_known_as() -> None:
     assert found == {("jo-park", "kg:expertIn", "kiln-tech")}
     found = _facts(people(_reading(book, "Jo Park, who was known as the Queen of Kilns, retired."), book))
     assert found == {("jo-park", "kg:knownAs", "{'en': 'Queen of Kilns'}")}
+
+
+def test_groups_named_by_a_common_noun() -> None:
+    text = "Norwegian drone makers and overseas research laboratories met the government."
+    assert ("Norwegian drone makers", "kg:Group") in list(new_names(text, [], set(), set()))
+    assert ("overseas research laboratories", "kg:Group") in list(new_names(text, [], set(), set()))
+    assert not any(
+        kind == "kg:Group" for _, kind in new_names("the Norwegian government met", [], set(), set())
+    )

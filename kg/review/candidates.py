@@ -90,6 +90,14 @@ _LEGAL_SUFFIX = re.compile(
     r"(?:,?\s+(?:Group|Co\.?|Company|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Holdings|PLC|AG|SE))+\s*$|"
     r"(?:股份有限公司|有限公司|集团|公司)$"
 )
+# A group named by a common noun: "Chinese rare earth companies", "overseas rare earth
+# laboratories", "European suppliers", "foreign institutions".
+_GROUP = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:an|ese|ish|ch|i)|[Ff]oreign|[Oo]verseas|[Ww]estern|[Dd]omestic|[Ll]ocal|[Gg]lobal|[Ss]tate-owned)"
+    r"(?:\s+[a-z][a-z-]+){0,3}?\s+(?:companies|firms|enterprises|suppliers|automakers|carmakers|makers|manufacturers|"
+    r"executives|experts|talents|engineers|researchers|staff|personnel|institutions|laboratories|investors|startups|"
+    r"authorities|entities|chipmakers|producers)\b"
+)
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
 _FUNCTION_WORDS = {"the", "a", "an", "of", "and", "for", "on", "in", "de"}
 _NEVER_NAMES = {
@@ -180,12 +188,25 @@ def new_names(
                 if opening and " " not in name and not name.isupper() and name not in capitalised_inside:
                     continue  # one capitalised word opening a sentence, and nowhere else: not a name
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+    for match in _GROUP.finditer(text):
+        if not any(m.start < match.end() and match.start() < m.end and not _adjective(m) for m in found):
+            yield match.group(), "kg:Group"
     for match in _CHINESE_ORGANISATION.finditer(text):
         name = match.group()
         cut = max((i for i, ch in enumerate(name) if ch in _STOP_CHARS), default=-1)
         name = name[cut + 1 :]
         if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
             yield name, _kind(name, "", "", found, match.start())
+
+
+def _adjective(mention: Mention) -> bool:
+    """A country's adjective or a material's name inside a group's name ("Chinese rare
+    earth companies")."""
+    return (
+        mention.known.isa("kg:Country")
+        or mention.known.isa("kg:Material")
+        or mention.known.isa("kg:Technology")
+    )
 
 
 def headline(text: str) -> bool:
