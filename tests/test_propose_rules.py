@@ -308,3 +308,11 @@ def test_groups_named_by_a_common_noun() -> None:
     assert not any(
         kind == "kg:Group" for _, kind in new_names("the Norwegian government met", [], set(), set())
     )
+
+
+def test_a_claim_about_an_event_names_the_event() -> None:
+    book = _book()
+    context = _context()
+    propose(_reading(book, "Corex sued Bolt Cars in May.", context), context, book)
+    found = _facts(propose(_reading(book, "The lawsuit could reshape the industry.", context), context, book))
+    assert any(p == "kg:about" and v == "lawsuit-corex" for _, p, v in found)

@@ -114,7 +114,7 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
         if topic := _TOPIC.search(text):
             properties["kg:topic"] = [{reading.sentence.language: topic.group(1).strip(" ,")}]
         if any(properties.values()):
-            facts.append(fact(book, reading, event, event, properties, f"a {kind.name}"))
+            facts.append(fact(book, reading, event, event, properties, f"an event ({kind.name})"))
     return facts
 
 
@@ -125,8 +125,10 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
     text = reading.sentence.text
     if kind == "kg:Lawsuit":
         against = re.search(r"\bagainst\b|\bsued\b|\bsues\b|\bsuing\b|起诉", text)
-        defendants = [m for m in agents if against and m.start >= against.end()][:1]
-        plaintiffs = [m for m in before if m not in defendants][-1:]
+        defendants = [m for m in agents if against and m.start >= against.end()]
+        defendants = [m for m in defendants if not m.known.isa("kg:Country")][:1] or defendants[:1]
+        plaintiffs = [m for m in before if m not in defendants]
+        plaintiffs = [m for m in plaintiffs if not m.known.isa("kg:Country")][-1:] or plaintiffs[-1:]
         return {
             "kg:plaintiff": _refs(plaintiffs),
             "kg:defendant": _refs(defendants),

@@ -18,6 +18,7 @@ from kg.review.relations import nationalities, relations, sources
 from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
+_EVENTS_AND_POLICIES = ("an event", "a policy")
 _REASON = re.compile(r"\b(?:citing|due to|because of|for)\s+[“\"]?((?:[\w’'-]+\s+){0,4}reasons?)\b", re.I)
 # Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
 # as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
@@ -54,7 +55,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
     if not facts or opinion or OPINION.search(reading.sentence.text):
-        claims = _claim(reading, book)
+        claims = _claim(reading, book, [f.subject for f in facts if f.why.startswith(_EVENTS_AND_POLICIES)])
         facts += claims + reports(reading, context, book, [c.subject for c in claims])
     return facts
 
@@ -159,10 +160,12 @@ def _date_after(reading: Reading, person: Mention) -> When | None:
     return next((d for d in reading.dates if d.start >= person.end), None)
 
 
-def _claim(reading: Reading, book: Book) -> list[Proposed]:
-    """What the sentence says, as a claim about the things it names."""
+def _claim(reading: Reading, book: Book, events: list[str]) -> list[Proposed]:
+    """What the sentence says, as a claim about the things it names and the events and
+    policies it reports ("The lawsuit is seen as …" is about the lawsuit)."""
     voice = reading.voice
     about = [m.known.ref for m in reading.things if m.known.ref not in {voice.asserted_by, *voice.via}]
+    about += events
     if not about:
         return []
     words = [w for w in re.findall(r"[A-Za-z]+", reading.sentence.text) if len(w) > 3][:6]
