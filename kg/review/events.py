@@ -118,6 +118,16 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
     return facts
 
 
+def referred(reading: Reading, context: ArticleContext) -> list[str]:
+    """The events a sentence reports or refers back to (after `events` has read it)."""
+    text = reading.sentence.text
+    return [
+        context.events[k.kind]
+        for k in KINDS
+        if k.kind in context.events and (k.words.search(text) or k.back.search(text))
+    ]
+
+
 def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[Value]]:
     agents = [m for m in reading.things if _isa(m.known, AGENT)]
     before = [m for m in agents if m.end <= start]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When
-from kg.review.events import events
+from kg.review.events import events, referred
 from kg.review.links import links
 from kg.review.names import Mention
 from kg.review.observations import observations
@@ -18,7 +18,6 @@ from kg.review.relations import nationalities, relations, sources
 from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
-_EVENTS_AND_POLICIES = ("an event", "a policy")
 _REASON = re.compile(r"\b(?:citing|due to|because of|for)\s+[“\"]?((?:[\w’'-]+\s+){0,4}reasons?)\b", re.I)
 # Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
 # as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
@@ -55,7 +54,8 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
     if not facts or opinion or OPINION.search(reading.sentence.text):
-        claims = _claim(reading, book, [f.subject for f in facts if f.why.startswith(_EVENTS_AND_POLICIES)])
+        policy = [f.subject for f in facts if f.why == "a policy"]
+        claims = _claim(reading, book, referred(reading, context) + policy)
         facts += claims + reports(reading, context, book, [c.subject for c in claims])
     return facts
 
