@@ -316,3 +316,15 @@ def test_a_claim_about_an_event_names_the_event() -> None:
     propose(_reading(book, "Corex sued Bolt Cars in May.", context), context, book)
     found = _facts(propose(_reading(book, "The lawsuit could reshape the industry.", context), context, book))
     assert any(p == "kg:about" and v == "lawsuit-corex" for _, p, v in found)
+
+
+def test_an_ultimatum_with_its_deadline() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Norway issued an ultimatum to Corex, demanding a new safety plan within 30 days."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-ultimatum", "kg:issuedBy", "country:NO"),
+        ("norway-ultimatum", "kg:deadline", "P30D"),
+        ("norway-ultimatum", "kg:requires", "{'en': 'a new safety plan'}"),
+    } <= found
