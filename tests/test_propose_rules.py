@@ -328,3 +328,18 @@ def test_an_ultimatum_with_its_deadline() -> None:
         ("norway-ultimatum", "kg:deadline", "P30D"),
         ("norway-ultimatum", "kg:requires", "{'en': 'a new safety plan'}"),
     } <= found
+
+
+def test_people_listed_after_a_role_and_a_month_after_a_name() -> None:
+    text = "It named Chairman Ann Lee in March, and Board Members Bo Chen, Di Wang, and Ed Hu."
+    role = Known("role:member", "kg:Role", "member", frozenset({"kg:Role"}))
+    found = [
+        Mention(text.index("Chairman"), text.index("Chairman") + 8, "Chairman", role),
+        Mention(text.index("Board Members"), text.index("Board Members") + 13, "Board Members", role),
+    ]
+    assert list(new_names(text, found, set(), set())) == [
+        ("Ann Lee", "kg:Person"),
+        ("Bo Chen", "kg:Person"),
+        ("Di Wang", "kg:Person"),
+        ("Ed Hu", "kg:Person"),
+    ]

@@ -157,6 +157,7 @@ _NEVER_NAMES = {
     "Reply",
 }
 _WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
+_LISTED_AFTER = re.compile(rf"(?:{_WORD} {_WORD}\s*(?:,|,?\s+and)\s+)+$")
 _PERSON_SHAPE = re.compile(rf"^{_WORD}(?: (?:(?:von|van|der|den|de|da|di|du|bin) )*{_WORD}){{1,2}}$")
 
 
@@ -264,6 +265,10 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
         words = words[: words.index("(")]
     while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
         words = words[1:]
+    while (
+        len(words) > 2 and words[-2].lower() in ("in", "on", "of") and words[-1].lower().strip(".,") in MONTHS
+    ):
+        words = words[:-2]  # "Yang Jie in January"
     while words and words[-1].lower() in _FUNCTION_WORDS:
         words = words[:-1]
     if not words:
@@ -282,7 +287,9 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     if word_kind := _kind_word(name.split()) or _chinese_kind(name):
         return word_kind
     roles = [m for m in found if m.known.isa("kg:Role")]
-    next_to_role = any(0 <= offset - m.end <= 2 or 0 <= m.start - offset - len(name) <= 4 for m in roles)
+    listed = _LISTED_AFTER.search(before)  # "Independent Directors A B, C D, and E F"
+    start = listed.start() if listed else offset
+    next_to_role = any(0 <= start - m.end <= 2 or 0 <= m.start - offset - len(name) <= 4 for m in roles)
     titled = before.rstrip().endswith(TITLES)
     if _PERSON_SHAPE.match(name) and (next_to_role or titled or re.match(r"^,\s+(?:a|an|the)\s", after)):
         return "kg:Person"
