@@ -76,6 +76,28 @@ TITLES = ("Professor", "Prof.", "Dr.", "Mr.", "Ms.", "Mrs.", "President", "Minis
 _CHINESE_ORGANISATION = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:公司|集团|研究院|研究所|大学|委员会|协会|交易所|实验室)"
 )
+_ORGANISATION_WORDS = [
+    word
+    for kind, cues in KIND_BY_WORD
+    if kind in ("kg:Firm", "kg:StockExchange", "kg:University", "kg:ResearchInstitute", "kg:NewsOutlet")
+    for word in cues
+    if word.isascii()
+]
+_AFTER_ORGANISATION = re.compile(
+    r"(\b(?:" + "|".join(re.escape(w) for w in _ORGANISATION_WORDS) + r"))\s+(?:on|in)\s+(?:the\s+)?"
+)
+_LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Group|Co\.?|Company|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Holdings|PLC|AG|SE))+\s*$|"
+    r"(?:股份有限公司|有限公司|集团|公司)$"
+)
+# A group named by a common noun: "Chinese rare earth companies", "overseas rare earth
+# laboratories", "European suppliers", "foreign institutions".
+_GROUP = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:an|ese|ish|ch|i)|[Ff]oreign|[Oo]verseas|[Ww]estern|[Dd]omestic|[Ll]ocal|[Gg]lobal|[Ss]tate-owned)"
+    r"(?:\s+[a-z][a-z-]+){0,3}?\s+(?:companies|firms|enterprises|suppliers|automakers|carmakers|makers|manufacturers|"
+    r"executives|experts|talents|engineers|researchers|staff|personnel|institutions|laboratories|investors|startups|"
+    r"authorities|entities|chipmakers|producers)\b"
+)
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
 _FUNCTION_WORDS = {"the", "a", "an", "of", "and", "for", "on", "in", "de"}
 _NEVER_NAMES = {
@@ -134,22 +156,29 @@ _NEVER_NAMES = {
     "Leave",
     "Reply",
 }
-_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}$")
+_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
+_LISTED_AFTER = re.compile(rf"(?:{_WORD} {_WORD}\s*(?:,|,?\s+and)\s+)+$")
+_PERSON_SHAPE = re.compile(rf"^{_WORD}(?: (?:(?:von|van|der|den|de|da|di|du|bin) )*{_WORD}){{1,2}}$")
 
 
 def new_names(
     text: str, found: list[Mention], lowercase_words: set[str], capitalised_inside: set[str]
 ) -> Iterator[tuple[str, str]]:
     """(name, proposed kind) for every name in `text` that no mention covers, and for
-    organisation names that merely contain known names ("China Northern Rare Earth Group")."""
-    for match in CAPITALISED.finditer(text):
+    organisation names that merely contain known names ("China Northern Rare Earth Group").
+    A headline in title case ("China Tightens Controls on Rare Earth Talent") gives no
+    English names: every word in it is capitalised."""
+    latin = not headline(text)
+    for match in CAPITALISED.finditer(text) if latin else ():
         for part in _parts(match.group()):
             name = _trim(part, lowercase_words)
             inside = [m for m in found if match.start() <= m.start and m.end <= match.end()]
+            if any(m.known.isa("kg:Role") or m.known.isa("kg:Person") for m in inside):
+                continue  # "Chief Executive Officer of the X Association": the name is after "of"
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
-    for start, end in _uncovered(text, found):
+    for start, end in _uncovered(text, found) if latin else ():
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
                 name = _trim(part, lowercase_words)
@@ -160,6 +189,9 @@ def new_names(
                 if opening and " " not in name and not name.isupper() and name not in capitalised_inside:
                     continue  # one capitalised word opening a sentence, and nowhere else: not a name
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+    for match in _GROUP.finditer(text):
+        if not any(m.start < match.end() and match.start() < m.end and not _adjective(m) for m in found):
+            yield match.group(), "kg:Group"
     for match in _CHINESE_ORGANISATION.finditer(text):
         name = match.group()
         cut = max((i for i, ch in enumerate(name) if ch in _STOP_CHARS), default=-1)
@@ -168,12 +200,38 @@ def new_names(
             yield name, _kind(name, "", "", found, match.start())
 
 
+def _adjective(mention: Mention) -> bool:
+    """A country's adjective or a material's name inside a group's name ("Chinese rare
+    earth companies")."""
+    return (
+        mention.known.isa("kg:Country")
+        or mention.known.isa("kg:Material")
+        or mention.known.isa("kg:Technology")
+    )
+
+
+def headline(text: str) -> bool:
+    """Title case and no full stop: most longer words capitalised, as headlines are written."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    ended = text.rstrip().endswith((".", "。", "!", "?", "”", '"', "…"))
+    return not ended and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 def _parts(span: str) -> list[str]:
     """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" comes first
-    ("Central University of Finance and Economics")."""
-    if " and " not in span or " of " in span.split(" and ")[0]:
-        return [span]
-    return span.split(" and ")
+    ("Central University of Finance and Economics"), and after a name that ends in an
+    organisation's word at "on" or "in" ("Seres Group on the Hong Kong Stock Exchange")."""
+    parts = [span] if " and " not in span or " of " in span.split(" and ")[0] else span.split(" and ")
+    return [piece for part in parts for piece in _AFTER_ORGANISATION.sub(r"\1\n", part).split("\n")]
+
+
+def short_forms(name: str, names: Names) -> list[str]:
+    """A firm's name without its legal or group suffix ("Seres" for "Seres Group", "Yitang"
+    for "Yitang Co., Ltd."), which the text uses for it too, unless it names something else."""
+    short = _LEGAL_SUFFIX.sub("", name)
+    if short == name or len(short) < 3 or fold(short) in names.forms:
+        return []
+    return [short]
 
 
 def _uncovered(text: str, found: list[Mention]) -> Iterator[tuple[int, int]]:
@@ -207,6 +265,10 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
         words = words[: words.index("(")]
     while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
         words = words[1:]
+    while (
+        len(words) > 2 and words[-2].lower() in ("in", "on", "of") and words[-1].lower().strip(".,") in MONTHS
+    ):
+        words = words[:-2]  # "Yang Jie in January"
     while words and words[-1].lower() in _FUNCTION_WORDS:
         words = words[:-1]
     if not words:
@@ -225,7 +287,9 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     if word_kind := _kind_word(name.split()) or _chinese_kind(name):
         return word_kind
     roles = [m for m in found if m.known.isa("kg:Role")]
-    next_to_role = any(0 <= offset - m.end <= 2 or 0 <= m.start - offset - len(name) <= 4 for m in roles)
+    listed = _LISTED_AFTER.search(before)  # "Independent Directors A B, C D, and E F"
+    start = listed.start() if listed else offset
+    next_to_role = any(0 <= start - m.end <= 2 or 0 <= m.start - offset - len(name) <= 4 for m in roles)
     titled = before.rstrip().endswith(TITLES)
     if _PERSON_SHAPE.match(name) and (next_to_role or titled or re.match(r"^,\s+(?:a|an|the)\s", after)):
         return "kg:Person"

@@ -14,7 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from kg.mapping.dates import read_wording
+from kg.mapping.dates import Placed, Yearless, read_wording
 
 MONTHS = {
     name: number
@@ -139,18 +139,22 @@ def _when(match: re.Match[str], text: str) -> When | None:
     )
 
 
-def date_value(when: When) -> str | dict[str, str]:
-    """How a mapping file writes `when`: its own words where kg can place them, else EDTF."""
+def date_value(when: When, dated: bool = True) -> str | dict[str, str] | None:
+    """How a mapping file writes `when`: its own words where kg can place them, else EDTF;
+    None for relative words ("this month") in an article with no date to place them on."""
     try:
-        read_wording(when.text)
+        expression = read_wording(when.text)
     except ValueError:
-        return _edtf(when)
+        return _edtf(when) if dated or not when.said else None
+    if not dated and not isinstance(expression, Placed | Yearless):
+        return None
     return {"said": when.text}
 
 
-def period_values(when: When) -> dict[str, str | dict[str, str]]:
+def period_values(when: When, dated: bool = True) -> dict[str, str | dict[str, str]]:
     """The period a figure is for, as `kg:period`."""
-    return {"kg:period": date_value(when)}
+    value = date_value(when, dated)
+    return {"kg:period": value} if value is not None else {}
 
 
 def _edtf(when: When) -> str | dict[str, str]:

@@ -6,7 +6,7 @@ qualifies them ("over 60%", "approximately 75%"). Units are written as `kg:unit`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 SCALES = {
@@ -36,6 +36,13 @@ CURRENCIES = {
     "pounds": "GBP",
     "ringgit": "MYR",
     "riyals": "SAR",
+    "rm": "MYR",
+    "hk$": "HKD",
+    "usd": "USD",
+    "eur": "EUR",
+    "cny": "CNY",
+    "myr": "MYR",
+    "hkd": "HKD",
 }
 QUALIFIERS = {
     "over": "kg:MoreThan",
@@ -73,14 +80,25 @@ NUMBER_WORDS = {
 
 _QUALIFIER = r"(?:(?P<qualifier>" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s*)?"
 _NUMBER = r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
+_AMOUNT = r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?|several(?=\s+(?:thousand|million|billion|trillion)))"
 _SCALE = r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m|万|亿)(?![a-z]))?"
 _PERCENT = re.compile(_QUALIFIER + _NUMBER + r"\s*(?:%|percent\b|per cent\b)", re.I)
-_PREFIXED = re.compile(_QUALIFIER + r"(?P<currency>US\$|\$|€|£|¥)\s*" + _NUMBER + _SCALE, re.I)
-_SUFFIXED = re.compile(
-    _QUALIFIER + _NUMBER + _SCALE + r"\s*(?P<currency>US dollars|dollars|yuan|RMB|euros|pounds|ringgit|riyals"
-    r"|美元|欧元|元)",
+_PREFIXED = re.compile(
+    _QUALIFIER + r"(?P<currency>US\$|HK\$|\$|€|£|¥|(?-i:RM|USD|EUR|CNY|HKD)(?=\s?\d))\s*" + _AMOUNT + _SCALE,
     re.I,
 )
+_SUFFIXED = re.compile(
+    _QUALIFIER
+    + _AMOUNT
+    + _SCALE
+    + r"\s*(?:(?-i:[A-Z][a-z]+)\s+)?(?P<currency>US dollars|dollars|yuan|RMB|euros|pounds|ringgit|riyals"
+    r"|(?-i:USD|EUR|CNY|MYR|HKD)\b|美元|欧元|元)",
+    re.I,
+)
+# A range: "85% to 95%", "between $30,000 and $70,000", "5-10%", "1 billion to 4.7 billion ringgit".
+_BETWEEN = re.compile(r"^\s*(?:to|and|-|–|~|至)\s*$", re.I)
+_LOWER = re.compile(r"(?:between\s+)?" + _QUALIFIER + _NUMBER + _SCALE + r"\s*(?:to|-|–|~|至)\s*$", re.I)
+_PER_YEAR = re.compile(r"(?:annual(?:i[sz]ed)? growth rate|CAGR)\W[^,;]{0,20}$", re.I)
 _RATE = re.compile(r"\s*(?:per|a|an|each)\s+(kilogram|kg|year|day)\b|\s+(daily|annually)\b", re.I)
 _RATES = {"kilogram": "kg", "kg": "kg", "year": "year", "annually": "year", "day": "day", "daily": "day"}
 _COUNT = re.compile(
@@ -106,6 +124,7 @@ class Figure:
     unit: str | None = None  # percent, count, or a currency and what it is per: CNY, USD/kg
     qualifier: str | None = None  # kg:MoreThan, kg:Approximately, …
     noun: str | None = None  # what a count counts
+    upper: str | None = None  # the upper bound of a range, whose lower bound is `value`
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -116,23 +135,74 @@ def find_figures(text: str) -> list[Figure]:
                 continue
             if figure := _figure(match, pattern):
                 found.append(figure)
-    return sorted(found, key=lambda f: f.start)
+    return _ranges(text, sorted(found, key=lambda f: f.start))
+
+
+def _ranges(text: str, found: list[Figure]) -> list[Figure]:
+    """Two figures of one unit joined by "to" or "and" after "between", or a bare number
+    and "to" before a figure, as one figure with lower and upper bounds."""
+    merged: list[Figure] = []
+    for figure in found:
+        last = merged[-1] if merged else None
+        gap = text[last.end : figure.start] if last else ""
+        between = last is not None and (" and" not in gap or text[: last.start].rstrip().endswith("between"))
+        if last and last.unit == figure.unit and not last.upper and _BETWEEN.match(gap) and between:
+            merged[-1] = replace(
+                figure,
+                start=last.start,
+                text=text[last.start : figure.end],
+                value=last.value,
+                upper=figure.value,
+            )
+            merged[-1] = replace(merged[-1], qualifier=last.qualifier or figure.qualifier)
+        elif (bare := _LOWER.search(text[: figure.start])) and not _year(bare):
+            groups = {k: v for k, v in bare.groupdict().items() if v}
+            scale = SCALES.get(groups.get("scale", "").lower()) or _scale(figure)
+            lower = format((Decimal(groups["number"].replace(",", "")) * scale).normalize(), "f")
+            qualifier = QUALIFIERS.get(groups.get("qualifier", "").lower()) or figure.qualifier
+            merged.append(
+                replace(
+                    figure,
+                    start=bare.start(),
+                    text=text[bare.start() : figure.end],
+                    value=lower,
+                    upper=figure.value,
+                    qualifier=qualifier,
+                )
+            )
+        else:
+            merged.append(figure)
+    return merged
+
+
+def _year(bare: re.Match[str]) -> bool:
+    """ "in 2021 to 68.1%": a year, not the lower bound of a range."""
+    return not bare.group("scale") and re.fullmatch(r"(?:19|20)\d\d", bare.group("number")) is not None
+
+
+def _scale(figure: Figure) -> int:
+    """The scale word of a figure ("4.7 billion" -> 10**9), for a lower bound without one."""
+    words = re.findall(r"[a-z]+|[万亿]", figure.text.lower())
+    return next((SCALES[w] for w in words if w in SCALES and w not in ("m",)), 1)
 
 
 def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
     groups = {k: v for k, v in match.groupdict().items() if v}
     raw = groups["number"].replace(",", "")
+    several = raw.lower() == "several"
     try:
-        number = Decimal(NUMBER_WORDS.get(raw.lower()) or raw)
+        number = Decimal(1 if several else NUMBER_WORDS.get(raw.lower()) or raw)
     except InvalidOperation:
         return None
     number *= SCALES.get(groups.get("scale", "").lower(), 1)
-    qualifier = QUALIFIERS.get(groups.get("qualifier", "").lower())
+    qualifier = "kg:Several" if several else QUALIFIERS.get(groups.get("qualifier", "").lower())
     value = format(number.normalize(), "f")
     start, end = match.span()
     text = match.group()
     if pattern is _PERCENT:
-        return Figure(start, end, text, value, unit="percent", qualifier=qualifier)
+        rate = _PER_YEAR.search(match.string[:start]) or _RATE.match(match.string, end)
+        unit = "percent/year" if rate and re.search(r"year|annual|CAGR", rate.group(), re.I) else "percent"
+        return Figure(start, end, text, value, unit=unit, qualifier=qualifier)
     if pattern is _COUNT:
         return Figure(start, end, text, value, unit="count", qualifier=qualifier, noun=groups["noun"].lower())
     unit = CURRENCIES[groups["currency"].lower()]

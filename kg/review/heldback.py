@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kg.mapping import schema
+from kg.mapping import dates, schema
 from kg.mapping.load import Loaded, load_mappings, load_model
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
@@ -50,6 +50,7 @@ class Score:
     facts: int
     facts_found: int
     proposed_facts: int
+    proposed_found: int  # proposed statements that state a reviewed one
     sentences: int
     unmapped: int
 
@@ -60,6 +61,10 @@ class Score:
     @property
     def fact_share(self) -> float:
         return self.facts_found / self.facts if self.facts else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.proposed_found / self.proposed_facts if self.proposed_facts else 1.0
 
 
 def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
@@ -78,21 +83,23 @@ def measure(repo: Project, doc_id: str, workdir: Path) -> Score:
     registry = [r.model for r in mappings.registry]
     names = _names(reviewed, registry)
     kinds = {e.id: e.kind for e in [*reviewed.entities, *(e for r in registry for e in r.entities)]}
-    align = _align(reviewed, proposed, names, kinds, source, set_aside)
+    align, merged = _align(reviewed, proposed, names, kinds, source, set_aside)
     expected = _triples(reviewed)
-    found_triples = _triples(proposed)
+    found_triples = {(merged.get(s, s), p, merged.get(v, v)) for s, p, v in _triples(proposed)}
     used_proposed = {ref for triple in found_triples for ref in (triple[0], triple[2])}
     used_proposed |= {e.asserted_by or "" for f in proposed.facts for e in f.evidence}
     used_proposed |= {a.outlet or "" for a in proposed.articles}
     declared = {e.id for e in reviewed.entities} | {e.id for r in registry for e in r.entities}
     wanted = {ref for ref in _entities(reviewed) if ref in declared or ":" in ref}
+    matches = {triple: _matches(found_triples, triple, align) for triple in expected}
     return Score(
         doc_id,
         len(wanted),
         sum(1 for ref in wanted if align.get(ref) in used_proposed),
         len(expected),
-        sum(1 for triple in expected if _has(found_triples, triple, align)),
+        sum(1 for found in matches.values() if found),
         len(found_triples),
+        len(set().union(*matches.values())),
         proposal.sentences,
         len(proposal.unmapped),
     )
@@ -138,7 +145,7 @@ def _set_aside(root: Path, doc: schema.DocumentFile, entities: set[str]) -> None
         if not path.exists():
             continue
         data = yaml().load(path.read_text(encoding="utf-8"))
-        changed = False
+        changed = _drop_references(data, doc.id)
         for key in ("entities", "facts"):
             items = data.get(key) or []
             keep = [
@@ -157,6 +164,21 @@ def _set_aside(root: Path, doc: schema.DocumentFile, entities: set[str]) -> None
             continue
         with path.open("w", encoding="utf-8") as handle:
             yaml().dump(data, handle)
+
+
+def _drop_references(data: dict[str, object], doc_id: str) -> bool:
+    """Take the set-aside document's facts out of the facts an undated article's reference
+    time rests on (`based_on`); True if any were taken out."""
+    changed = False
+    for article in data.get("articles") or []:  # type: ignore[attr-defined]
+        reference = article.get("reference")
+        if not reference:
+            continue
+        keep = [ref for ref in reference["based_on"] if not str(ref).startswith(f"{doc_id}.")]
+        if len(keep) != len(reference["based_on"]):
+            reference["based_on"][:] = keep
+            changed = True
+    return changed
 
 
 def _names(doc: schema.DocumentFile, registry: list[schema.RegistryFile]) -> dict[str, set[str]]:
@@ -178,18 +200,30 @@ def _align(
     kinds: dict[str, str],
     source: SourceDocument,
     set_aside: set[str],
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Reviewed ids -> proposed ids; and proposed entities that name one entry set aside
+    twice (a reviewer merges them) -> the one it is aligned with."""
     known = {e.id for e in proposed.entities}
+    merged: dict[str, str] = {}
     used = _document_refs(proposed)
     align = {ref: ref for ref in _document_refs(reviewed) - set_aside if ref in used or ":" in ref}
     new = {e.id: e for e in proposed.entities}
     for ref, forms in names.items():
         if ref not in set_aside:
             continue
-        for entity in proposed.entities:
-            labels = [fold(n) for n in (entity.label.en, entity.label.zh) if n]
-            if any(fuzz.token_sort_ratio(a, b) >= 90 for a in labels for b in forms):
-                align[ref] = entity.id
+        same = [
+            entity.id
+            for entity in proposed.entities
+            if any(
+                fuzz.token_sort_ratio(fold(a), b) >= 90
+                for a in (entity.label.en, entity.label.zh)
+                if a
+                for b in forms
+            )
+        ]
+        if same:
+            align[ref] = same[0]
+            merged |= {other: same[0] for other in same[1:]}
     posts = _posts(proposed)
     for (member, role), post in _posts(reviewed).items():
         mapped = (align.get(member, member), role)
@@ -198,21 +232,20 @@ def _align(
     taken = set(align.values())
     spans_r, spans_p = _spans(reviewed, source), _spans(proposed, source)
     values_r, values_p = _values_by_subject(reviewed), _values_by_subject(proposed)
-    for ref in sorted(set(spans_r) - set(align)):
-        best, score = None, (0, 0)
-        for other in spans_p:
-            if other in taken or other not in known or not _same_family(kinds.get(ref), new[other].kind):
+    pairs = []
+    for ref in set(spans_r) - set(align):
+        wanted = {(p, align.get(v, v)) for p, v in values_r[ref]}
+        for other in set(spans_p) - taken:
+            if other not in known or not _same_family(kinds.get(ref), new[other].kind):
                 continue
             overlap = _overlap(spans_r[ref], spans_p[other])
-            shared = len(
-                {(p, v) for p, v in values_r[ref]} & {(p, align.get(v, v)) for p, v in values_p[other]}
-            )
-            if overlap and (shared, overlap) > score:
-                best, score = other, (shared, overlap)
-        if best:
-            align[ref] = best
-            taken.add(best)
-    return align
+            if overlap:
+                pairs.append((len(wanted & values_p[other]), overlap, ref, other))
+    for _, _, ref, other in sorted(pairs, reverse=True):  # the best pairs first, each side once
+        if ref not in align and other not in taken:
+            align[ref] = other
+            taken.add(other)
+    return align, merged
 
 
 def _same_family(reviewed_kind: str | None, proposed_kind: str) -> bool:
@@ -270,19 +303,38 @@ def _triples(doc: schema.DocumentFile) -> set[Triple]:
     return triples
 
 
-def _has(found: set[Triple], triple: Triple, align: dict[str, str]) -> bool:
+def _matches(found: set[Triple], triple: Triple, align: dict[str, str]) -> set[Triple]:
+    """The proposed triples that state the reviewed `triple`."""
     subject, prop, value = triple
     subject = align.get(subject, subject)
     value = align.get(value, value)
-    if (subject, prop, value) in found:
-        return True
-    return any(s == subject and p == prop and _same_value(v, value) for s, p, v in found)
+    return {
+        (s, p, v) for s, p, v in found if s == subject and p == prop and (v == value or _same_value(v, value))
+    }
 
 
 def _same_value(found: str, wanted: str) -> bool:
+    if found.startswith("@said ") or wanted.startswith("@said "):
+        return _same_date(found, wanted)
     if found.startswith("@text ") and wanted.startswith("@text "):
         return fuzz.token_set_ratio(fold(found[6:]), fold(wanted[6:])) >= TEXT_SIMILARITY
     try:
         return Decimal(found) == Decimal(wanted)
     except InvalidOperation:
         return False
+
+
+def _same_date(found: str, wanted: str) -> bool:
+    """The same date written in the text's words and in EDTF ("April 17, 2025" and
+    "2025-04-17"): the same days, or the same month and day without a year."""
+    try:
+        first, second = _calendar(found), _calendar(wanted)
+    except ValueError:
+        return False
+    if isinstance(first, dates.Placed) and isinstance(second, dates.Placed):
+        return first.bounds == second.bounds
+    return first == second
+
+
+def _calendar(value: str) -> dates.Expression:
+    return dates.read_wording(value[6:]) if value.startswith("@said ") else dates.parse(value)

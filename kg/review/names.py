@@ -50,9 +50,10 @@ DEPARTURE_FORMS = {
 }
 UNNAMED = {"kg:Claim", "kg:Observation", "kg:Post", "kg:Article", "kg:Document", "kg:Evidence"}
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "-": " ", "‐": " ", "–": " "})
+_LETTER = r"[^\W\u3000-\u9fff\uf900-\uffef]"  # a word character that is not Chinese
 CAPITALISED = re.compile(
-    r"(?<![\w'])(?:[A-Z][\w'’.&]*(?:-[A-Z]?[\w'’.&]+)*)"
-    r"(?:\s+(?:(?:of|and|for|the|de|on|in)\s+)*[A-Z(][\w'’.&)]*(?:-[A-Z]?[\w'’.&]+)*)*"
+    rf"(?<![\w'])(?:[A-Z](?:{_LETTER}|['’.&])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)"
+    rf"(?:\s+(?:(?:of|and|for|the|de|on|in|von|van|der|den|da|di|du|bin)\s+)*[A-Z(](?:{_LETTER}|['’.&)])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)*"
 )
 
 

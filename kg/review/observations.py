@@ -17,19 +17,32 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
     currency, the period and the source cited."""
     facts = []
     text = reading.sentence.text
+    previous: tuple[Figure, str | None] | None = None
     for figure in reading.figures:
         clause = _clause(text, figure)
+        named = [m for m in reading.things if clause[0] <= m.start < clause[1] and observable(m.known)]
         candidates = [
-            m
-            for m in reading.things
-            if clause[0] <= m.start < clause[1]
-            and observable(m.known)
-            and m.known.ref not in (*reading.voice.cited, reading.voice.asserted_by)
+            m for m in named if m.known.ref not in (*reading.voice.cited, reading.voice.asserted_by)
         ]
+        if not candidates:  # "Corex reported a net profit of …": a firm's own figures
+            candidates = [
+                m
+                for m in named
+                if m.known.isa("kg:Organization")
+                and not m.known.isa("kg:NewsOutlet")
+                and m.known.ref not in reading.voice.cited
+            ]
         before = [m.known.ref for m in candidates if m.end <= figure.start]
         observed_all = before[-1:] or distinct([m.known.ref for m in candidates if m.start >= figure.end])
         observed = str(observed_all[0]) if observed_all else None
         measure = _measure(text, figure)
+        if (
+            measure is None
+            and previous
+            and re.fullmatch(r"[^,;]{0,20}\bto\s*", text[previous[0].end : figure.start])
+        ):
+            measure = previous[1]  # "the gross margin from 7.2% in 2023 to 23.8% in 2024"
+        previous = (figure, measure)
         label = f"{measure or 'figure'} ({book.label(observed)})" if observed else (measure or figure.text)
         obs = book.entity(
             f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure"
@@ -41,7 +54,9 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
             "kg:measure": [{"en": measure}] if measure else [],
             "kg:observedSubject": list(observed_all),
             "kg:concerns": [m.known.ref for m in reading.things if concern(m.known)],
-            "kg:value": [figure.value],
+            "kg:value": [] if figure.upper else [figure.value],
+            "kg:lowerBound": [figure.value] if figure.upper else [],
+            "kg:upperBound": [figure.upper] if figure.upper else [],
             "kg:valueQualifier": [figure.qualifier] if figure.qualifier else [],
             "kg:unit": [figure.unit] if figure.unit else [],
             "kg:citedSource": list(reading.voice.cited),
@@ -63,19 +78,35 @@ def _clause(text: str, figure: Figure) -> tuple[int, int]:
 
 def _measure(text: str, figure: Figure) -> str | None:
     """What a figure measures, in the text's words: "60% of global rare earth mining" ->
-    "share of global rare earth mining"; "a net profit of 420 million yuan" -> "net profit"."""
-    after = re.match(r"^\s+(of|in)\s+((?:(?!\s+and\s+\d)[^,.;:()])+)", text[figure.end :])
-    if figure.unit == "percent" and after:
+    "share of global rare earth mining"; "Yitang reported a net profit of 420 million yuan"
+    -> "net profit"; "the gross margin rose from 7.2%" -> "gross margin"."""
+    after = re.match(
+        r"^\s+(of|in)\s+(?!(?:19|20)\d\d\b)((?:(?!\s+and\s+\d)[^,.;:()\[])+)", text[figure.end :]
+    )
+    if figure.unit in ("percent", "percent/year") and after:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
     if figure.unit == "count" and figure.noun:
         return figure.noun
-    before = re.search(
-        r"([A-Za-z][A-Za-z -]{2,50}?)\s+(?:of|at|to|was|were|reached|by|is)\s*$", text[: figure.start]
-    )
+    before = _BEFORE.search(text[: figure.start])
     if before:
-        words = [w for w in before.group(1).split() if w.lower() not in {"a", "an", "the"}][-4:]
+        words = before.group(1).split()[-5:]
+        while words and (
+            words[0][:1].isupper() or words[0].lower() in _NOT_MEASURE or words[0].endswith("ed")
+        ):
+            words = words[1:]
         return " ".join(words) or None
     return None
+
+
+_BEFORE = re.compile(
+    r"([A-Za-z&][A-Za-z&' -]{2,60}?)\s+(?:(?:of|at|to|was|were|reached|by|is|from|stood at|totall?ed|"
+    r"amounted to|hit|rose to|grew to|increased to|fell to|dropped to|declined to|equating to|"
+    r"(?:rose|rising|grew|growing|increased|increasing|fell|falling|dropped|declined|jumped|surged) "
+    r"(?:by|from))\s+)+"
+    r"(?:(?:about|around|approximately|nearly|over|more than|almost|some|just)\s+)?$",
+    re.I,
+)
+_NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
 
 def observable(known: Known) -> bool:

@@ -66,7 +66,7 @@ def fact(
 
 
 def value_list(when: When | None, context: ArticleContext) -> list[Value]:
-    value = date_value(when) if when else None
+    value = date_value(when, context.published is not None) if when else None
     return [value] if value is not None else []
 
 

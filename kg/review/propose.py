@@ -15,7 +15,7 @@ from kg.mapping.load import load_mappings
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
 from kg.review.candidates import known as candidate
-from kg.review.candidates import new_names
+from kg.review.candidates import new_names, short_forms
 from kg.review.draft import ArticleEntry, Evidence, render
 from kg.review.layout import ArticleLayout, Sentence, articles, outside_articles
 from kg.review.names import Mention, Names, fold
@@ -129,7 +129,7 @@ def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: 
     for name, kind in new_names(sentence.text, found, lowercase, capitalised):
         entity = candidate(name, kind, book.taken, book.names)
         book.entities[entity.ref] = NewEntity(entity, f"a name not in the registry, at line {sentence.line}")
-        book.names.add(entity, [name])
+        book.names.add(entity, [name, *short_forms(name, book.names)])
         fresh = True
     if fresh:
         found = book.names.find(sentence.text)

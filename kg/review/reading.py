@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kg.review.anaphora import with_anaphora
 from kg.review.dates import When, find_dates
 from kg.review.figures import Figure, find_figures
 from kg.review.layout import Sentence
@@ -48,6 +49,8 @@ class ArticleContext:
     several_articles: bool
     organisations: Counter[str] = field(default_factory=Counter)
     last_organisation: str | None = None  # the first one named in the last sentence naming any
+    antecedent: Known | None = None  # what "the company" or "its" refers to, failing a nearer name
+    events: dict[str, str] = field(default_factory=dict)  # kind -> the event reported last
     last_speaker: str | None = None
 
     @property
@@ -94,19 +97,22 @@ def read(sentence: Sentence, mentions: list[Mention], context: ArticleContext) -
     """Dates, figures and voice of a sentence whose mentions are known (offsets relative to
     the sentence); remembers its organisations and speaker in `context`."""
     text = sentence.text
+    mentions = with_anaphora(text, mentions, context.antecedent)
     taken = [(m.start, m.end) for m in mentions]
     dates = [d for d in find_dates(text) if not _overlaps(d.start, d.end, taken)]
     figures = [f for f in find_figures(text) if not any(d.start <= f.start < d.end for d in dates)]
     reading = Reading(sentence, mentions, dates, figures, _voice(text, mentions, context))
-    named = [
-        m.known.ref
+    organisations = [
+        m
         for m in reading.things
         if m.known.isa("kg:Organization")
         and not m.known.isa("kg:NewsOutlet")
         and not m.known.isa("kg:StockExchange")
     ]
+    named = [m.known.ref for m in organisations]
     context.organisations.update(named)
     context.last_organisation = named[0] if named else context.last_organisation
+    context.antecedent = next((m.known for m in organisations if m.how != "anaphor"), context.antecedent)
     if reading.voice.asserted_by and reading.voice.asserted_by in _people(mentions):
         context.last_speaker = reading.voice.asserted_by
     return reading

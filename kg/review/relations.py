@@ -1,35 +1,19 @@
 """Relations between organisations (subsidiaries, listings, supervision, where based or
-founded), teachers, policies and the sources an article cites."""
+founded, country), teachers, and the sources an article cites."""
 
 from __future__ import annotations
 
 import itertools
 import re
 
-from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
-
-_POLICY_WORDS = [
-    (
-        "kg:ExportControl",
-        re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
-    ),
-    ("kg:Directive", re.compile(r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|要求", re.I)),
-    ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
-    ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
-]
-
-_KIND_WORDS = {
-    "kg:ExportControl": "export control",
-    "kg:Directive": "directive",
-    "kg:Regulation": "regulation",
-    "kg:Tariff": "tariff",
-}
 
 _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
 
 _LISTED = re.compile(r"\blisted\b", re.I)
+
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|an|ish|ch|i)$")
 
 
 def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
@@ -41,7 +25,7 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
     exchanges = {m.known.ref for m in reading.of("kg:StockExchange")}
     for first, second in itertools.pairwise(orgs):
         gap = reading.gap(first, second)
-        if first.known.ref in exchanges:
+        if first.known.ref in exchanges or first.known.ref == second.known.ref:
             continue
         properties: dict[str, list[Value]] = {}
         if second.known.ref in exchanges and re.search(r"\blisted on\b", gap, re.I):
@@ -105,51 +89,30 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
     return facts
 
 
-def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
-    """A policy the sentence names or describes: who issued it, what it controls, when."""
-    text = reading.sentence.text
+def nationalities(reading: Reading, book: Book) -> list[Proposed]:
+    """ "the American giant Applied Materials", "Yitang, a Chinese company": the country
+    of an organisation, from the adjective of a country right before its name or in an
+    apposition after it."""
     facts = []
-    for kind, pattern in _POLICY_WORDS:
-        match = pattern.search(text)
-        if not match:
+    text = reading.sentence.text
+    orgs = [m for m in reading.of("kg:Organization") if m.how != "anaphor" and not m.known.isa("kg:Country")]
+    for country in reading.of("kg:Country"):
+        if not _DEMONYM.search(country.text):
             continue
-        named = [m for m in reading.of("kg:Policy") if m.known.isa(kind)]
-        issuers = [
-            m
-            for m in reading.things
-            if m.end <= match.start()
-            and (
-                m.known.isa("kg:Country")
-                or m.known.isa("kg:GovernmentBody")
-                or m.known.isa("kg:IntergovernmentalBody")
+        after = next((o for o in orgs if o.start >= country.end), None)
+        before = next((o for o in reversed(orgs) if o.end <= country.start), None)
+        org = None
+        if after and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,3}", text[country.end : after.start]):
+            org = after  # "American giant Applied Materials"
+        elif before and re.fullmatch(
+            r"\s*,\s*(?:a|an|the)\s+(?:[a-z-]+\s+)?", text[before.end : country.start]
+        ):
+            org = before  # "Yitang, a Chinese company"
+        if org is not None:
+            properties: dict[str, list[Value]] = {"kg:country": [country.known.ref]}
+            facts.append(
+                fact(book, reading, f"{org.known.ref}-country", org.known.ref, properties, "a country")
             )
-        ]
-        controlled = [m.known.ref for m in reading.things if m.start >= match.start() and concern(m.known)]
-        targets = [
-            m.known.ref
-            for m in reading.things
-            if m.start >= match.start() and m.known.isa("kg:Group") and not concern(m.known)
-        ]
-        if named:
-            subject = named[0].known.ref
-        else:
-            issuer = book.label(issuers[-1].known.ref) if issuers else ""
-            what = _KIND_WORDS[kind]
-            subject = book.entity(
-                f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{match.group()}'"
-            )
-        when = next((d for d in reading.dates if d.start > match.start()), None) or next(
-            iter(reading.dates), None
-        )
-        effective = bool(re.search(r"\b(?:starting|effective|from|since)\b", text, re.I))
-        properties: dict[str, list[Value]] = {
-            "kg:issuedBy": [issuers[-1].known.ref] if issuers else [],
-            "kg:controls": list(controlled),
-            "kg:targets": list(targets),
-            ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
-        }
-        facts.append(fact(book, reading, f"{subject}-policy", subject, properties, "a policy"))
-        break
     return facts
 
 

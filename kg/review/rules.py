@@ -6,13 +6,37 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When
+from kg.review.events import events, referred
+from kg.review.links import links
 from kg.review.names import Mention
 from kg.review.observations import observations
+from kg.review.people import people
+from kg.review.policies import policies
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
-from kg.review.relations import policies, relations, sources
+from kg.review.relations import nationalities, relations, sources
+from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
+_REASON = re.compile(r"\b(?:citing|due to|because of|for)\s+[“\"]?((?:[\w’'-]+\s+){0,4}reasons?)\b", re.I)
+# Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
+# as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
+_HOLDER_BEFORE = re.compile(
+    r"^\s*,?\s*(?:(?:who|is|was|has|had|a|an|the|as|now|also|currently|formerly)\s+)*"
+    r"(?:[a-z]+(?:\s+(?:down|up|on))?\s+as\s+(?:(?:a|an|the|its|their)\s+)?)?(?:former\s+)?$",
+    re.I,
+)
+# Words by which a sentence gives a view, a prediction or an assessment rather than only a
+# fact: a reviewer keeps such a sentence as a claim beside any facts it states.
+OPINION = re.compile(
+    r"\b(?:may|might|could|would|will|likely|unlikely|expected|potential(?:ly)?|seen as|viewed as|"
+    r"regarded as|interpreted|considered|signal(?:s|ing|ed)?|suggest(?:s|ed)?|indicat(?:es|ed|ing)|"
+    r"highlight(?:s|ed|ing)?|underscor(?:es|ed|ing)|reflect(?:s|ed|ing)?|represent(?:s|ed|ing)?|"
+    r"demonstrat(?:es|ed|ing)|emphasi[sz](?:es|ed|ing)|significant(?:ly)?|critical|crucial|key|vital|"
+    r"essential|strategic|dominan(?:t|ce)|leading|aims?|aiming|seeks?|intends?|plans?|"
+    r"risks?|threat|challenges?|concerns?)\b|可能|将|预计|认为|意味着|标志着|关键|重要",
+    re.I,
+)
 
 
 def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
@@ -22,11 +46,17 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
         *_posts(reading, context, book),
         *observations(reading, book),
         *relations(reading, context, book),
+        *links(reading, book),
+        *nationalities(reading, book),
+        *events(reading, context, book),
+        *people(reading, book),
     ]
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
-    if not facts or opinion:
-        facts += _claim(reading, book)
+    if not facts or opinion or OPINION.search(reading.sentence.text):
+        policy = [f.subject for f in facts if f.why == "a policy"]
+        claims = _claim(reading, book, referred(reading, context) + policy)
+        facts += claims + reports(reading, context, book, [c.subject for c in claims])
     return facts
 
 
@@ -59,6 +89,8 @@ def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
             if departed := _departure(reading, role, person, departures):
                 properties["kg:endedHow"] = [departed.known.ref]
                 properties["kg:endDate"] = value_list(_date_after(reading, person), context)
+                if reason := _REASON.search(reading.sentence.text):
+                    properties["kg:departureReason"] = [{reading.sentence.language: reason.group(1)}]
             facts.append(
                 fact(
                     book,
@@ -100,9 +132,7 @@ def _holders(reading: Reading, role: Mention, people: list[Mention]) -> list[Men
     if holders:
         return holders
     before = [p for p in people if p.end <= role.start]
-    if before and re.match(
-        r"^\s*,\s*(?:a|an|the|who is|as)?\s*(?:former\s+)?$", reading.gap(before[-1], role), re.I
-    ):
+    if before and _HOLDER_BEFORE.match(reading.gap(before[-1], role)):
         return [before[-1]]
     return []
 
@@ -130,10 +160,12 @@ def _date_after(reading: Reading, person: Mention) -> When | None:
     return next((d for d in reading.dates if d.start >= person.end), None)
 
 
-def _claim(reading: Reading, book: Book) -> list[Proposed]:
-    """What the sentence says, as a claim about the things it names."""
+def _claim(reading: Reading, book: Book, events: list[str]) -> list[Proposed]:
+    """What the sentence says, as a claim about the things it names and the events and
+    policies it reports ("The lawsuit is seen as …" is about the lawsuit)."""
     voice = reading.voice
     about = [m.known.ref for m in reading.things if m.known.ref not in {voice.asserted_by, *voice.via}]
+    about += events
     if not about:
         return []
     words = [w for w in re.findall(r"[A-Za-z]+", reading.sentence.text) if len(w) > 3][:6]

@@ -1,0 +1,117 @@
+"""Policies a sentence names or describes — export controls, directives, regulations,
+tariffs — with who issued them, what they control and require ("instructed companies to
+submit lists of experts"), what for ("aiming to prevent leaks") and when."""
+
+from __future__ import annotations
+
+import re
+
+from kg.review.observations import concern
+from kg.review.proposal import Book, Proposed, Value, fact, value_list
+from kg.review.reading import ArticleContext, Reading
+
+_POLICY_WORDS = [
+    (
+        "kg:ExportControl",
+        re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
+    ),
+    ("kg:Ultimatum", re.compile(r"\bultimatum\b|最后通牒", re.I)),
+    ("kg:Directive", re.compile(r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|要求", re.I)),
+    ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
+    ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
+]
+
+_KIND_WORDS = {
+    "kg:ExportControl": "export control",
+    "kg:Directive": "directive",
+    "kg:Regulation": "regulation",
+    "kg:Tariff": "tariff",
+    "kg:Ultimatum": "ultimatum",
+}
+_DEADLINE = re.compile(
+    r"\b(?:within|in|of)\s+(\d{1,3}|one|two|three|six|twelve)[\s-]+(days?|weeks?|months?|years?)\b|(\d{1,3})\s*天",
+    re.I,
+)
+_UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y"}
+_NUMBERS = {"one": "1", "two": "2", "three": "3", "six": "6", "twelve": "12"}
+
+_CLAUSE = r"((?:(?![,;.。，；](?:\s|$))[^;。；])+?)(?=\s*(?:[,;.。，；]|\band\b|$))"
+_REQUIRES = re.compile(
+    r"\b(?:demand|requir)(?:s|ed|es|ing)?\s+((?:a|an|the)\s+(?:(?!\s+(?:within|by|before)\b)[^,;.。，；])+)|"
+    r"\b(?:instructed|required|requires|requiring|demanded|demanding|ordered|mandated|told|asked)\s+"
+    r"(?:that\s+|(?:[\w’'-]+\s+){0,5}?to\s+)" + _CLAUSE + r"|要求" + _CLAUSE,
+    re.I,
+)
+_PURPOSE = re.compile(
+    r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
+    + _CLAUSE
+    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard)\b[^,;.]*)"
+    + r"|(?:以|为了)((?:防止|确保|保护|保障)[^，。；]+)",
+    re.I,
+)
+
+
+def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
+    """A policy the sentence names or describes: who issued it, what it controls and
+    requires, what for, when, and the deadline it sets."""
+    text = reading.sentence.text
+    described = [
+        (kind, m.start(), m.group()) for kind, pattern in _POLICY_WORDS if (m := pattern.search(text))
+    ]
+    named_only = [(m.known.kind, m.start, m.text) for m in reading.of("kg:Policy")]
+    if not (described or named_only):
+        return []
+    kind, start, words = (described or named_only)[0]
+    named = [m for m in reading.of("kg:Policy") if m.known.isa(kind)]
+    issuers = [
+        m
+        for m in reading.things
+        if m.end <= start
+        and (
+            m.known.isa("kg:Country")
+            or m.known.isa("kg:GovernmentBody")
+            or m.known.isa("kg:IntergovernmentalBody")
+        )
+    ]
+    controlled = [m.known.ref for m in reading.things if m.start >= start and concern(m.known)]
+    targets = [
+        m.known.ref
+        for m in reading.things
+        if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)
+    ]
+    if named:
+        subject = named[0].known.ref
+    else:
+        issuer = book.label(issuers[-1].known.ref) if issuers else ""
+        what = _KIND_WORDS[kind]
+        subject = book.entity(f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{words}'")
+    when = next((d for d in reading.dates if d.start > start), None) or next(iter(reading.dates), None)
+    effective = bool(re.search(r"\b(?:starting|effective|from|since)\b", text, re.I))
+    deadline = _DEADLINE.search(text)
+    properties: dict[str, list[Value]] = {
+        "kg:issuedBy": [issuers[-1].known.ref] if issuers else [],
+        "kg:controls": list(controlled),
+        "kg:targets": list(targets),
+        ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
+        "kg:requires": _words(_REQUIRES, text[start:], reading.sentence.language),
+        "kg:purpose": _words(_PURPOSE, text, reading.sentence.language),
+        "kg:deadline": [_duration(deadline)] if deadline else [],
+    }
+    if not any(properties.values()):
+        return []
+    return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
+
+
+def _duration(match: re.Match[str]) -> str:
+    """ "within 30 days" -> P30D, "30天" -> P30D."""
+    count = match.group(1) or match.group(3)
+    unit = (match.group(2) or "day").lower()
+    return f"P{_NUMBERS.get(count.lower(), count)}{_UNITS[unit.rstrip('s')]}"
+
+
+def _words(pattern: re.Pattern[str], text: str, language: str) -> list[Value]:
+    """The words a pattern captures, as text in the sentence's language."""
+    found: list[Value] = [
+        {language: next(g for g in m.groups() if g).strip()} for m in pattern.finditer(text)
+    ]
+    return found[:1]

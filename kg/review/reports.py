@@ -1,0 +1,36 @@
+"""The report a sentence relays: an outlet's report ("according to a report from X, citing
+Y", "as noted by X", "as Reuters indicates"), who published it, whom it cites, and the
+claims of the sentence it reports. One report per outlet and article."""
+
+from __future__ import annotations
+
+from kg.review.names import Known
+from kg.review.proposal import Book, Proposed, Value, fact
+from kg.review.reading import ArticleContext, Reading
+
+
+def reports(reading: Reading, context: ArticleContext, book: Book, claims: list[str]) -> list[Proposed]:
+    """A fact about the report the sentence relays, if an outlet says it."""
+    voice = reading.voice
+    outlets = [ref for ref in (*voice.via, voice.asserted_by) if ref and _outlet(book, ref)]
+    if not outlets:
+        return []
+    publisher = outlets[0]
+    cited = [voice.asserted_by] if voice.asserted_by and voice.asserted_by != publisher else []
+    report = book.entity(
+        f"report-{publisher}-{context.article}",
+        "kg:Report",
+        f"{book.label(publisher)}'s report",
+        "an outlet's report",
+    )
+    properties: dict[str, list[Value]] = {
+        "kg:publishedBy": [publisher],
+        "kg:citedSource": list(cited),
+        "kg:reports": list(claims),
+    }
+    return [fact(book, reading, report, report, properties, "a report")]
+
+
+def _outlet(book: Book, ref: str) -> bool:
+    known: Known | None = book.entities[ref].known if ref in book.entities else book.names.known.get(ref)
+    return known is not None and known.isa("kg:NewsOutlet")

@@ -1,0 +1,345 @@
+"""The proposer's general rules on small made-up sentences: typed relations, words that refer
+back to a firm, countries of firms, views kept as claims, names of new entities, dates in
+undated articles, and how the held-back measurement compares dates."""
+
+from __future__ import annotations
+
+import datetime
+
+from kg.review.anaphora import with_anaphora
+from kg.review.candidates import _parts, headline, new_names, short_forms
+from kg.review.dates import date_value, find_dates
+from kg.review.figures import find_figures
+from kg.review.heldback import _same_value
+from kg.review.layout import Sentence
+from kg.review.links import links
+from kg.review.names import CAPITALISED, Known, Mention, Names
+from kg.review.people import people
+from kg.review.proposal import Book, Proposed
+from kg.review.reading import ArticleContext, read
+from kg.review.relations import nationalities
+from kg.review.rules import propose
+
+FIRM = frozenset({"kg:Firm", "kg:Organization"})
+ENTITIES = [
+    (Known("acme-motors", "kg:Firm", "Acme Motors", FIRM), ["Acme Motors"]),
+    (Known("bolt-cars", "kg:Firm", "Bolt Cars", FIRM), ["Bolt Cars"]),
+    (Known("corex", "kg:Firm", "Corex", FIRM), ["Corex"]),
+    (Known("zeta-lithium", "kg:Material", "zeta lithium", frozenset({"kg:Material"})), ["zeta lithium"]),
+    (Known("z1-chip", "kg:Product", "Z1 chip", frozenset({"kg:Product"})), ["Z1 chip"]),
+    (Known("country:CA", "kg:Country", "Canada", frozenset({"kg:Country"})), ["Canada", "Canadian"]),
+    (Known("country:JP", "kg:Country", "Japan", frozenset({"kg:Country"})), ["Japan", "Japanese"]),
+]
+
+
+def _book() -> Book:
+    names = Names()
+    for known, forms in ENTITIES:
+        names.add(known, forms)
+    return Book(names, {known.ref for known, _ in ENTITIES})
+
+
+def _reading(book: Book, text: str, context: ArticleContext | None = None):  # type: ignore[no-untyped-def]
+    sentence = Sentence(0, len(text), 1, text, "en")
+    context = context or ArticleContext("1", datetime.date(2025, 6, 30), False)
+    return read(sentence, book.names.find(text), context)
+
+
+def _facts(found: list[Proposed]) -> set[tuple[str, str, str]]:
+    return {
+        (f.subject, prop, str(value))
+        for f in found
+        for prop, values in f.properties.items()
+        for value in values
+    }
+
+
+def test_typed_relations_by_the_words_between_two_names() -> None:
+    book = _book()
+    cases = {
+        "Acme Motors depends heavily on zeta lithium.": {("acme-motors", "kg:dependsOn", "zeta-lithium")},
+        "Acme Motors competes with Bolt Cars in Europe.": {("acme-motors", "kg:competesWith", "bolt-cars")},
+        "Acme Motors partnered with Bolt Cars and Corex last year.": {
+            ("acme-motors", "kg:partnerOf", "bolt-cars"),
+            ("acme-motors", "kg:partnerOf", "corex"),
+        },
+        "Corex poached twelve engineers from Bolt Cars.": {("corex", "kg:recruitedFrom", "bolt-cars")},
+        "The Z1 chip, developed by Acme Motors, is small.": {("z1-chip", "kg:developedBy", "acme-motors")},
+        "Bolt Cars's self-developed Z1 chip is small.": {("z1-chip", "kg:developedBy", "bolt-cars")},
+    }
+    for text, expected in cases.items():
+        assert _facts(links(_reading(book, text), book)) == expected, text
+
+
+def test_no_relation_without_the_words_or_between_the_wrong_kinds() -> None:
+    book = _book()
+    assert links(_reading(book, "Acme Motors and Bolt Cars reported results."), book) == []
+    # zeta lithium is no agent: it competes with nothing
+    assert links(_reading(book, "Zeta lithium competes with Bolt Cars."), book) == []
+
+
+def test_the_company_and_its_refer_to_the_firm_named_last() -> None:
+    book = _book()
+    context = ArticleContext("1", datetime.date(2025, 6, 30), False)
+    _reading(book, "Acme Motors reported its results on Monday.", context)
+    reading = _reading(book, "The company depends on zeta lithium.", context)
+    assert _facts(links(reading, book)) == {("acme-motors", "kg:dependsOn", "zeta-lithium")}
+    text = "Bolt Cars said its profit rose."
+    (its,) = [m for m in with_anaphora(text, book.names.find(text), None) if m.how == "anaphor"]
+    assert (its.text, its.known.ref) == ("its", "bolt-cars")  # a firm named before it in the sentence
+    assert [m.how for m in with_anaphora("The company grew.", [], None)] == []  # nothing to refer to
+
+
+def test_the_country_of_a_firm_from_its_adjective() -> None:
+    book = _book()
+    found = _facts(nationalities(_reading(book, "The Canadian carmaker Bolt Cars grew."), book))
+    assert found == {("bolt-cars", "kg:country", "country:CA")}
+    found = _facts(nationalities(_reading(book, "Corex, a Japanese company, grew."), book))
+    assert found == {("corex", "kg:country", "country:JP")}
+    assert nationalities(_reading(book, "Corex sells cars in Canada."), book) == []
+
+
+def test_a_view_is_kept_as_a_claim_beside_the_facts() -> None:
+    book = _book()
+    view = propose(_reading(book, "Acme Motors will likely depend on zeta lithium."), _context(), book)
+    assert {f.why for f in view} == {"a relation", "a claim"}
+    fact_only = propose(_reading(book, "Acme Motors depends on zeta lithium."), _context(), book)
+    assert {f.why for f in fact_only} == {"a relation"}
+
+
+def _context() -> ArticleContext:
+    return ArticleContext("1", datetime.date(2025, 6, 30), False)
+
+
+def test_names_of_new_entities() -> None:
+    assert [m.group() for m in CAPITALISED.finditer("NEXA的战略 and Borla Group")] == ["NEXA", "Borla Group"]
+    assert _parts("Borla Group on the Vienna Stock Exchange") == ["Borla Group", "Vienna Stock Exchange"]
+    assert _parts("Commission on Trade") == ["Commission on Trade"]
+    names = Names()
+    assert short_forms("Borla Group", names) == ["Borla"]
+    assert short_forms("Kestrel Co., Ltd.", names) == ["Kestrel"]
+    names.add(Known("borla", "kg:Place", "Borla"), ["Borla"])
+    assert short_forms("Borla Group", names) == []  # "Borla" names something else
+
+
+def test_relative_dates_are_left_out_of_an_undated_article() -> None:
+    this_month, june = find_dates("this month and June 28")
+    assert date_value(this_month) == {"said": "this month"}
+    assert date_value(this_month, dated=False) is None  # nothing to place it on
+    assert date_value(june, dated=False) == {"said": "June 28"}  # stays without a year
+
+
+def test_held_back_dates_in_words_and_in_edtf_are_the_same_value() -> None:
+    assert _same_value("@said April 17, 2025", "2025-04-17")
+    assert _same_value("2019/2022", "@said between 2019 and 2022")
+    assert _same_value("@said June 28", "XXXX-06-28")
+    assert not _same_value("@said April 2025", "2025-04-17")  # less precise: not the same days
+    assert not _same_value("@said this year", "2025")  # relative words are placed by the build only
+
+
+def test_events_with_their_roles_and_what_refers_back_to_them() -> None:
+    book = _book()
+    context = _context()
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", frozenset({"kg:Person"})), ["Jo Park"])
+    sued = propose(
+        _reading(book, "Corex sued Bolt Cars for 5 million yuan on March 3, 2025.", context), context, book
+    )
+    assert {
+        ("lawsuit-corex", "kg:plaintiff", "corex"),
+        ("lawsuit-corex", "kg:defendant", "bolt-cars"),
+        ("lawsuit-corex", "kg:amountClaimed", "5000000"),
+        ("lawsuit-corex", "kg:unit", "CNY"),
+        ("lawsuit-corex", "kg:date", "{'said': 'March 3, 2025'}"),
+    } <= _facts(sued)
+    assert book.entities["lawsuit-corex"].known.kind == "kg:Lawsuit"
+    lecture = (
+        "Acme Motors held a lecture on May 2, 2025, delivered by Professor Jo Park, focused on patent pools."
+    )
+    assert {
+        ("lecture-acme-motors", "kg:host", "acme-motors"),
+        ("lecture-acme-motors", "kg:speaker", "jo-park"),
+        ("lecture-acme-motors", "kg:topic", "{'en': 'patent pools'}"),
+    } <= _facts(propose(_reading(book, lecture, context), context, book))
+    later = "The lecture covered rights of inventors."
+    assert ("lecture-acme-motors", "kg:topic", "{'en': 'rights of inventors'}") in _facts(
+        propose(_reading(book, later, context), context, book)
+    )
+    jailed = propose(_reading(book, "In 2023, Jo Park was sentenced to 11 years.", context), context, book)
+    assert {
+        ("conviction-jo-park", "kg:convictedPerson", "jo-park"),
+        ("conviction-jo-park", "kg:sentence", "P11Y"),
+        ("conviction-jo-park", "kg:date", "{'said': '2023'}"),
+    } <= _facts(jailed)
+
+
+def test_figures_with_ranges_currencies_and_rates() -> None:
+    def read_figures(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [(f.value, f.upper, f.unit, f.qualifier) for f in find_figures(text)]
+
+    assert read_figures("Borla holds 40% to 45% of the market.") == [("40", "45", "percent", None)]
+    assert read_figures("Each unit sold between $1,200 and $1,500.") == [("1200", "1500", "USD", None)]
+    assert read_figures("A loss of 2-3 billion Malaysian Ringgit.") == [
+        ("2000000000", "3000000000", "MYR", None)
+    ]
+    assert read_figures("They pledged RM12 billion and several million euros.") == [
+        ("12000000000", None, "MYR", None),
+        ("1000000", None, "EUR", "kg:Several"),
+    ]
+    assert read_figures("Sales grew at a CAGR of 12.5%.") == [("12.5", None, "percent/year", None)]
+    # a change from one value to another is not a range
+    assert read_figures("up from 20% in 2019 to 31% in 2024") == [
+        ("20", None, "percent", None),
+        ("31", None, "percent", None),
+    ]
+
+
+def test_a_directive_with_what_it_requires_and_what_for() -> None:
+    book = _book()
+    book.names.add(
+        Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway", "Norwegian"]
+    )
+    text = "Norway instructed Corex to register all drones, aiming to prevent smuggling across borders."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-directive", "kg:issuedBy", "country:NO"),
+        ("norway-directive", "kg:requires", "{'en': 'register all drones'}"),
+        ("norway-directive", "kg:purpose", "{'en': 'prevent smuggling across borders'}"),
+    } <= found
+
+
+def test_the_report_an_outlet_relays() -> None:
+    book = _book()
+    outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})
+    book.names.add(Known("daily-wire", "kg:NewsOutlet", "Daily Wire", outlet), ["Daily Wire"])
+    book.names.add(Known("metro-post", "kg:NewsOutlet", "Metro Post", outlet), ["Metro Post"])
+    text = "According to a report from Daily Wire, citing Metro Post, Corex may leave Canada."
+    found = propose(_reading(book, text), _context(), book)
+    (claim,) = [f.subject for f in found if f.why == "a claim"]
+    assert {
+        ("report-daily-wire-1", "kg:publishedBy", "daily-wire"),
+        ("report-daily-wire-1", "kg:citedSource", "metro-post"),
+        ("report-daily-wire-1", "kg:reports", claim),
+    } <= _facts(found)
+
+
+def test_names_with_particles_are_people_next_to_a_role() -> None:
+    text = "Agency President Anna van der Berg spoke."
+    start = text.index("President")
+    role = Known("role:president", "kg:Role", "president", frozenset({"kg:Role"}))
+    found = [Mention(start, start + len("President"), "President", role)]
+    assert ("Anna van der Berg", "kg:Person") in list(new_names(text, found, set(), set()))
+
+
+def test_a_title_case_headline_gives_no_new_english_names() -> None:
+    assert headline("Norway Reportedly Tightens Rules on Drone Exports to Curb Smuggling")
+    assert not headline("Norway Reportedly Tightens Rules on Drone Exports to Curb Smuggling.")
+    assert not headline("Norway tightened its rules on drone exports")
+    assert list(new_names("Norway Reportedly Tightens Rules on Drone Exports", [], set(), set())) == []
+
+
+def test_what_a_figure_measures_in_the_texts_words() -> None:
+    book = _book()
+    text = "Corex reported a net profit of 12 million yuan; its gross margin rose from 7.5% in 2023 to 9.1% in 2024."
+    found = propose(_reading(book, text), _context(), book)
+    measures = {str(v) for f in found for v in f.properties.get("kg:measure", [])}
+    assert measures == {"{'en': 'net profit'}", "{'en': 'gross margin'}"}
+    observed = {
+        (str(f.properties["kg:value"][0]), str(f.properties["kg:observedSubject"][0]))
+        for f in found
+        if "kg:value" in f.properties
+    }
+    assert observed == {("12000000", "corex"), ("7.5", "corex"), ("9.1", "corex")}  # "its" is Corex
+
+
+def test_posts_from_appositions_possessives_and_departures() -> None:
+    book = _book()
+    person = frozenset({"kg:Person"})
+    role = frozenset({"kg:Role"})
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", person), ["Jo Park"])
+    book.names.add(Known("role:president", "kg:Role", "president", role), ["president"])
+    book.names.add(
+        Known("role:chief-executive-officer", "kg:Role", "chief executive officer", role), ["chief executive"]
+    )
+    book.names.add(
+        Known("kg:Resigned", "kg:DepartureKind", "resigned", frozenset({"kg:DepartureKind"})), ["resigned"]
+    )
+
+    def posts(text: str) -> set[tuple[str, str, str]]:
+        found = propose(_reading(book, text), _context(), book)
+        return {
+            t for t in _facts(found) if t[1] in ("org:member", "org:organization", "org:role", "kg:endedHow")
+        }
+
+    def post(org: str, role_ref: str) -> set[tuple[str, str, str]]:
+        subject = f"post-jo-park-{org}-{role_ref.split(':')[1]}"
+        return {
+            (subject, "org:member", "jo-park"),
+            (subject, "org:organization", org),
+            (subject, "org:role", role_ref),
+        }
+
+    assert posts("Jo Park, the president of Corex, spoke.") == post("corex", "role:president")
+    assert posts("Bolt Cars's chief executive Jo Park spoke.") == post(
+        "bolt-cars", "role:chief-executive-officer"
+    )
+    resigned = post("corex", "role:president") | {
+        ("post-jo-park-corex-president", "kg:endedHow", "kg:Resigned")
+    }
+    assert posts("Jo Park resigned as president of Corex in May.") == resigned
+
+
+def test_what_a_person_is_expert_in_and_known_as() -> None:
+    book = _book()
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", frozenset({"kg:Person"})), ["Jo Park"])
+    book.names.add(
+        Known("kiln-tech", "kg:Technology", "kiln technology", frozenset({"kg:Technology"})),
+        ["kiln technology"],
+    )
+    found = _facts(people(_reading(book, "A leading expert in kiln technology, Jo Park joined Corex."), book))
+    assert found == {("jo-park", "kg:expertIn", "kiln-tech")}
+    found = _facts(people(_reading(book, "Jo Park, who was known as the Queen of Kilns, retired."), book))
+    assert found == {("jo-park", "kg:knownAs", "{'en': 'Queen of Kilns'}")}
+
+
+def test_groups_named_by_a_common_noun() -> None:
+    text = "Norwegian drone makers and overseas research laboratories met the government."
+    assert ("Norwegian drone makers", "kg:Group") in list(new_names(text, [], set(), set()))
+    assert ("overseas research laboratories", "kg:Group") in list(new_names(text, [], set(), set()))
+    assert not any(
+        kind == "kg:Group" for _, kind in new_names("the Norwegian government met", [], set(), set())
+    )
+
+
+def test_a_claim_about_an_event_names_the_event() -> None:
+    book = _book()
+    context = _context()
+    propose(_reading(book, "Corex sued Bolt Cars in May.", context), context, book)
+    found = _facts(propose(_reading(book, "The lawsuit could reshape the industry.", context), context, book))
+    assert any(p == "kg:about" and v == "lawsuit-corex" for _, p, v in found)
+
+
+def test_an_ultimatum_with_its_deadline() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Norway issued an ultimatum to Corex, demanding a new safety plan within 30 days."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-ultimatum", "kg:issuedBy", "country:NO"),
+        ("norway-ultimatum", "kg:deadline", "P30D"),
+        ("norway-ultimatum", "kg:requires", "{'en': 'a new safety plan'}"),
+    } <= found
+
+
+def test_people_listed_after_a_role_and_a_month_after_a_name() -> None:
+    text = "It named Chairman Ann Lee in March, and Board Members Bo Chen, Di Wang, and Ed Hu."
+    role = Known("role:member", "kg:Role", "member", frozenset({"kg:Role"}))
+    found = [
+        Mention(text.index("Chairman"), text.index("Chairman") + 8, "Chairman", role),
+        Mention(text.index("Board Members"), text.index("Board Members") + 13, "Board Members", role),
+    ]
+    assert list(new_names(text, found, set(), set())) == [
+        ("Ann Lee", "kg:Person"),
+        ("Bo Chen", "kg:Person"),
+        ("Di Wang", "kg:Person"),
+        ("Ed Hu", "kg:Person"),
+    ]
