@@ -28,8 +28,8 @@ from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from kg.ask.catalogue import query_header
 from kg.ask.load import load_graph
-from kg.ask.query import query_header
 from kg.check.findings import Finding, Report, Severity
 from kg.compile.output import INFERRED_FILE
 from kg.compile.sourcemap import FILE as SOURCES
