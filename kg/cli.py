@@ -130,6 +130,9 @@ def build(
     engine: EngineOption = Engine.auto,
     timeout: TimeoutOption = 300.0,
     memory: MemoryOption = 2000,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every mapping file again, ignoring .kg-cache/.")
+    ] = False,
 ) -> None:
     """Compile ontology, reference data and reviewed mappings into dist/.
 
@@ -149,6 +152,7 @@ def build(
             include_drafts=include_drafts,
             reasoning=ReasoningOptions(engine.value, timeout, memory) if with_reasoning else None,
             progress=lambda step: err.print(f"[dim]… {step}[/]", highlight=False),
+            use_cache=not no_cache,
         )
     out.print(build_summary(report), soft_wrap=True)
 

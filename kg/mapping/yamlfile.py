@@ -20,6 +20,7 @@ from yaml._yaml import CParser  # libyaml: PyYAML's wheels ship it
 from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kg.cache import Cache
 from kg.errors import KgError, Location
 from kg.mapping.textfile import CONTROL, read_text
 
@@ -102,16 +103,22 @@ class _FastLoader(_Checks, CParser, yaml.constructor.SafeConstructor, yaml.resol
         _Checks.__init__(self)
 
 
-def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
-    """Parse one YAML file into plain dicts, lists and strings with a line map."""
+def load_yaml(path: Path, display: Path | None = None, cache: Cache | None = None) -> YamlDocument:
+    """Parse one YAML file into plain dicts, lists and strings with a line map (kept in
+    `cache` by the file's name and text)."""
     shown = display or path
     text = read_text(path, shown, MAX_BYTES)
+    key = cache.key("yaml", shown.as_posix(), text) if cache else ""
+    if cache and (kept := cache.get(key)) is not None:
+        return YamlDocument(shown, kept["data"], {tuple(where): line for where, line in kept["lines"]})
     try:
         node = _compose(_FastLoader, text, shown)
     except yaml.YAMLError:
         node = _compose(_Loader, text, shown)  # raises, with PyYAML's message
     document = YamlDocument(shown, None)
     document.data = {} if node is None else _convert(node, (), document)
+    if cache:
+        cache.put(key, {"data": document.data, "lines": [[list(p), n] for p, n in document.lines.items()]})
     return document
 
 
