@@ -5,7 +5,8 @@ result, the input's name and bytes, and the code (every source file of the `kg` 
 so a change to any of them misses the entry. The file holds the SHA-256 of its own JSON on
 its first line: an entry that does not match (a torn write, a disk error, an edit by hand)
 is deleted and computed again, never used. Entries are written whole (a temporary file,
-renamed); a cache that cannot be written is left alone. Delete the folder to empty it.
+renamed), and only once the build they belong to has succeeded; a cache that cannot be
+written is left alone. Delete the folder to empty it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Cache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self.pending: dict[str, bytes] = {}
 
     def key(self, kind: str, name: str, content: str) -> str:
         digest = hashlib.sha256()
@@ -51,21 +53,35 @@ class Cache:
         return None
 
     def put(self, key: str, value: Any) -> None:
-        if self.folder is None:
+        """Keep `value` under `key` once `save` is called (when the build has succeeded)."""
+        if self.folder is not None:
+            body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            self.pending[key] = body.encode("utf-8", "surrogatepass")
+
+    def save(self) -> None:
+        """Write the entries kept since the last save; a failed build writes none."""
+        pending, self.pending = self.pending, {}
+        if self.folder is None or not pending:
             return
-        body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         try:
             if not self.folder.is_dir():
                 self.folder.mkdir()
                 (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            for key, body in pending.items():
+                self._write(
+                    self.folder / f"{key}.json", hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+                )
         except OSError:
             return  # a read-only project builds without a cache
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-            os.replace(temporary, self.folder / f"{key}.json")
-        except OSError:
+                out.write(data)
+            os.replace(temporary, path)
+        finally:
             Path(temporary).unlink(missing_ok=True)
 
 
