@@ -24,6 +24,7 @@ from kg.compile.output import (
     replace_directory,
     sha256,
     sorted_quads,
+    with_graph,
     write_graph_files,
     write_json,
 )
@@ -123,6 +124,8 @@ def build(
     )
     progress("sorting")
     asserted = sorted_quads([*generated, *compiled.quads])
+    del generated
+    compiled.quads.clear()  # all in `asserted` now: one copy of the graph, not two
     triples = distinct_triples(asserted)
     outcome = None
     if reasoning:
@@ -136,7 +139,7 @@ def build(
     others = set(entailed) - set(supertypes)
     inferred = inferred_quads(sorted({*reasoned, *others}, key=str), supertypes)
     seconds = time.perf_counter() - start
-    quads = sorted_quads([*asserted, *inferred])
+    quads = with_graph(asserted, sorted_quads(inferred))
     report = BuildReport(
         target,
         len(triples),
@@ -162,6 +165,7 @@ def build(
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
     replace_directory(target, fill)
+    cache.save()
     return report
 
 
