@@ -9,70 +9,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from kg import __version__
-from kg.ask.bindings import guess_value
-from kg.ask.catalogue import catalogue, named_query
-from kg.ask.entities import card, find
-from kg.ask.entities import search as find_entities
 from kg.ask.limits import Limits
-from kg.ask.query import (
-    Queryable,
-    QueryResult,
-    execute,
-    labels,
-    open_graph,
-    result_of,
-    serialize_answer,
-    turtle,
-)
-from kg.ask.remote import Endpoint
-from kg.check.coverage import coverage_report as mapping_coverage
-from kg.check.reports import render, report_format, write_report
-from kg.check.validate import validate as validate_graph
-from kg.compile.builder import build as build_graph
-from kg.compile.stats import stats_markdown
 from kg.errors import KgError, KgErrors, Refused
-from kg.mapping.textfile import read_text
 from kg.project import Project
-from kg.reason import ReasoningOptions
-from kg.reason.engine import inconsistency, reason_over_build
-from kg.render import (
-    build_summary,
-    catalogue_table,
-    coverage_report,
-    entity_card,
-    push_summary,
-    reasoning_summary,
-    results_markdown,
-    results_table,
-    search_results,
-    visible,
-)
-from kg.review.add import add_document
-from kg.review.builds import build_of
-from kg.review.diff import diff as diff_builds
-from kg.review.diff import read_build
-from kg.review.diff import render as render_diff
-from kg.review.interactive import review_in_terminal
-from kg.review.propose import Proposal, propose_mapping
-from kg.review.review import MappingEdit, Reviewer
-from kg.review.review import review as review_mapping
-from kg.serve.app import serve as run_server
 from kg.serve.config import ServeConfig
-from kg.store.export import FORMATS as EXPORT_FORMATS
-from kg.store.export import export as export_graph
-from kg.store.export import format_for
-from kg.store.http import Http, RetryPolicy, safe_url
-from kg.store.push import RemoteStore
-from kg.store.push import push as push_graph
-from kg.vocab import sparql_prologue
+
+if TYPE_CHECKING:
+    from kg.ask.query import Queryable, QueryResult
+    from kg.review.propose import Proposal
+
+# Each command imports what it needs when it runs: `kg --help` and `kg --version` start
+# without loading RDF, SHACL or OWL libraries.
 
 app = typer.Typer(
     help="Build, check and query the technology-sovereignty knowledge graph.",
@@ -100,6 +54,8 @@ class ReportFormat(StrEnum):
 @contextmanager
 def _reporting_errors(exit_code: int = 1) -> Iterator[None]:
     """Turn bad input into one line per problem on stderr and an exit code."""
+    from kg.render import visible
+
     try:
         yield
     except KgError as exc:
@@ -118,6 +74,8 @@ def _error_lines(exc: KgError) -> list[str]:
     """One line per error, every character visible: an error at a file and line is about one
     value, so a line break in it is the value's and is shown escaped, as are control
     characters (never sent to the terminal, where they could rewrite what it shows)."""
+    from kg.render import visible
+
     errors = exc.errors if isinstance(exc, KgErrors) else [exc]
     lines: list[str] = []
     for error in errors:
@@ -172,6 +130,9 @@ def build(
     engine: EngineOption = Engine.auto,
     timeout: TimeoutOption = 300.0,
     memory: MemoryOption = 2000,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every mapping file again, ignoring .kg-cache/.")
+    ] = False,
 ) -> None:
     """Compile ontology, reference data and reviewed mappings into dist/.
 
@@ -179,6 +140,10 @@ def build(
     --include-drafts; every quote is checked against its document. With --reason, the graph
     must be consistent, and the inferred facts are kept apart in graph:inferred.
     """
+    from kg.compile.builder import build as build_graph
+    from kg.reason import ReasoningOptions
+    from kg.render import build_summary
+
     with _reporting_errors():
         project = Project.at(root)
         report = build_graph(
@@ -187,6 +152,7 @@ def build(
             include_drafts=include_drafts,
             reasoning=ReasoningOptions(engine.value, timeout, memory) if with_reasoning else None,
             progress=lambda step: err.print(f"[dim]… {step}[/]", highlight=False),
+            use_cache=not no_cache,
         )
     out.print(build_summary(report), soft_wrap=True)
 
@@ -205,6 +171,9 @@ def reason(
     lines behind it), 2 when reasoning cannot run (timeout, no Java). Writes nothing; use
     'kg build --reason' to keep the inferred facts.
     """
+    from kg.reason.engine import inconsistency, reason_over_build
+    from kg.render import reasoning_summary
+
     with _reporting_errors(exit_code=2):
         dist = graph_dir or Project.at(root).dist
         ontology = root / "ontology" if (root / "ontology").is_dir() else None
@@ -216,6 +185,9 @@ def reason(
     out.print(reasoning_summary(outcome), soft_wrap=True)
 
 
+# The names of kg.store.export.FORMATS (a test keeps them equal), listed here so that the
+# command line starts without importing the RDF libraries.
+EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
 ExportFormatName = StrEnum("ExportFormatName", {name: name for name in EXPORT_FORMATS})  # type: ignore[misc]
 
 
@@ -242,6 +214,9 @@ def export(
     Sorted and deterministic; the file appears only once complete. JSON-LD is compact, its
     context inline. Without --inferred, only the asserted facts.
     """
+    from kg.store.export import export as export_graph
+    from kg.store.export import format_for
+
     with _reporting_errors():
         dist = graph_dir or Project.at(root).dist
         to_stdout = str(output) == "-"
@@ -295,6 +270,11 @@ def push(
     counts of triples, and digests, are then compared with the build. Credentials come
     from KG_STORE_TOKEN, KG_STORE_USER and KG_STORE_PASSWORD, or ~/.netrc.
     """
+    from kg.render import push_summary
+    from kg.store.http import Http, RetryPolicy, safe_url
+    from kg.store.push import RemoteStore
+    from kg.store.push import push as push_graph
+
     with _reporting_errors():
         dist = dist or Project.at(root).dist
         store = RemoteStore(graph_store, query_url, update_url or query_url)
@@ -375,8 +355,16 @@ def query(
     ent:, schema:, … : see --prefixes) need no PREFIX line.
     """
     if prefixes:
+        from kg.vocab import sparql_prologue
+
         sys.stdout.write(sparql_prologue())
         return
+    from kg.ask.bindings import guess_value
+    from kg.ask.catalogue import named_query
+    from kg.ask.query import open_graph
+    from kg.ask.remote import Endpoint
+    from kg.mapping.textfile import read_text
+
     with _reporting_errors():
         sources = [x for x in (text, file, name) if x is not None]
         if len(sources) != 1:
@@ -406,6 +394,9 @@ def _print_answer(
     fmt: QueryFormat,
     lang: Language,
 ) -> None:
+    from kg.ask.query import execute, labels, result_of, serialize_answer, turtle
+    from kg.render import results_markdown, results_table
+
     found = execute(store, text, values, source)
     if found.truncated:
         err.print(
@@ -430,6 +421,9 @@ def queries(
     show: Annotated[str | None, typer.Option("--show", help="Print one named query in full.")] = None,
 ) -> None:
     """List the catalogue of named competency queries, or print one."""
+    from kg.ask.catalogue import catalogue, named_query
+    from kg.render import catalogue_table
+
     with _reporting_errors():
         if show:
             sys.stdout.write(named_query(show).text)
@@ -450,6 +444,10 @@ def show(
     graph_dir: GraphOption = None,
 ) -> None:
     """Show an entity: its names, kinds, and every fact with its quotes and sources."""
+    from kg.ask.entities import card, find
+    from kg.ask.query import open_graph
+    from kg.render import entity_card
+
     with _reporting_errors(), open_graph(graph_dir or Project.at(root).dist) as store:
         out.print(entity_card(card(store, find(store, entity), lang.value), sources), soft_wrap=True)
 
@@ -464,6 +462,10 @@ def search(
     graph_dir: GraphOption = None,
 ) -> None:
     """Find entities by name or other name, in English or Chinese."""
+    from kg.ask.entities import search as find_entities
+    from kg.ask.query import open_graph
+    from kg.render import search_results
+
     with _reporting_errors(), open_graph(graph_dir or Project.at(root).dist) as store:
         out.print(search_results(find_entities(store, text, limit)))
 
@@ -472,6 +474,8 @@ def search(
 def stats(root: RootOption = Path("."), graph_dir: GraphOption = None) -> None:
     """Print what is in the built graph — counts per document and per class — and the facts
     reviewed and awaiting review per document and per reviewer, as Markdown."""
+    from kg.compile.stats import stats_markdown
+
     with _reporting_errors():
         mappings = root / "mappings"
         dist = graph_dir or Project.at(root).dist
@@ -486,6 +490,8 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def _iris(result: QueryResult) -> set[str]:
+    import pyoxigraph as ox
+
     terms = (
         [t for tr in result.triples for t in (tr.subject, tr.predicate, tr.object)]
         if result.triples is not None
@@ -517,6 +523,9 @@ def validate(
     Exit code 0 when it conforms, 1 on violations (or warnings with --strict), 2 when
     validation cannot run. Each finding names the mapping file and line it came from.
     """
+    from kg.check.reports import render, report_format, write_report
+    from kg.check.validate import validate as validate_graph
+
     with _reporting_errors(exit_code=2):
         project = Project.at(root)
         for path in outputs or []:
@@ -547,6 +556,9 @@ def coverage(
     reason) and those that are neither: the mapping work still to do. A mapped sentence whose
     quotes leave out a clause carrying a number, a date or a name is partly mapped, and the
     clause is listed; dates that could not be placed on the calendar are listed too."""
+    from kg.check.coverage import coverage_report as mapping_coverage
+    from kg.render import coverage_report
+
     with _reporting_errors():
         found = mapping_coverage(Project.at(root))
     out.print(coverage_report(found, every=every), soft_wrap=True)
@@ -561,6 +573,8 @@ def add(
 ) -> None:
     """Copy a new document into seeds/ (refusing a name or content that is there already)
     and propose a draft mapping for it, which records its SHA-256."""
+    from kg.review.add import add_document
+
     with _reporting_errors():
         proposal = add_document(Project.at(root), file)
     _print_proposal(proposal)
@@ -577,6 +591,8 @@ def propose(
     """Draft a mapping for a document: articles, entities (new ones proposed with a kind),
     and facts, each a draft quoting its sentence. Never overwrites a file; what it writes
     builds with 'kg build --include-drafts'."""
+    from kg.review.propose import propose_mapping
+
     with _reporting_errors():
         proposal = propose_mapping(Project.at(root), document, out)
     _print_proposal(proposal)
@@ -623,6 +639,10 @@ def review(
     """Review a mapping's draft facts: accept, edit (in $EDITOR), reject, or skip the sentence
     with a reason, recording reviewer and date. Without --accept/--reject/--skip, walks
     through the drafts in the terminal."""
+    from kg.review.interactive import review_in_terminal
+    from kg.review.review import MappingEdit, Reviewer
+    from kg.review.review import review as review_mapping
+
     with _reporting_errors():
         project = Project.at(root)
         who = Reviewer.default(reviewer)
@@ -659,6 +679,11 @@ def diff(
     """What changed between two builds, in words: facts added, removed and changed, grouped
     by entity, with evidence and contested values called out. Exit code 1 when anything
     changed."""
+    from kg.review.builds import build_of
+    from kg.review.diff import diff as diff_builds
+    from kg.review.diff import read_build
+    from kg.review.diff import render as render_diff
+
     with _reporting_errors(exit_code=2), tempfile.TemporaryDirectory() as scratch:
         before = read_build(build_of(old, root, Path(scratch) / "old"))
         after = read_build(build_of(new, root, Path(scratch) / "new"))
@@ -740,6 +765,8 @@ def serve(
     Listens on 127.0.0.1 unless told otherwise. Queries run in worker processes within the
     limits below; updates, Graph Store writes, SERVICE and foreign FROM are refused.
     """
+    from kg.serve.app import serve as run_server
+
     with _reporting_errors():
         config = ServeConfig(
             dist=dist or Project.at(root).dist,

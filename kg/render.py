@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kg.ask.catalogue import NamedQuery
-from kg.ask.entities import Card, Match
-from kg.ask.query import QueryResult, Term
-from kg.check.coverage import Coverage, Status
-from kg.compile.builder import BuildReport
-from kg.reason.engine import Reasoning
-from kg.store.push import DEFAULT, PushReport
-from kg.vocab import RDF, compact, term_text
-
-RDF_TYPE = str(RDF.type)
+# kg.vocab (and so rdflib) and the stages are imported where used: `kg queries` starts fast.
+if TYPE_CHECKING:
+    from kg.ask.catalogue import NamedQuery
+    from kg.ask.entities import Card, Match
+    from kg.ask.query import QueryResult, Term
+    from kg.check.coverage import Coverage
+    from kg.compile.builder import BuildReport
+    from kg.reason.engine import Reasoning
+    from kg.store.push import PushReport
 
 
 def results_table(result: QueryResult, names: dict[str, str] | None = None) -> RenderableType:
@@ -52,6 +52,8 @@ def results_markdown(result: QueryResult, names: dict[str, str] | None = None) -
 
 
 def _cell(term: Term | None, names: dict[str, str] | None) -> str:
+    from kg.vocab import term_text
+
     text = term_text(term)
     if names and isinstance(term, ox.NamedNode) and term.value in names:
         text = f"{names[term.value]} ({text})"
@@ -68,6 +70,8 @@ def visible(text: str) -> str:
 def entity_card(card: Card, sources: bool = False) -> RenderableType:
     """An entity's names, kinds, posts and facts, each fact with its quotes and sources; with
     `sources`, every sourced value of each post's dates and how it was placed."""
+    from kg.vocab import compact
+
     title = Text(card.labels.get("en") or next(iter(card.labels.values()), compact(card.iri)), style="bold")
     title.append(f"  {compact(card.iri)}", style="dim")
     parts: list[RenderableType] = [title]
@@ -142,6 +146,8 @@ def entity_card(card: Card, sources: bool = False) -> RenderableType:
 
 
 def search_results(matches: list[Match]) -> RenderableType:
+    from kg.vocab import compact
+
     if not matches:
         return "no entity matches"
     table = Table("entity", "name", "matched name", "kind", "score")
@@ -158,6 +164,8 @@ def catalogue_table(queries: dict[str, NamedQuery]) -> RenderableType:
 
 
 def build_summary(report: BuildReport) -> RenderableType:
+    from kg.vocab import compact
+
     documents = Table(
         "document",
         "facts",
@@ -197,6 +205,9 @@ def build_summary(report: BuildReport) -> RenderableType:
 def coverage_report(coverage: Coverage, every: bool = False) -> RenderableType:
     """A table of counts per article, then the sentences and clauses to look at, as
     `file:line: text`, then the dates that could not be placed on the calendar."""
+
+    from kg.check.coverage import Status
+
     articles = coverage.articles
     table = Table("document", "article", *(s.value for s in Status), title="Coverage of the articles")
     lines: list[str] = []
@@ -223,8 +234,10 @@ def coverage_report(coverage: Coverage, every: bool = False) -> RenderableType:
 
 def reasoning_summary(outcome: Reasoning) -> RenderableType:
     """Consistent, and what was inferred, by kind of fact."""
+    from kg.vocab import RDF, compact
+
     kinds = Counter(
-        f"a {compact(t.object.value)}" if t.predicate.value == RDF_TYPE else compact(t.predicate.value)  # type: ignore[union-attr]
+        f"a {compact(t.object.value)}" if t.predicate.value == str(RDF.type) else compact(t.predicate.value)  # type: ignore[union-attr]
         for t in outcome.inferred
     )
     table = Table("inferred", "triples", title=f"{len(outcome.inferred)} inferred triples")
@@ -238,6 +251,9 @@ def reasoning_summary(outcome: Reasoning) -> RenderableType:
 
 def push_summary(report: PushReport, store: str) -> RenderableType:
     """What a push replaced, with the verified counts."""
+    from kg.store.push import DEFAULT
+    from kg.vocab import compact
+
     table = Table("graph", "triples", title=f"Pushed to {store}")
     for graph, count in report.triples.items():
         table.add_row(compact(graph) if graph != DEFAULT else graph, str(count))

@@ -54,7 +54,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
 
     after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "dist").iterdir()}
     assert after == before
-    assert sorted(p.name for p in root.iterdir()) == ["dist", "mappings", "ontology", "seeds"]
+    assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]
 
 
 def test_failure_while_writing_leaves_previous_output_untouched(
@@ -73,7 +73,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
         build(Project.at(root))
 
     assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
-    assert sorted(p.name for p in root.iterdir()) == ["dist", "mappings", "ontology", "seeds"]
+    assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:

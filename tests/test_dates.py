@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kg.mapping import dates
 from kg.mapping.dates import (
     Placed,
     Precision,
@@ -200,3 +203,10 @@ def test_a_period_needs_a_year() -> None:
     for period in ("XXXX-04", "2025-H3", "last year", "2025-Q5"):
         with pytest.raises(ValueError):
             parse_period(period)
+
+
+@settings(max_examples=60, deadline=None)  # the EDTF grammar takes ~0.1 s a date
+@given(st.dates(date(1000, 1, 1), date(2999, 12, 31)), st.sampled_from([4, 7, 10]))
+def test_plain_dates_have_the_bounds_the_edtf_grammar_gives(day: date, length: int) -> None:
+    value = day.isoformat()[:length]
+    assert dates._plain_bounds(value) == dates._edtf_bounds(value)

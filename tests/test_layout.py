@@ -23,7 +23,7 @@ STAGES: dict[str, set[str]] = {
     "review": {"mapping", "compile", "ask", "check"},
     "serve": {"mapping", "compile", "reason", "store", "ask", "check"},
 }
-SHARED = {"vocab", "errors", "project"}  # any stage may import these; they import no stage
+SHARED = {"vocab", "errors", "project", "cache"}  # any stage may import these; they import no stage
 INTERFACE = {"__init__", "__main__", "cli", "render"}  # may import any stage; no stage imports them
 
 

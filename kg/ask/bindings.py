@@ -10,9 +10,7 @@ import re
 
 import pyoxigraph as ox
 
-from kg.compile.ontology import Ontology
 from kg.errors import KgError
-from kg.mapping import dates
 
 Term = ox.NamedNode | ox.Literal
 TYPES = ("entity", "text", "period", "date", "year", "integer")
@@ -28,6 +26,8 @@ def parse_value(text: str, kind: str, name: str) -> Term:
     text: a plain string; date and year: YYYY, YYYY-MM or YYYY-MM-DD (compared as text with
     partial dates); integer: digits.
     """
+    from kg.compile.ontology import Ontology  # here: listing the catalogue needs no RDF library
+
     _check_text(text, name)
     if kind == "entity":
         if text.startswith("<") and text.endswith(">"):
@@ -51,6 +51,8 @@ def parse_value(text: str, kind: str, name: str) -> Term:
 def parse_period(text: str, name: str) -> dict[str, Term]:
     """A period parameter as the first and last day it covers: `NAME_start`, `NAME_end`
     (xsd:date), to compare with the bounds of dates (kg:earliest, kg:latest)."""
+    from kg.mapping import dates
+
     try:
         period = dates.parse_period(text)
     except ValueError as exc:
@@ -67,6 +69,8 @@ def _day(day: datetime.date) -> ox.Literal:
 
 def guess_value(text: str, name: str) -> Term:
     """A value for an ad hoc query, whose parameters have no declared type."""
+    from kg.compile.ontology import Ontology
+
     _check_text(text, name)
     if (text.startswith("<") and text.endswith(">")) or Ontology.expand(text):
         return parse_value(text, "entity", name)

@@ -17,10 +17,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from kg.ask.bindings import TYPES, Term, parse_period, parse_value
-from kg.ask.query import Queryable, QueryResult, query_header, run_query
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.ask.query import Queryable, QueryResult
+
+_HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ def catalogue() -> dict[str, NamedQuery]:
 
 
 def run_named(store: Queryable, name: str, **params: str) -> QueryResult:
+    from kg.ask.query import run_query  # when a query runs: listing the catalogue needs no engine
+
     """Run a catalogue query with its parameters, e.g. run_named(store, "departures",
     org="ent:china-rare-earth-holdings", from="2025", to="2025")."""
     query = named_query(name)
@@ -114,3 +121,21 @@ def _header_lines(text: str) -> dict[str, list[str]]:
         if match:
             found.setdefault(match.group(1), []).append(match.group(2).strip())
     return found
+
+
+def query_header(text: str) -> dict[str, str]:
+    """The `# key: value` comment lines at the top of a .rq file (continued by indented
+    `#   ...` lines), e.g. title and description."""
+    header: dict[str, str] = {}
+    key = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        match = _HEADER_FIELD.match(body)
+        if match:
+            key = match.group(1)
+            header[key] = match.group(2).strip()
+        elif key and body.startswith("   "):
+            header[key] = f"{header[key]} {body.strip()}"
+    return header

@@ -9,7 +9,6 @@ checks, and, without the time and memory bounds, an Oxigraph store given directl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,6 @@ from kg.ask.runner import Answer, Runner, answer
 from kg.errors import KgError, Location
 from kg.vocab import PREFIXES, RDFS
 
-_HEADER_FIELD = re.compile(r"^\s?(\w+):\s*(.*)$")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 LABELS_PER_QUERY = 500  # IRIs looked up per query, well within the query size limit
 RESULT_FORMATS = {
@@ -230,21 +228,3 @@ def _named_node(iri: str) -> ox.NamedNode | None:
         return ox.NamedNode(iri)
     except (ValueError, TypeError):
         return None
-
-
-def query_header(text: str) -> dict[str, str]:
-    """The `# key: value` comment lines at the top of a .rq file (continued by indented
-    `#   ...` lines), e.g. title and description."""
-    header: dict[str, str] = {}
-    key = None
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        body = line[1:]
-        match = _HEADER_FIELD.match(body)
-        if match:
-            key = match.group(1)
-            header[key] = match.group(2).strip()
-        elif key and body.startswith("   "):
-            header[key] = f"{header[key]} {body.strip()}"
-    return header

@@ -1,11 +1,12 @@
 """`kg validate`: SHACL shapes and named SPARQL checks on the built graph.
 
-Shapes (`ontology/shapes/*.ttl`) run in pyshacl with no `owl:imports` fetching and no
-JavaScript; the ontology is part of the data graph, so a shape targeting a class also
-reaches its subclasses. An anonymous property shape of a named shape is named on loading,
-`kgsh:Post-member` for the `org:member` property of `kgsh:Post`, so that a result's
-`sh:sourceShape` names it; results nested under another (`sh:detail`) are not findings of
-their own. Checks (`ontology/checks/*.rq`) are SELECT queries returning
+Shapes (`ontology/shapes/*.ttl`) run in pyshacl-turbo (a Rust SHACL engine with pyshacl's interface
+and report; the tests check its findings against pyshacl's and TopBraid's) with no
+`owl:imports` fetching and no JavaScript; the ontology is part of the data graph, so a shape
+targeting a class also reaches its subclasses. An anonymous property shape of a named shape
+is named on loading, `kgsh:Post-member` for the `org:member` property of `kgsh:Post`, so
+that a result's `sh:sourceShape` names it; results nested under another (`sh:detail`) are
+not findings of their own. Checks (`ontology/checks/*.rq`) are SELECT queries returning
 `?this` (and optionally `?path`, `?value`, `?message`); the file name says the severity:
 `*-violation.rq` fails the build, `*-warning.rq` warns, anything else informs; in the SHACL
 report a check is a SPARQL-based constraint (`sh:SPARQLConstraintComponent`) whose source
@@ -16,20 +17,16 @@ Every finding is traced back to the mapping file and line that produced it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
+import pyshacl_turbo
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from kg.ask.catalogue import query_header
 from kg.ask.load import load_graph
-from kg.ask.query import query_header
 from kg.check.findings import Finding, Report, Severity
 from kg.compile.output import INFERRED_FILE
 from kg.compile.sourcemap import FILE as SOURCES
@@ -47,7 +44,7 @@ def validate(ontology_dir: Path, dist: Path) -> Report:
     sources = SourceMap.read(dist / SOURCES)
     shapes = load_shapes(ontology_dir / "shapes")
     labels = _english_labels(store)
-    data = _PreparedQueryGraph()
+    data = Graph()
     for part in (dist / "graph.nt", dist / INFERRED_FILE):
         if part.is_file():
             data.parse(part, format="nt")
@@ -59,24 +56,6 @@ def validate(ontology_dir: Path, dist: Path) -> Report:
         {*_shape_names(shapes), *(f"check:{p.stem}" for p in (ontology_dir / "checks").glob("*.rq"))}
     )
     return Report(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(names))
-
-
-class _PreparedQueryGraph(Graph):
-    """An rdflib graph that parses each SPARQL text once.
-
-    pyshacl runs a SPARQL-based constraint once per focus node, with the same text and a
-    different binding of $this; rdflib would parse it every time (~35 ms each).
-    """
-
-    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
-
-
-@lru_cache(maxsize=256)
-def _prepared(text: str) -> Any:
-    return prepareQuery(text)
 
 
 def load_shapes(directory: Path) -> Graph:
@@ -117,7 +96,7 @@ def _named_property_shapes(shapes: Graph, directory: Path) -> Graph:
 
 def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources: SourceMap) -> list[Finding]:
     try:
-        _, results, _ = shacl_validate(
+        _, results, _ = pyshacl_turbo.validate(
             data,
             shacl_graph=shapes,
             inference="none",
@@ -127,9 +106,9 @@ def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources:
             js=False,
             advanced=False,
         )
-    except (ShapeLoadError, ReportableRuntimeError) as exc:
+    except (pyshacl_turbo.ReportableRuntimeError, ValueError) as exc:
         raise KgError(f"the shapes cannot be run: {exc}") from None
-    if isinstance(results, ValidationFailure):
+    if isinstance(results, pyshacl_turbo.ValidationFailure):
         raise KgError(f"the shapes cannot be run: {results.message}")
     findings = []
     top_level = (

@@ -12,6 +12,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.cache import FOLDER, Cache
 from kg.compile.compiler import compile_mappings
 from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
 from kg.compile.entailment import inferred_quads, is_instance, rdfs_closure
@@ -23,6 +24,7 @@ from kg.compile.output import (
     replace_directory,
     sha256,
     sorted_quads,
+    with_graph,
     write_graph_files,
     write_json,
 )
@@ -77,7 +79,11 @@ class BuildReport:
 
 
 def compile_project(
-    project: Project, *, include_drafts: bool = False, progress: Progress = lambda step: None
+    project: Project,
+    *,
+    include_drafts: bool = False,
+    progress: Progress = lambda step: None,
+    cache: Cache | None = None,
 ) -> tuple[list[ox.Quad], Compiled]:
     """Load ontology, reference data and mappings; check and compile them (nothing written)."""
     progress("loading the ontology")
@@ -86,7 +92,7 @@ def compile_project(
     labels = project.ontology / "reference" / "labels-zh.yaml"
     reference = reference_quads(labels, project.display(labels))
     progress("loading mappings")
-    mappings = load_mappings(project.mappings, project.display(project.mappings))
+    mappings = load_mappings(project.mappings, project.display(project.mappings), cache)
     progress("compiling facts and verifying quotes")
     compiled = compile_mappings(
         mappings, ontology, Paths(project.root, project.seeds), include_drafts=include_drafts
@@ -103,16 +109,23 @@ def build(
     include_drafts: bool = False,
     reasoning: Reasoner | None = None,
     progress: Progress = lambda step: None,
+    use_cache: bool = True,
 ) -> BuildReport:
     """Compile the graph and write it atomically to `out` (default `dist/`). The RDFS
     closure (see kg.compile.entailment) and, with `reasoning`, what the reasoner infers go in
     their own graph, graph:inferred, of the TriG and N-Quads files and in inferred.nt; Turtle
-    and N-Triples keep the asserted graph only."""
+    and N-Triples keep the asserted graph only. With `use_cache`, what was read from an
+    unchanged mapping file is taken from the project's .kg-cache/ (see kg.cache)."""
     target = out or project.dist
     _check_output_folder(target, project)
-    generated, compiled = compile_project(project, include_drafts=include_drafts, progress=progress)
+    cache = Cache(project.root / FOLDER if use_cache else None)
+    generated, compiled = compile_project(
+        project, include_drafts=include_drafts, progress=progress, cache=cache
+    )
     progress("sorting")
     asserted = sorted_quads([*generated, *compiled.quads])
+    del generated
+    compiled.quads.clear()  # all in `asserted` now: one copy of the graph, not two
     triples = distinct_triples(asserted)
     outcome = None
     if reasoning:
@@ -126,7 +139,7 @@ def build(
     others = set(entailed) - set(supertypes)
     inferred = inferred_quads(sorted({*reasoned, *others}, key=str), supertypes)
     seconds = time.perf_counter() - start
-    quads = sorted_quads([*asserted, *inferred])
+    quads = with_graph(asserted, sorted_quads(inferred))
     report = BuildReport(
         target,
         len(triples),
@@ -152,6 +165,7 @@ def build(
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
     replace_directory(target, fill)
+    cache.save()
     return report
 
 

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from kg.cache import Cache
 from kg.errors import ErrorCollector, KgError, Location
 from kg.mapping import schema
 from kg.mapping.yamlfile import YamlDocument, YamlPath, load_yaml
@@ -42,11 +43,11 @@ class Mappings:
     documents: list[Loaded[schema.DocumentFile]]
 
 
-def load_mappings(directory: Path, display: Path) -> Mappings:
+def load_mappings(directory: Path, display: Path, cache: Cache | None = None) -> Mappings:
     """Load `registry/*.yaml` and `documents/*.yaml` under `directory`; report all errors."""
     errors = ErrorCollector()
-    registry = _load_all(directory / "registry", display / "registry", schema.RegistryFile, errors)
-    documents = _load_all(directory / "documents", display / "documents", schema.DocumentFile, errors)
+    registry = _load_all(directory / "registry", display / "registry", schema.RegistryFile, errors, cache)
+    documents = _load_all(directory / "documents", display / "documents", schema.DocumentFile, errors, cache)
     if not registry and not documents and not errors.errors:
         errors.add(
             "no mapping files found (expected registry/*.yaml and documents/*.yaml)",
@@ -56,22 +57,24 @@ def load_mappings(directory: Path, display: Path) -> Mappings:
     return Mappings(registry, documents)
 
 
-def _load_all(directory: Path, display: Path, model: type[M], errors: ErrorCollector) -> list[Loaded[M]]:
+def _load_all(
+    directory: Path, display: Path, model: type[M], errors: ErrorCollector, cache: Cache | None
+) -> list[Loaded[M]]:
     if directory.exists() and not directory.is_dir():
         errors.add("not a folder", Location(display))
         return []
     loaded = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            loaded.append(load_model(path, display / path.name, model))
+            loaded.append(load_model(path, display / path.name, model, cache))
         except KgError as exc:
             errors.extend(exc)
     return loaded
 
 
-def load_model(path: Path, display: Path, model: type[M]) -> Loaded[M]:
+def load_model(path: Path, display: Path, model: type[M], cache: Cache | None = None) -> Loaded[M]:
     """Read one YAML file and validate it against `model`."""
-    source = load_yaml(path, display)
+    source = load_yaml(path, display, cache)
     try:
         return Loaded(model.model_validate(source.data), source)
     except ValidationError as exc:

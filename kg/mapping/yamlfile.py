@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml._yaml import CParser  # libyaml: PyYAML's wheels ship it
+from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kg.cache import Cache
 from kg.errors import KgError, Location
 from kg.mapping.textfile import CONTROL, read_text
 
@@ -50,14 +52,23 @@ class YamlDocument:
         return Location(self.path, self.line_of(path))
 
 
-class _Loader(yaml.SafeLoader):
+class _Checks(yaml.composer.Composer):
+    """Composing nodes with the depth limit, aliases refused, from either parser's events."""
+
     depth = 0
+    name: str
+
+    if TYPE_CHECKING:  # given by the parser it is mixed with
+
+        def check_event(self, *choices: Any) -> bool: ...
+        def peek_event(self) -> Event | None: ...
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                event = self.peek_event()
+                mark = event.start_mark if event else None
                 raise KgError(
                     f"values nest more than {MAX_DEPTH} levels deep",
                     Location(Path(self.name), mark.line + 1 if mark else 0),
@@ -68,7 +79,8 @@ class _Loader(yaml.SafeLoader):
 
     def _compose(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event: AliasEvent = self.peek_event()  # type: ignore[no-untyped-call]
+            event = self.peek_event()
+            assert isinstance(event, AliasEvent)
             raise KgError(
                 f"YAML alias '*{event.anchor}' is not allowed in mapping files; write the value out",
                 Location(Path(self.name), event.start_mark.line + 1 if event.start_mark else 0),
@@ -76,15 +88,48 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
-    """Parse one YAML file into plain dicts, lists and strings with a line map."""
+class _Loader(_Checks, yaml.SafeLoader):
+    """The pure-Python reader: its error messages are the ones reported."""
+
+
+class _FastLoader(_Checks, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """libyaml's parser (several times faster) under the same composer and checks; a file
+    it rejects is read again by `_Loader`, for the same error message."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        _Checks.__init__(self)
+
+
+def load_yaml(path: Path, display: Path | None = None, cache: Cache | None = None) -> YamlDocument:
+    """Parse one YAML file into plain dicts, lists and strings with a line map (kept in
+    `cache` by the file's name and text)."""
     shown = display or path
     text = read_text(path, shown, MAX_BYTES)
-    loader = _Loader(text)
+    key = cache.key("yaml", shown.as_posix(), text) if cache else ""
+    if cache and (kept := cache.get(key)) is not None:
+        return YamlDocument(shown, kept["data"], {tuple(where): line for where, line in kept["lines"]})
+    try:
+        node = _compose(_FastLoader, text, shown)
+    except yaml.YAMLError:
+        node = _compose(_Loader, text, shown)  # raises, with PyYAML's message
+    document = YamlDocument(shown, None)
+    document.data = {} if node is None else _convert(node, (), document)
+    if cache:
+        cache.put(key, {"data": document.data, "lines": [[list(p), n] for p, n in document.lines.items()]})
+    return document
+
+
+def _compose(loader_class: type[_Loader | _FastLoader], text: str, shown: Path) -> Node | None:
+    loader = loader_class(text)
     loader.name = str(shown)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not _Loader:
+            raise
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         context = ""
@@ -94,12 +139,11 @@ def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
             f"malformed YAML: {exc.problem or exc.context}{context}", Location(shown, line)
         ) from None
     except yaml.YAMLError as exc:
+        if loader_class is not _Loader:
+            raise
         raise KgError(f"malformed YAML: {exc}", Location(shown)) from None
     finally:
         loader.dispose()
-    document = YamlDocument(shown, None)
-    document.data = {} if node is None else _convert(node, (), document)
-    return document
 
 
 def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
@@ -108,7 +152,7 @@ def _convert(node: Node, path: YamlPath, document: YamlDocument) -> Any:
     if node.tag not in _ALLOWED_TAGS:
         raise KgError(f"YAML tag '{node.tag}' is not allowed in mapping files", Location(document.path, line))
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if not node.style and node.value in _NULLS:  # plain: None, or "" from libyaml
             return None
         return _text(node.value, Location(document.path, line))
     if isinstance(node, SequenceNode):

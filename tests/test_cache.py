@@ -1,0 +1,75 @@
+"""The build's cache (kg.cache, `.kg-cache/`): a build that uses it writes the same bytes as a
+clean build, also after a mapping changes; a damaged entry is noticed and recomputed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg import Project, build
+from kg.cache import FOLDER
+from tests.conftest import REPO, make_project
+
+
+def _files(dist: Path) -> dict[str, bytes]:
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+def _entries(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / FOLDER).glob("*.json")}
+
+
+def _same_as_clean(root: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
+    """Build with the cache and without; the files must be byte for byte the same."""
+    cached = build(Project.at(root), tmp_path / f"{name}-cached").out
+    clean = build(Project.at(root), tmp_path / f"{name}-clean", use_cache=False).out
+    files = _files(cached)
+    assert files == _files(clean)
+    assert len(files) >= 6
+    return files
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "seed"
+    for folder in ("ontology", "mappings", "seeds"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def test_a_cached_build_writes_what_a_clean_build_writes(seed_copy: Path, tmp_path: Path) -> None:
+    first = _same_as_clean(seed_copy, tmp_path, "first")  # fills the cache
+    entries = _entries(seed_copy)
+    assert len(entries) == len(list((seed_copy / "mappings").rglob("*.yaml")))
+    assert _same_as_clean(seed_copy, tmp_path, "again") == first  # from the cache
+    assert _entries(seed_copy) == entries
+
+    mapping = seed_copy / "mappings" / "registry" / "people.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("label: {en: ", "label: {en: Dr ", 1), encoding="utf-8")
+    edited = _same_as_clean(seed_copy, tmp_path, "edited")
+    assert edited["graph.nt"] != first["graph.nt"]
+    assert len(_entries(seed_copy)) == len(entries) + 1  # only the edited file was read again
+
+
+def test_a_damaged_entry_is_recomputed_not_used(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    clean = _files(build(Project.at(root), tmp_path / "clean", use_cache=False).out)
+    build(Project.at(root), tmp_path / "fill")
+    entries = sorted((root / FOLDER).glob("*.json"))
+    assert len(entries) == 2
+    good = _entries(root)
+    damaged = entries[0].read_bytes().replace(b"Acme", b"Acne").replace(b"Jane", b"June")
+    assert damaged != entries[0].read_bytes()
+    entries[0].write_bytes(damaged)
+    entries[1].write_bytes(entries[1].read_bytes()[:-20])  # cut short
+    assert _files(build(Project.at(root), tmp_path / "rebuilt").out) == clean
+    assert _entries(root) == good  # both written again, as they were
+
+
+def test_no_cache_leaves_no_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root), use_cache=False)
+    assert not (root / FOLDER).exists()
