@@ -173,9 +173,13 @@ def html(status: int = 200) -> Attack:
 def echo(status: int = 500, padding: int = 0) -> Attack:
     """An error whose body repeats the request's headers, as debugging proxies do, and the
     credentials they carry, decoded, percent-encoded and as JSON, after `padding` bytes
-    (so that a cut at the message's length could fall inside one)."""
+    (so that a cut at the message's length could fall inside one). A request without
+    credentials is asked for them first (401, Basic), as a store that needs a login does."""
 
     def attack(request: Request) -> None:
+        if "Authorization" not in request.headers:
+            request.answer(401, b"", None, WWW_Authenticate='Basic realm="store"')
+            return
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         secret = base64.b64decode(value).decode().partition(":")[2] if scheme == "Basic" else value
         echoed = {"error": "bad request", "request": request.headers, "credential": secret}
