@@ -72,6 +72,7 @@ from kg.store.export import format_for
 from kg.store.http import Http, RetryPolicy, safe_url
 from kg.store.push import RemoteStore
 from kg.store.push import push as push_graph
+from kg.synth.corpus import synthesize
 from kg.vocab import sparql_prologue
 
 app = typer.Typer(
@@ -740,6 +741,24 @@ def serve(
         )
         err.print(f"Serving {config.dist} at http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
         run_server(config)
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="New folder for the synthetic project.")],
+    docs: Annotated[int, typer.Option("--docs", help="How many documents to write.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed writes the same bytes.")] = 0,
+    root: RootOption = Path("."),
+) -> None:
+    """Write a synthetic project of DOCS documents and their mappings, for benchmarks.
+
+    Shaped like the seed corpus (posts and departures, policies, figures, contested claims,
+    English and Chinese); every quote occurs in its document, so `kg build --root OUT` runs
+    the full build. The ontology is copied from the project at --root.
+    """
+    with _reporting_errors():
+        facts = synthesize(Project.at(root), docs, out_dir, seed)
+    out.print(f"Wrote {docs} documents with {facts} facts to {out_dir}", highlight=False)
 
 
 def main() -> None:
