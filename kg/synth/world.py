@@ -52,6 +52,8 @@ ROLES = [
     ("director", "director", "董事"),
     ("technical-expert", "chief engineer", "总工程师"),
 ]
+GROUP = "kg:StateOwnedGroup"
+KINDS = ["kg:ListedCompany", "kg:Firm", GROUP]
 POLICY_KINDS = [
     ("kg:ExportControl", "Export Control", "出口管制"),
     ("kg:Regulation", "Regulation", "管理条例"),
@@ -119,7 +121,10 @@ class World:
         combos = [(n, s) for s in SECTORS for n in names]
         rng.shuffle(combos)
         combos = combos[:firms_needed]
-        firms = [_firm(name, sector, rng) for name, sector in combos]
+        firms = [
+            _firm(name, sector, KINDS[rng.randrange(3)] if i % 4 else GROUP)
+            for i, (name, sector) in enumerate(combos)
+        ]
         full_names = [(f"{s[0]} {given[0]}", s[1] + given[1]) for s in SURNAMES for given in names]
         rng.shuffle(full_names)
         people = [
@@ -155,8 +160,8 @@ class World:
         )
 
 
-def _firm(name: tuple[str, str], sector: tuple[str, str], rng: random.Random) -> Entity:
-    kind = rng.choice(["kg:ListedCompany", "kg:Firm", "kg:StateOwnedGroup"])
-    suffix = (" Group", "集团") if kind == "kg:StateOwnedGroup" else ("", "")
+def _firm(name: tuple[str, str], sector: tuple[str, str], kind: str) -> Entity:
+    """A firm (a quarter of them groups, the parents of the others)."""
+    suffix = (" Group", "集团") if kind == GROUP else ("", "")
     en = f"{name[0]} {sector[0]}{suffix[0]}"
     return Entity(slug(en), kind, en, f"{name[1]}{sector[1]}{suffix[1]}")
