@@ -64,7 +64,12 @@ def test_the_corpus_has_the_shape_of_the_seed_corpus() -> None:
                   "kg:controls", "element:", "claim: claim-", "kg:endDate", "kg:startDate", "kg:period"):  # fmt: skip
         assert shape in mappings, shape
     # Zipf-like reuse: the most mentioned firm is in many documents, most firms in few.
-    registry = yaml.safe_load(files["mappings/registry/entities.yaml"])["entities"]
+    registry = [
+        entity
+        for path, text in files.items()
+        if path.startswith("mappings/registry/")
+        for entity in yaml.safe_load(text)["entities"]
+    ]
     firms = [e["id"] for e in registry if e["kind"] in {"kg:Firm", "kg:ListedCompany", "kg:StateOwnedGroup"}]
     documents = [text for path, text in files.items() if path.startswith("mappings/documents/")]
     in_documents = sorted((sum(f"{firm}\n" in d for d in documents) for firm in firms), reverse=True)

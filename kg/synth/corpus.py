@@ -3,7 +3,9 @@ and the ontology of the project it is made from; the same seed gives the same by
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from kg.synth.world import Entity, World
 FIRST_DAY = datetime(2024, 1, 1, 6, 0)
 REVIEW = {"status": "reviewed", "reviewer": "kg synth", "date": "2026-01-01"}
 CHINESE_SHARE = 0.2
+REGISTRY_FILE_ENTRIES = 5000  # entries per registry file, well under the loader's size limit
 
 
 def synthesize(project: Project, documents: int, out: Path, seed: int = 0) -> int:
@@ -75,12 +78,15 @@ def corpus(documents: int, seed: int) -> tuple[dict[str, str], int]:
         files[f"mappings/documents/{doc_id}.yaml"] = _yaml(mapping)
         facts += len(mapping["facts"])
         mentioned.update(_strings(mapping))
-    entries = [
-        {"id": e.id, "kind": e.kind, "label": {"en": e.en, "zh": e.zh}}
-        for e in sorted(registry.values(), key=lambda e: e.id)
-        if e.id in mentioned
-    ]
-    files["mappings/registry/entities.yaml"] = _yaml({"entities": entries})
+    used = sorted((e for e in registry.values() if e.id in mentioned), key=lambda e: (e.kind, e.id))
+    for kind, group in itertools.groupby(used, key=lambda e: e.kind):
+        entries = [{"id": e.id, "kind": e.kind, "label": {"en": e.en, "zh": e.zh}} for e in group]
+        for part in range(0, len(entries), REGISTRY_FILE_ENTRIES):
+            stem = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", kind.removeprefix("kg:")).lower()
+            name = f"{stem}-{part // REGISTRY_FILE_ENTRIES + 1:02d}"
+            files[f"mappings/registry/{name}.yaml"] = _yaml(
+                {"entities": entries[part : part + REGISTRY_FILE_ENTRIES]}
+            )
     return files, facts
 
 
