@@ -137,9 +137,15 @@ class Table:
             baseline,
             theirs.time() if theirs else "",
             f"{theirs.rss_mb:.0f} MiB" if theirs else "",
-            (ratio(ours, theirs) if theirs else "") + (f" {note}" if note else ""),
+            (ratio(ours, theirs) if theirs else "") + (f" {note}" if note else "") + _failure(ours),
             f"{ours.load:.1f}",
         )
+
+
+def _failure(ours: Run) -> str:
+    """The last line a failed command printed (its one-line error)."""
+    lines = ours.output.strip().splitlines()
+    return f" ({lines[-1][:200]})" if ours.code and ours.seconds is not None and lines else ""
 
 
 def main() -> None:
@@ -397,14 +403,18 @@ def _serve(table: Table, project: Path, n: int, seed: int) -> None:
                 break
             except httpx.HTTPError:
                 if server.poll() is not None or time.perf_counter() - started > 600:
-                    table.row("serve", "did not start", "", "", "", "", "", "")
+                    exited = (
+                        f"exited with {server.returncode}" if server.returncode is not None else "no answer"
+                    )
+                    table.row("serve", f"did not start ({exited} within 600 s)", "", "", "", "", "", "")
                     return
                 time.sleep(0.2)
         ready = time.perf_counter() - started
         tally, _ = asyncio.run(load.run(url, 10, 20, 3, with_slow=False))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        _, _, usage = os.wait4(server.pid, 0)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            _, _, usage = os.wait4(server.pid, 0)
     done = sorted(tally.latencies)
     p50 = statistics.median(done) * 1000 if done else 0.0
     p99 = done[min(len(done) - 1, int(len(done) * 0.99))] * 1000 if done else 0.0
