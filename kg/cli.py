@@ -792,5 +792,25 @@ def serve(
         run_server(config)
 
 
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="New folder for the synthetic project.")],
+    docs: Annotated[int, typer.Option("--docs", help="How many documents to write.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed writes the same bytes.")] = 0,
+    root: RootOption = Path("."),
+) -> None:
+    """Write a synthetic project of DOCS documents and their mappings, for benchmarks.
+
+    Shaped like the seed corpus (posts and departures, policies, figures, contested claims,
+    English and Chinese); every quote occurs in its document, so `kg build --root OUT` runs
+    the full build. The ontology is copied from the project at --root.
+    """
+    from kg.synth.corpus import synthesize
+
+    with _reporting_errors():
+        facts = synthesize(Project.at(root), docs, out_dir, seed)
+    out.print(f"Wrote {docs} documents with {facts} facts to {out_dir}", highlight=False)
+
+
 def main() -> None:
     app()
