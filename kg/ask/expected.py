@@ -7,13 +7,14 @@ CSV results; Turtle for graph queries). Review the diff before committing it.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 from pathlib import Path
 
 from kg.ask.catalogue import NamedQuery, catalogue
 from kg.ask.query import Queryable, open_graph, serialize
 from kg.compile.builder import build
+from kg.errors import KgError
 from kg.project import Project
 from kg.reason import ReasoningOptions
 
@@ -51,4 +52,9 @@ def _write_answers(project: Project, store: Queryable) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("."))
+    parser = argparse.ArgumentParser(prog="python -m kg.ask.expected", description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", nargs="?", type=Path, default=Path("."), help="the project (default: .)")
+    try:
+        main(parser.parse_args().root)
+    except KgError as exc:
+        raise SystemExit(f"error: {exc}") from None
