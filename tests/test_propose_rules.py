@@ -170,6 +170,8 @@ def test_events_with_their_roles_and_what_refers_back_to_them() -> None:
         ("conviction-jo-park", "kg:sentence", "P11Y"),
         ("conviction-jo-park", "kg:date", "{'said': '2023'}"),
     } <= _facts(jailed)
+    worded = propose(_reading(book, "In 2023, Jo Park was sentenced to Three years.", context), context, book)
+    assert ("conviction-jo-park", "kg:sentence", "P3Y") in _facts(worded)  # a number in words, any case
 
 
 def test_figures_with_ranges_currencies_and_rates() -> None:

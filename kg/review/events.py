@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.review.figures import Figure
+from kg.review.figures import NUMBER_WORDS, Figure
 from kg.review.names import Known, Mention
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -22,18 +22,7 @@ _TOPIC = re.compile(
 _SENTENCED = re.compile(
     r"\bsentenced to\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b", re.I
 )
-_YEARS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_YEARS = {"one": 1, **NUMBER_WORDS}  # "sentenced to three years"
 
 
 @dataclass(frozen=True)
