@@ -1,9 +1,10 @@
 """`kg validate`: SHACL shapes and named SPARQL checks on the built graph.
 
-Shapes (`ontology/shapes/*.ttl`) run in pyshacl-turbo (a Rust SHACL engine with pyshacl's interface
-and report; the tests check its findings against pyshacl's and TopBraid's) with no
-`owl:imports` fetching and no JavaScript; the ontology is part of the data graph, so a shape
-targeting a class also reaches its subclasses. An anonymous property shape of a named shape
+Shapes (`ontology/shapes/*.ttl`) run in shifty (`pyshifty`, a SHACL engine written in Rust that
+reads the built N-Triples itself, so the graph is never held in rdflib; the tests check its
+findings against pyshacl's and TopBraid's), with no SHACL rules and no `owl:imports`
+fetching; the ontology is part of the data graph, so a shape targeting a class also reaches
+its subclasses. An anonymous property shape of a named shape
 is named on loading, `kgsh:Post-member` for the `org:member` property of `kgsh:Post`, so
 that a result's `sh:sourceShape` names it; results nested under another (`sh:detail`) are
 not findings of their own. Checks (`ontology/checks/*.rq`) are SELECT queries returning
@@ -17,10 +18,11 @@ Every finding is traced back to the mapping file and line that produced it.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl_turbo
+import shifty
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -44,12 +46,8 @@ def validate(ontology_dir: Path, dist: Path) -> Report:
     sources = SourceMap.read(dist / SOURCES)
     shapes = load_shapes(ontology_dir / "shapes")
     labels = _english_labels(store)
-    data = Graph()
-    for part in (dist / "graph.nt", dist / INFERRED_FILE):
-        if part.is_file():
-            data.parse(part, format="nt")
     findings = [
-        *_shacl_findings(data, shapes, labels, sources),
+        *_shacl_findings(dist, shapes, labels, sources),
         *_check_findings(store, ontology_dir / "checks", labels, sources),
     ]
     names = sorted(
@@ -94,22 +92,8 @@ def _named_property_shapes(shapes: Graph, directory: Path) -> Graph:
     return named
 
 
-def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources: SourceMap) -> list[Finding]:
-    try:
-        _, results, _ = pyshacl_turbo.validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            allow_infos=True,
-            allow_warnings=True,
-            do_owl_imports=False,
-            js=False,
-            advanced=False,
-        )
-    except (pyshacl_turbo.ReportableRuntimeError, ValueError) as exc:
-        raise KgError(f"the shapes cannot be run: {exc}") from None
-    if isinstance(results, pyshacl_turbo.ValidationFailure):
-        raise KgError(f"the shapes cannot be run: {results.message}")
+def _shacl_findings(dist: Path, shapes: Graph, labels: dict[str, str], sources: SourceMap) -> list[Finding]:
+    results = shacl_report(dist, shapes)
     findings = []
     top_level = (
         result
@@ -136,6 +120,35 @@ def _shacl_findings(data: Graph, shapes: Graph, labels: dict[str, str], sources:
             )
         )
     return findings
+
+
+def shacl_report(dist: Path, shapes: Graph) -> Graph:
+    """The SHACL report of `shapes` on the asserted and inferred triples of `dist` (N-Triples,
+    handed to the engine as bytes: no temporary file, so a full disk cannot stop it)."""
+    data = b"\n".join(part.read_bytes() for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", shifty.ShaclDiagnosticWarning)
+            _, report, _ = shifty.validate(data, shapes, graph_mode="data", infer=False, sort_results=False)
+    except (shifty.ShaclDiagnosticWarning, ValueError, RuntimeError) as exc:
+        raise KgError(f"the shapes cannot be run: {exc}") from None
+    _name_sparql_constraints(report, shapes)
+    return report
+
+
+def _name_sparql_constraints(results: Graph, shapes: Graph) -> None:
+    """Add to each result of a SPARQL-based constraint the constraint it comes from
+    (`sh:sourceConstraint`, which pyshacl reports and shifty leaves out): the source shape's
+    one constraint, or the one of its constraints whose message the result carries."""
+    for result in results.subjects(SH.sourceConstraintComponent, SH.SPARQLConstraintComponent):
+        if results.value(result, SH.sourceConstraint) is not None:
+            continue
+        candidates = list(shapes.objects(results.value(result, SH.sourceShape), SH.sparql))
+        if len(candidates) > 1:
+            message = results.value(result, SH.resultMessage)
+            candidates = [c for c in candidates if (c, SH.message, message) in shapes]
+        if len(candidates) == 1:
+            results.add((result, SH.sourceConstraint, candidates[0]))
 
 
 def _origin(
