@@ -253,6 +253,18 @@ def test_what_a_figure_measures_in_the_texts_words() -> None:
     assert observed == {("12000000", "corex"), ("7.5", "corex"), ("9.1", "corex")}  # "its" is Corex
 
 
+def test_a_second_figure_of_a_sentence_is_of_whom_the_first_was() -> None:
+    book = _book()
+    text = "Corex holds 60% of zeta lithium mining and 92% of refining capacity."
+    found = propose(_reading(book, text), _context(), book)
+    observed = {
+        (str(f.properties["kg:value"][0]), str(f.properties["kg:observedSubject"][0]))
+        for f in found
+        if "kg:value" in f.properties
+    }
+    assert observed == {("60", "corex"), ("92", "corex")}
+
+
 def test_posts_from_appositions_possessives_and_departures() -> None:
     book = _book()
     person = frozenset({"kg:Person"})

@@ -18,6 +18,7 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
     facts = []
     text = reading.sentence.text
     previous: tuple[Figure, str | None] | None = None
+    earlier: list[str] = []  # whom the sentence's last figure was of
     for figure in reading.figures:
         clause = _clause(text, figure)
         named = [m for m in reading.things if clause[0] <= m.start < clause[1] and observable(m.known)]
@@ -34,6 +35,9 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
             ]
         before = [m.known.ref for m in candidates if m.end <= figure.start]
         observed_all = before[-1:] or distinct([m.known.ref for m in candidates if m.start >= figure.end])
+        if not observed_all and earlier:  # "China controls 60% of mining and 92% of refining"
+            observed_all = earlier
+        earlier = observed_all
         observed = str(observed_all[0]) if observed_all else None
         measure = _measure(text, figure)
         if (
