@@ -99,6 +99,18 @@ def test_the_country_of_a_firm_from_its_adjective() -> None:
     assert nationalities(_reading(book, "Corex sells cars in Canada."), book) == []
 
 
+def test_the_country_of_a_person_by_role_and_of_a_body_in_its_name() -> None:
+    book = _book()
+    lab = Known("canadian-metals-lab", "kg:ResearchInstitute", "Canadian Metals Lab", FIRM)
+    book.names.add(lab, ["Canadian Metals Lab"])
+    book.names.add(Known("jean-roy", "kg:Person", "Jean Roy", frozenset({"kg:Person"})), ["Jean Roy"])
+    book.names.add(Known("role:Minister", "org:Role", "minister", frozenset({"kg:Role"})), ["Minister"])
+    found = _facts(nationalities(_reading(book, "Canadian Minister Jean Roy visited the Canadian Metals Lab."), book))
+    assert found == {("jean-roy", "kg:country", "country:CA"), ("canadian-metals-lab", "kg:country", "country:CA")}
+    found = _facts(nationalities(_reading(book, "Jean Roy, a minister, visited Canadian Metals Lab."), book))
+    assert found == {("canadian-metals-lab", "kg:country", "country:CA")}  # Jean Roy's is not said
+
+
 def test_a_view_is_kept_as_a_claim_beside_the_facts() -> None:
     book = _book()
     view = propose(_reading(book, "Acme Motors will likely depend on zeta lithium."), _context(), book)

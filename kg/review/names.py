@@ -172,6 +172,18 @@ class Names:
         chosen += self._near_misses(text, chosen)
         return sorted(chosen, key=lambda m: m.start)
 
+    def inside(self, name: str, family: str) -> list[Known]:
+        """What of `family` a name contains as a part of it ("Canadian" in "Canadian Rare Earth
+        Laboratory", 法国 in 法国米斯特拉尔公司), not the whole name."""
+        folded = fold(name)
+        found = []
+        for end, key in self.automaton.iter(folded):
+            start = end - len(key) + 1
+            if len(key) < len(folded.strip()) and _bounded(name, start, end + 1):
+                if key not in self.acronyms or _acronym(name[start : end + 1]):
+                    found += [self.known[ref] for ref in sorted(self.forms[key]) if self.known[ref].isa(family)]
+        return found
+
     @property
     def automaton(self) -> ahocorasick.Automaton:
         if self._automaton is None:

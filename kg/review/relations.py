@@ -90,29 +90,51 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
 
 
 def nationalities(reading: Reading, book: Book) -> list[Proposed]:
-    """ "the American giant Applied Materials", "Yitang, a Chinese company": the country
-    of an organisation, from the adjective of a country right before its name or in an
-    apposition after it."""
+    """ "the American giant Applied Materials", "Yitang, a Chinese company", "U.S. Wall Street
+    Journal", "French President Macron", "the Canadian Rare Earth Laboratory": the country of
+    an organisation or a person, from the name or adjective of a country right before its
+    name, in an apposition after it, or in the name itself."""
     facts = []
     text = reading.sentence.text
-    orgs = [m for m in reading.of("kg:Organization") if m.how != "anaphor" and not m.known.isa("kg:Country")]
+    named = [
+        m
+        for m in reading.mentions
+        if (m.known.isa("kg:Organization") or m.known.isa("kg:Person"))
+        and m.how != "anaphor"
+        and not m.known.isa("kg:Country")
+    ]
+    countries: dict[str, str] = {}
     for country in reading.of("kg:Country"):
-        if not _DEMONYM.search(country.text):
-            continue
-        after = next((o for o in orgs if o.start >= country.end), None)
-        before = next((o for o in reversed(orgs) if o.end <= country.start), None)
-        org = None
-        if after and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,3}", text[country.end : after.start]):
-            org = after  # "American giant Applied Materials"
-        elif before and re.fullmatch(
-            r"\s*,\s*(?:a|an|the)\s+(?:[a-z-]+\s+)?", text[before.end : country.start]
+        after = next((o for o in named if o.start >= country.end), None)
+        before = next((o for o in reversed(named) if o.end <= country.start), None)
+        demonym = bool(_DEMONYM.search(country.text))
+        roles = [r for r in reading.of("kg:Role") if after and country.end <= r.start and r.end <= after.start]
+        if after and re.fullmatch(r"\s+", text[country.end : after.start]):
+            countries.setdefault(after.known.ref, country.known.ref)  # "U.S. Wall Street Journal"
+        elif after and demonym and after.known.isa("kg:Person") and roles:
+            if re.fullmatch(r"\s+", text[country.end : roles[0].start] + text[roles[-1].end : after.start]):
+                countries.setdefault(after.known.ref, country.known.ref)  # "French President Macron"
+        elif (
+            after
+            and demonym
+            and after.known.isa("kg:Organization")
+            and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,3}", text[country.end : after.start])
         ):
-            org = before  # "Yitang, a Chinese company"
-        if org is not None:
-            properties: dict[str, list[Value]] = {"kg:country": [country.known.ref]}
-            facts.append(
-                fact(book, reading, f"{org.known.ref}-country", org.known.ref, properties, "a country")
-            )
+            countries.setdefault(after.known.ref, country.known.ref)  # "American giant Applied Materials"
+        elif (
+            before
+            and demonym
+            and before.known.isa("kg:Organization")
+            and re.fullmatch(r"\s*,\s*(?:a|an|the)\s+(?:[a-z-]+\s+)?", text[before.end : country.start])
+        ):
+            countries.setdefault(before.known.ref, country.known.ref)  # "Yitang, a Chinese company"
+    for org in named:
+        within = [] if org.known.isa("kg:Person") else book.names.inside(org.text, "kg:Country")
+        if within:
+            countries.setdefault(org.known.ref, within[0].ref)  # "the Chinese Ministry of Commerce"
+    for ref, country_ref in countries.items():
+        properties: dict[str, list[Value]] = {"kg:country": [country_ref]}
+        facts.append(fact(book, reading, f"{ref}-country", ref, properties, "a country"))
     return facts
 
 
