@@ -334,6 +334,17 @@ def test_groups_named_by_a_common_noun() -> None:
     assert not any(
         kind == "kg:Group" for _, kind in new_names("the Norwegian government met", [], set(), set())
     )
+    text = "Legal experts doubt it, and Swedish and Danish automakers agree."
+    assert ("Legal experts", "kg:Group") in list(new_names(text, [], set(), set()))
+    assert ("Swedish and Danish automakers", "kg:Group") in list(new_names(text, [], set(), set()))
+
+
+def test_who_gives_a_view_in_the_passive_or_the_present() -> None:
+    book = _book()
+    reading = _reading(book, "The merger is seen by Corex as a threat to Bolt Cars.")
+    assert reading.voice.asserted_by == "corex"
+    assert _reading(book, "Corex argue that Bolt Cars will fail.").voice.asserted_by == "corex"
+    assert _reading(book, "Bolt Cars was bought by Corex.").voice.asserted_by is None
 
 
 def test_a_claim_about_an_event_names_the_event() -> None:

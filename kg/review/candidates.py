@@ -93,10 +93,11 @@ _LEGAL_SUFFIX = re.compile(
 # A group named by a common noun: "Chinese rare earth companies", "overseas rare earth
 # laboratories", "European suppliers", "foreign institutions".
 _GROUP = re.compile(
-    r"\b(?:[A-Z][a-z]+(?:an|ese|ish|ch|i)|[Ff]oreign|[Oo]verseas|[Ww]estern|[Dd]omestic|[Ll]ocal|[Gg]lobal|[Ss]tate-owned)"
+    r"\b(?:(?:[A-Z][a-z]+(?:an|ese|ish|ch|i)\s+and\s+)?[A-Z][a-z]+(?:an|ese|ish|ch|i)|[Ff]oreign|[Oo]verseas|[Ww]estern|"
+    r"[Dd]omestic|[Ll]ocal|[Gg]lobal|[Ss]tate-owned|[Ll]egal|[Ii]ndustry|[Ff]ormer|[Gg]overnment(?:-related)?)"
     r"(?:\s+[a-z][a-z-]+){0,3}?\s+(?:companies|firms|enterprises|suppliers|automakers|carmakers|makers|manufacturers|"
     r"executives|experts|talents|engineers|researchers|staff|personnel|institutions|laboratories|investors|startups|"
-    r"authorities|entities|chipmakers|producers)\b"
+    r"authorities|entities|chipmakers|producers|employees|leaders|officials|analysts|insiders)\b"
 )
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
 _FUNCTION_WORDS = {"the", "a", "an", "of", "and", "for", "on", "in", "de"}

@@ -21,7 +21,8 @@ STANCE_WORDS = [
 ]
 SPEECH = re.compile(
     r"^\s*(?:(?:has|had|have|also|further|then|publicly|officially|recently)\s+)*"
-    r"(?:said|says|stated|states|stating|told|noted|notes|added|believes?|believed|considered|considers|"
+    r"(?:said|says|say|stated|states|stating|told|noted|notes|note|added|believes?|believed|considered|considers|"
+    r"suggest|argue|argued|argues|warn|predicted|predicts|predict|pointed out|points out|point out|"
     r"expressed|suggested|indicated|indicates|concluded|emphasi[sz]ed|mentioned|announced|confirmed|"
     r"claimed|claims|reported|reports|warned|argued|released a statement|表示|称|指出|认为|宣布|声明)\b",
     re.I,
@@ -37,6 +38,12 @@ _DATA_BEFORE = re.compile(r"\bdata\s+(?:from|of)\s+(?:the\s+)?$", re.I)
 _DATA_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:data|figures|statistics)\b", re.I)
 _CITING_BEFORE = re.compile(r"\bciting\s+(?:\w+\s+){0,3}$", re.I)
 _TOLD_BEFORE = re.compile(r"\btold\s+(?:the\s+)?$", re.I)
+# "The lawsuit is interpreted by some industry experts as …": who gives the view, in the passive.
+_VIEWED_BY_BEFORE = re.compile(
+    r"\b(?:interpreted|seen|viewed|regarded|described|considered|criticised|criticized|praised)\s+by\s+"
+    r"(?:some|many|several|most|the)?\s*$",
+    re.I,
+)
 _PRONOUN = re.compile(r"^(?:He|She|They)\s", re.I)
 
 
@@ -132,6 +139,8 @@ def _voice(text: str, mentions: list[Mention], context: ArticleContext) -> Voice
             asserted_by = m.known.ref
         elif _TOLD_BEFORE.search(before) and m.known.isa("kg:NewsOutlet"):
             via.append(m.known.ref)
+        elif asserted_by is None and _VIEWED_BY_BEFORE.search(before):
+            asserted_by = m.known.ref
         elif asserted_by is None and (verb := SPEECH.match(_after_name(text, m.end))):
             asserted_by = m.known.ref
             official = bool(OFFICIAL.search(verb.group()))
