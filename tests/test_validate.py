@@ -65,7 +65,7 @@ def append_entity(text: str) -> Edit:
 CATALOGUE = {
     "registry-relation-without-evidence": Broken(
         (Edit(REGISTRY, "zh: 艾克米集团}\n", "zh: 艾克米集团}\n    country: country:CN\n"),),
-        (("Violation", "kgsh:Entity-fact-evidence", "ent:acme-group", (f"{REGISTRY}:5",)),),
+        (("Violation", "check:fact-without-evidence-violation", "ent:acme-group", (f"{REGISTRY}:5",)),),
     ),
     "post-without-holder": Broken(
         (Edit(DOC, "      org:member: jane-doe\n", ""),),
@@ -196,7 +196,7 @@ CATALOGUE = {
         (
             (
                 "Violation",
-                "kgsh:Entity-fact-evidence",
+                "check:fact-without-evidence-violation",
                 "ent:acme-rare-metals",
                 (f"{DOC}:33", f"{REGISTRY}:11"),
             ),
