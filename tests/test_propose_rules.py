@@ -115,8 +115,10 @@ def test_a_view_is_kept_as_a_claim_beside_the_facts() -> None:
     book = _book()
     view = propose(_reading(book, "Acme Motors will likely depend on zeta lithium."), _context(), book)
     assert {f.why for f in view} == {"a relation", "a claim"}
-    fact_only = propose(_reading(book, "Acme Motors depends on zeta lithium."), _context(), book)
-    assert {f.why for f in fact_only} == {"a relation"}
+    related = propose(_reading(book, "Acme Motors depends on zeta lithium."), _context(), book)
+    assert {f.why for f in related} == {"a relation", "a claim"}  # two things related: kept as a claim too
+    fact_only = propose(_reading(book, "Corex reported a net profit of 12 million yuan."), _context(), book)
+    assert {f.why for f in fact_only} == {"a figure"}
 
 
 def _context() -> ArticleContext:

@@ -40,8 +40,9 @@ OPINION = re.compile(
 
 
 def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
-    """Every fact the sentence suggests; a claim when nothing else is found, or when the
-    sentence reports what someone says, believes or rumours."""
+    """Every fact the sentence suggests; a claim when nothing else is found, when the
+    sentence reports what someone says, believes or rumours, gives a view, or relates two or
+    more things (what reviewers keep as a claim beside the facts it states)."""
     facts = [
         *_posts(reading, context, book),
         *observations(reading, book),
@@ -53,7 +54,8 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     ]
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
-    if not facts or opinion or OPINION.search(reading.sentence.text):
+    related = len({m.known.ref for m in reading.things}) >= 2
+    if not facts or opinion or related or OPINION.search(reading.sentence.text):
         policy = [f.subject for f in facts if f.why == "a policy"]
         claims = _claim(reading, book, referred(reading, context) + policy)
         facts += claims + reports(reading, context, book, [c.subject for c in claims])
