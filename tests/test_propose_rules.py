@@ -136,6 +136,20 @@ def test_names_of_new_entities() -> None:
     assert short_forms("Borla Group", names) == []  # "Borla" names something else
 
 
+def test_names_past_an_opening_participle_a_possessive_acronym_and_a_role() -> None:
+    def names(text: str, found: list[Mention] | None = None) -> list[tuple[str, str]]:
+        return list(new_names(text, found or [], set(), set()))
+
+    assert [n for n, _ in names("Founded in Borla City in 2001, the firm grew.")] == ["Borla City"]
+    assert [n for n, _ in names("The NVA's plan failed.")] == ["NVA"]
+    assert names("It hurt Norwegian buyers.") == []  # an adjective of a country, not a name
+    book = _book()
+    book.names.add(Known("role:CEO", "org:Role", "chief executive", frozenset({"kg:Role"})), ["Chief Executive"])
+    text = "Ann Berg, Chief Executive of the Canada Drone Association, spoke."
+    found = book.names.find(text)
+    assert names(text, found) == [("Canada Drone Association", "kg:Association"), ("Ann Berg", "kg:Person")]
+
+
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
     this_month, june = find_dates("this month and June 28")
     assert date_value(this_month) == {"said": "this month"}
@@ -251,6 +265,7 @@ def test_a_title_case_headline_gives_no_new_english_names() -> None:
     assert not headline("Norway Reportedly Tightens Rules on Drone Exports to Curb Smuggling.")
     assert not headline("Norway tightened its rules on drone exports")
     assert list(new_names("Norway Reportedly Tightens Rules on Drone Exports", [], set(), set())) == []
+    assert headline("Group 2: Market Outlook") and headline("Core Insights")  # section headings
 
 
 def test_what_a_figure_measures_in_the_texts_words() -> None:

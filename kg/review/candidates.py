@@ -99,6 +99,8 @@ _GROUP = re.compile(
     r"executives|experts|talents|engineers|researchers|staff|personnel|institutions|laboratories|investors|startups|"
     r"authorities|entities|chipmakers|producers|employees|leaders|officials|analysts|insiders)\b"
 )
+_PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
+_DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
 _FUNCTION_WORDS = {"the", "a", "an", "of", "and", "for", "on", "in", "de"}
 _NEVER_NAMES = {
@@ -170,12 +172,23 @@ def new_names(
     A headline in title case ("China Tightens Controls on Rare Earth Talent") gives no
     English names: every word in it is capitalised."""
     latin = not headline(text)
+    named: list[tuple[int, int]] = []  # where the first pass found a name
     for match in CAPITALISED.finditer(text) if latin else ():
         for part in _parts(match.group()):
             name = _trim(part, lowercase_words)
             inside = [m for m in found if match.start() <= m.start and m.end <= match.end()]
-            if any(m.known.isa("kg:Role") or m.known.isa("kg:Person") for m in inside):
-                continue  # "Chief Executive Officer of the X Association": the name is after "of"
+            people = [m for m in inside if m.known.isa("kg:Role") or m.known.isa("kg:Person")]
+            if people:  # "Chief Executive Officer of the X Association": the name is after "of"
+                after = re.search(r"\bof\s+(?:the\s+)?(.+)$", match.group()[people[-1].end - match.start() :])
+                if after is None:
+                    continue
+                offset = match.start() + people[-1].end - match.start() + after.start(1)
+                name = _trim(after.group(1), lowercase_words)
+                inside = [m for m in found if offset <= m.start and m.end <= match.end()]
+                if name and inside and _kind_word(name.split()):
+                    named.append((offset, match.end()))
+                    yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+                continue
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
@@ -186,6 +199,8 @@ def new_names(
                 if name is None:
                     continue
                 offset = text.index(name, match.start())
+                if any(start <= offset < end for start, end in named):
+                    continue  # part of a name found whole ("Drone Association" of "Canada Drone Association")
                 opening = not text[:offset].strip(" \"“‘'(")
                 if opening and " " not in name and not name.isupper() and name not in capitalised_inside:
                     continue  # one capitalised word opening a sentence, and nowhere else: not a name
@@ -215,7 +230,11 @@ def headline(text: str) -> bool:
     """Title case and no full stop: most longer words capitalised, as headlines are written."""
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
     ended = text.rstrip().endswith((".", "。", "!", "?", "”", '"', "…"))
-    return not ended and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+    if ended or not words:
+        return False
+    if len(re.findall(r"\S+", text)) <= 6 and all(w[0].isupper() for w in words):
+        return True  # a section heading: "Core Insights", "Group 3: Competitive Landscape"
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _parts(span: str) -> list[str]:
@@ -266,6 +285,8 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
         words = words[: words.index("(")]
     while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
         words = words[1:]
+    while len(words) > 2 and _PARTICIPLE.fullmatch(words[0]) and words[1].islower():
+        words = words[2:]  # "Established in Ganzhou City"
     while (
         len(words) > 2 and words[-2].lower() in ("in", "on", "of") and words[-1].lower().strip(".,") in MONTHS
     ):
@@ -279,8 +300,10 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
         return None
     if all(w.lower().strip(".,'’") in lowercase_words for w in significant) and not _kind_word(words):
         return None  # common words capitalised at the start of a sentence or in a heading
-    if len(words) == 1 and (len(words[0]) < 3 or words[0].endswith(("'s", "’s"))):
-        return None
+    if len(words) == 1 and words[0].endswith(("'s", "’s")) and words[0][:-2].isupper() and len(words[0]) > 3:
+        words = [words[0][:-2]]  # "the EU's"
+    if len(words) == 1 and (len(words[0]) < 3 or words[0].endswith(("'s", "’s")) or _DEMONYM.fullmatch(words[0])):
+        return None  # "European businesses": a country's adjective, not a name
     return re.sub(r"['’]s$", "", " ".join(words).rstrip(",.;:"))
 
 
