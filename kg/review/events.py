@@ -1,5 +1,5 @@
 """Events a sentence reports — lawsuits, investments, lectures, listings, launches,
-convictions — with who takes part in which role, the amount, the place, the date and the
+convictions, partnerships — with who takes part in which role, the amount, the place, the date and the
 topic. A later sentence that names no one but says "the lawsuit" or "the lecture" adds to the
 event of that kind the article reported last."""
 
@@ -67,6 +67,16 @@ KINDS = [
         "launch",
         re.compile(r"\b(?:launch(?:ed|es)?|unveil(?:ed|s)?)\b|发布|推出", re.I),
         re.compile(r"\b(?:the|this) launch\b", re.I),
+    ),
+    Kind(
+        "kg:Partnership",
+        "partnership",
+        re.compile(
+            r"\b(?:partnership|partnered|partners? with|cooperation agreements?|strategic cooperation|"
+            r"collaborat(?:e|es|ed|ing|ion)|teamed up|joint venture)\b|合作协议|战略合作|携手",
+            re.I,
+        ),
+        re.compile(r"\b(?:the|this) (?:partnership|collaboration|cooperation|joint venture)\b", re.I),
     ),
     Kind(
         "kg:Conviction",
@@ -156,6 +166,12 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
         return {
             "kg:convictedPerson": _refs(people),
             "kg:sentence": [f"P{_YEARS.get(count) or count}Y"] if count else [],
+        }
+    if kind == "kg:Partnership":
+        parties = [m for m in agents if m.known.isa("kg:Organization") or m.known.isa("kg:Group")]
+        return {
+            "kg:party": _refs(parties),
+            "kg:concerns": _refs([m for m in reading.things if _isa(m.known, ("kg:Product", "kg:Technology"))]),
         }
     exchanges = [m for m in reading.of("kg:StockExchange")]
     organisations = [
