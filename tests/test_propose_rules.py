@@ -371,6 +371,16 @@ def test_who_gives_a_view_in_the_passive_or_the_present() -> None:
     assert _reading(book, "Bolt Cars was bought by Corex.").voice.asserted_by is None
 
 
+def test_things_named_by_a_common_noun() -> None:
+    text = "Corex sells dry etching equipment and plasma coating technology, sealing off technology to rivals."
+    names = list(new_names(text, [], set(), set()))
+    assert ("dry etching equipment", "kg:Product") in names
+    assert ("plasma coating technology", "kg:Technology") in names
+    assert not any(name.endswith("off technology") for name, _ in names)
+    assert not any(kind == "kg:Technology" for _, kind in new_names("It leads in advanced technology.", [], set(), set()))
+    assert ("cathode materials", "kg:Material") in list(new_names("Bolt makes cathode materials.", [], set(), set()))
+
+
 def test_a_claim_about_an_event_names_the_event() -> None:
     book = _book()
     context = _context()

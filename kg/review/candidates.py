@@ -99,6 +99,33 @@ _GROUP = re.compile(
     r"executives|experts|talents|engineers|researchers|staff|personnel|institutions|laboratories|investors|startups|"
     r"authorities|entities|chipmakers|producers|employees|leaders|officials|analysts|insiders)\b"
 )
+# Things named by a common noun: "rare earth purification technology", "dry stripping
+# equipment", "cathode materials" (up to four words before the head noun).
+_COMMON_THING = re.compile(r"(?<=[a-z0-9-] )(technology|technologies|equipment|materials|batteries)\b")
+_THING_KINDS = {
+    "technology": "kg:Technology",
+    "technologies": "kg:Technology",
+    "equipment": "kg:Product",
+    "materials": "kg:Material",
+    "batteries": "kg:Product",
+}
+_NOT_IN_A_THING = {
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "of", "to",
+    "and", "or", "in", "on", "for", "with", "from", "by", "as", "at", "into", "such", "other", "more",
+    "most", "all", "any", "some", "key", "core", "new", "advanced", "critical", "relevant", "related",
+    "important", "certain", "own", "is", "are", "was", "were", "has", "have", "had", "be", "been",
+    "develop", "use", "export", "import", "acquire", "obtain", "steal", "transfer", "leak", "prevent",
+    "where", "what", "which", "who", "how", "than", "over", "about", "through", "under", "between",
+    "strengthen", "protect", "produce", "make", "build", "provide", "including", "both", "either",
+    "off", "up", "out", "various", "several", "many", "few", "efficient", "sells", "makes", "produces",
+    "exports", "imports", "uses", "develops", "buys", "acquires", "supplies", "owns", "needs", "lacks",
+    "has", "offers", "builds", "controls", "restricts", "bans", "requires", "includes", "covers",
+    "provides", "manufactures", "designs", "licenses", "transfers", "protects", "dominates", "leads",
+}
+_GENERIC = {
+    "high", "low", "modern", "latest", "current", "foreign", "domestic", "local", "global", "proprietary",
+    "autonomous", "potential", "military", "process", "production", "semiconductor", "battery", "chip",
+}
 _PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 _DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
@@ -208,6 +235,20 @@ def new_names(
     for match in _GROUP.finditer(text):
         if not any(m.start < match.end() and match.start() < m.end and not _adjective(m) for m in found):
             yield match.group(), "kg:Group"
+    for match in _COMMON_THING.finditer(text):
+        words: list[str] = []  # the content words right before the head noun, nearest last
+        for word in reversed(text[: match.start()].split()[-4:]):
+            if not re.fullmatch(r"[a-z][a-z0-9-]*", word) or word in _NOT_IN_A_THING or word.endswith("ly"):
+                break
+            words.insert(0, word)
+        while words and (words[0].endswith("ing") or (words[0].endswith("ed") and "-" not in words[0])):
+            words = words[1:]  # "leaking processing technology": the verb is not part of the name
+        if not words or (len(words) == 1 and words[0] in _GENERIC):
+            continue
+        name = " ".join([*words, match.group(1)])
+        start = match.end() - len(name)
+        if not any(m.start < match.end() and start < m.end and not _adjective(m) for m in found):
+            yield name, _THING_KINDS[match.group(1)]
     for match in _CHINESE_ORGANISATION.finditer(text):
         name = match.group()
         cut = max((i for i, ch in enumerate(name) if ch in _STOP_CHARS), default=-1)
