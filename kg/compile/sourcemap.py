@@ -58,11 +58,16 @@ class SourceMap:
         return sorted(found)
 
     def write(self, path: Path) -> None:
-        content = {
-            "nodes": {k: [_plain(s) for s in sorted(v)] for k, v in sorted(self.nodes.items())},
-            "triples": {k: [_plain(s) for s in sorted(v)] for k, v in sorted(self.triples.items())},
-        }
-        path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        """JSON with one entry a line (encoded by json's C encoder, which `indent` would turn off)."""
+        with path.open("w", encoding="utf-8") as out:
+            for opening, table in (('{\n "nodes": {', self.nodes), ('\n },\n "triples": {', self.triples)):
+                out.write(opening)
+                separator = "\n  "
+                for key, sources in sorted(table.items()):
+                    entry = [_plain(s) for s in sorted(sources)]
+                    out.write(f"{separator}{json.dumps(key, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}")
+                    separator = ",\n  "
+            out.write("\n }\n}\n")
 
     @classmethod
     def read(cls, path: Path) -> SourceMap:
