@@ -301,6 +301,20 @@ def test_a_second_figure_of_a_sentence_is_of_whom_the_first_was() -> None:
     assert observed == {("60", "corex"), ("92", "corex")}
 
 
+def test_the_period_of_a_figure_in_the_words_the_time_model_reads() -> None:
+    book = _book()
+    cases = {
+        "In the first three quarters of 2024, Corex reported a net profit of 12 million yuan.": (
+            "the first three quarters of 2024"
+        ),
+        "Corex expects revenue of 4 billion yuan by 2030.": "by 2030",
+        "Corex sales fell 5% in early 2025.": "early 2025",
+    }
+    for text, said in cases.items():
+        periods = [f.properties.get("kg:period") for f in propose(_reading(book, text), _context(), book)]
+        assert [{"said": said}] in periods, text
+
+
 def test_posts_from_appositions_possessives_and_departures() -> None:
     book = _book()
     person = frozenset({"kg:Person"})

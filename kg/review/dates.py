@@ -67,6 +67,7 @@ _PATTERNS = [
     re.compile(r"(?P<day>\d{1,2})\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b", re.I),
     re.compile(_MONTH + r",?\s+" + _YEAR + r"\b", re.I),
     re.compile(r"(?:the\s+)?" + _PART + r"\s+of\s+" + _YEAR, re.I),
+    re.compile(r"\b(?:by|early|late|the end of)\s+" + _YEAR + r"\b", re.I),  # wordings the time model reads
     re.compile(_APPROXIMATE + r"(?<![\d.,$])" + _YEAR + r"(?![\d%]|\.\d|年)", re.I),
     re.compile(
         r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bof ))" + _MONTH + r"\b",

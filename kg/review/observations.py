@@ -52,7 +52,7 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
             f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure"
         )
         year = next(
-            (d for d in reading.dates if d.year and not d.said and abs(d.start - figure.end) < 80), None
+            (d for d in reading.dates if d.year and max(d.start - figure.end, figure.start - d.end) < 80), None
         )
         properties: dict[str, list[Value]] = {
             "kg:measure": [{"en": measure}] if measure else [],
