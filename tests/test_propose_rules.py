@@ -200,11 +200,12 @@ def test_events_with_their_roles_and_what_refers_back_to_them() -> None:
     } <= _facts(jailed)
     worded = propose(_reading(book, "In 2023, Jo Park was sentenced to Three years.", context), context, book)
     assert ("conviction-jo-park", "kg:sentence", "P3Y") in _facts(worded)  # a number in words, any case
-    partners = "Corex signed a strategic cooperation agreement with Bolt Cars on the Z1 chip."
+    partners = "Corex signed a strategic cooperation agreement with Bolt Cars on the Z1 chip to build a cloud."
     assert {
         ("partnership-corex", "kg:party", "corex"),
         ("partnership-corex", "kg:party", "bolt-cars"),
         ("partnership-corex", "kg:concerns", "z1-chip"),
+        ("partnership-corex", "kg:purpose", "{'en': 'build a cloud'}"),
     } <= _facts(propose(_reading(book, partners, context), context, book))
     assert book.entities["partnership-corex"].known.kind == "kg:Partnership"
 

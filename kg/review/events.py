@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kg.review.figures import NUMBER_WORDS, Figure
 from kg.review.names import Known, Mention
+from kg.review.policies import PURPOSE, words_of
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
 
@@ -23,6 +24,7 @@ _SENTENCED = re.compile(
     r"\bsentenced to\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b", re.I
 )
 _YEARS = {"one": 1, **NUMBER_WORDS}  # "sentenced to three years"
+_WITH_PURPOSE = ("kg:Partnership", "kg:Listing", "kg:Launch", "kg:Investment")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
         context.events[kind.kind] = event
         when = next((d for d in reading.dates if d.year or d.month), None)
         properties["kg:date"] = value_list(when, context)
+        if kind.kind in _WITH_PURPOSE:  # "… to develop a cloud platform", "aiming to expand overseas"
+            properties["kg:purpose"] = words_of(PURPOSE, text, reading.sentence.language)
         if topic := _TOPIC.search(text):
             properties["kg:topic"] = [{reading.sentence.language: topic.group(1).strip(" ,")}]
         if any(properties.values()):

@@ -42,10 +42,11 @@ _REQUIRES = re.compile(
     r"(?:that\s+|(?:[\w’'-]+\s+){0,5}?to\s+)" + _CLAUSE + r"|要求" + _CLAUSE,
     re.I,
 )
-_PURPOSE = re.compile(
+PURPOSE = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
     + _CLAUSE
-    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard)\b[^,;.]*)"
+    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|develop|establish|promote|"
+    + r"enhance|support|expand|build|strengthen|accelerate)\b[^,;.]*)"
     + r"|(?:以|为了)((?:防止|确保|保护|保障)[^，。；]+)",
     re.I,
 )
@@ -93,8 +94,8 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
         "kg:controls": list(controlled),
         "kg:targets": list(targets),
         ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
-        "kg:requires": _words(_REQUIRES, text[start:], reading.sentence.language),
-        "kg:purpose": _words(_PURPOSE, text, reading.sentence.language),
+        "kg:requires": words_of(_REQUIRES, text[start:], reading.sentence.language),
+        "kg:purpose": words_of(PURPOSE, text, reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
     }
     if not any(properties.values()):
@@ -109,7 +110,7 @@ def _duration(match: re.Match[str]) -> str:
     return f"P{_NUMBERS.get(count.lower(), count)}{_UNITS[unit.rstrip('s')]}"
 
 
-def _words(pattern: re.Pattern[str], text: str, language: str) -> list[Value]:
+def words_of(pattern: re.Pattern[str], text: str, language: str) -> list[Value]:
     """The words a pattern captures, as text in the sentence's language."""
     found: list[Value] = [
         {language: next(g for g in m.groups() if g).strip()} for m in pattern.finditer(text)
