@@ -394,6 +394,7 @@ def test_things_named_by_a_common_noun() -> None:
     assert not any(name.endswith("off technology") for name, _ in names)
     assert not any(kind == "kg:Technology" for _, kind in new_names("It leads in advanced technology.", [], set(), set()))
     assert ("cathode materials", "kg:Material") in list(new_names("Bolt makes cathode materials.", [], set(), set()))
+    assert ("cobalt alloys", "kg:Material") in list(new_names("Bolt buys cobalt alloys.", [], set(), set()))
 
 
 def test_a_claim_about_an_event_names_the_event() -> None:

@@ -101,13 +101,18 @@ _GROUP = re.compile(
 )
 # Things named by a common noun: "rare earth purification technology", "dry stripping
 # equipment", "cathode materials" (up to four words before the head noun).
-_COMMON_THING = re.compile(r"(?<=[a-z0-9-] )(technology|technologies|equipment|materials|batteries)\b")
+_COMMON_THING = re.compile(
+    r"(?<=[a-z0-9-] )(technology|technologies|equipment|materials|batteries|metals|minerals|alloys)\b"
+)
 _THING_KINDS = {
     "technology": "kg:Technology",
     "technologies": "kg:Technology",
     "equipment": "kg:Product",
     "materials": "kg:Material",
     "batteries": "kg:Product",
+    "metals": "kg:Material",
+    "minerals": "kg:Material",
+    "alloys": "kg:Material",
 }
 _NOT_IN_A_THING = {
     "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "of", "to",
