@@ -417,6 +417,16 @@ def test_an_ultimatum_with_its_deadline() -> None:
     } <= found
 
 
+
+def test_what_a_restriction_controls_and_what_another_policy_concerns() -> None:
+    book = _book()
+    found = _facts(propose(_reading(book, "Japan's zeta lithium export controls took effect."), _context(), book))
+    assert ("japan-export-control", "kg:controls", "zeta-lithium") in found
+    found = _facts(propose(_reading(book, "Japan issued an ultimatum on zeta lithium."), _context(), book))
+    assert ("japan-ultimatum", "kg:concerns", "zeta-lithium") in found
+    assert not any(p == "kg:controls" for s, p, _ in found if s == "japan-ultimatum")
+
+
 def test_people_listed_after_a_role_and_a_month_after_a_name() -> None:
     text = "It named Chairman Ann Lee in March, and Board Members Bo Chen, Di Wang, and Ed Hu."
     role = Known("role:member", "kg:Role", "member", frozenset({"kg:Role"}))

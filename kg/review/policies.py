@@ -21,6 +21,7 @@ _POLICY_WORDS = [
     ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
 ]
 
+_RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
     "kg:ExportControl": "export control",
     "kg:Directive": "directive",
@@ -74,7 +75,10 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
             or m.known.isa("kg:IntergovernmentalBody")
         )
     ]
-    controlled = [m.known.ref for m in reading.things if m.start >= start and concern(m.known)]
+    # What a restriction controls ("rare earth export controls" too); what another policy, such
+    # as an ultimatum or a national plan, concerns.
+    restricting = kind in _RESTRICTING
+    controlled = [m.known.ref for m in reading.things if concern(m.known) and (restricting or m.start >= start)]
     targets = [
         m.known.ref
         for m in reading.things
@@ -91,7 +95,8 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     deadline = _DEADLINE.search(text)
     properties: dict[str, list[Value]] = {
         "kg:issuedBy": [issuers[-1].known.ref] if issuers else [],
-        "kg:controls": list(controlled),
+        "kg:controls": list(controlled) if restricting else [],
+        "kg:concerns": [] if restricting else list(controlled),
         "kg:targets": list(targets),
         ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
         "kg:requires": words_of(_REQUIRES, text[start:], reading.sentence.language),
