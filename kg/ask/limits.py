@@ -25,7 +25,7 @@ class Limits:
     max_bytes: int = 256 * 2**20  # bytes of an answer as it leaves the engine
     max_query_chars: int = 100_000  # characters of query text
     max_depth: int = 64  # nesting of brackets ({, (, [) in the query text
-    memory_mb: int = 2048  # address space of the process that runs queries, in MiB
+    memory_mb: int = 2048  # memory a query may take beyond the loaded graph (address space), in MiB
 
     def __post_init__(self) -> None:
         """Refuse bounds that bound nothing (an infinite or negative timeout, a cap of 0)."""

@@ -3,7 +3,8 @@ each within kg.ask.limits.Limits.
 
 A worker is a child process (started from a clean fork server, so that a parent with
 threads, such as a web server, forks nothing it holds) that loads the build once, caps its
-own address space (`memory_mb`), and answers one query at a time. The parent measures the
+address space at what the loaded graph takes plus `memory_mb`, and answers one query at a
+time. The parent measures the
 query text first (kg.ask.prepare.measure: no parser ever sees a query that is too long or
 too deep), then hands it over and waits at most `timeout` seconds: past that, the worker
 is killed, which really stops the work, and a fresh one is started for the next query. A
@@ -251,13 +252,14 @@ def _out_of_memory(memory_mb: int) -> str:
 
 
 def serve(connection: Connection, dist: Path | None, memory_mb: int, nice: int = 0) -> None:
-    """A worker's loop: cap memory, lower its CPU priority by `nice`, load the graph, answer
-    requests until the pipe closes."""
-    limit = memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    """A worker's loop: lower its CPU priority by `nice`, load the graph, cap memory at what
+    the loaded graph takes plus `memory_mb` (so a graph of any size loads, and no query takes
+    more than that on top of it), answer requests until the pipe closes."""
     os.nice(nice)
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
     store, failure = _loaded(dist, memory_mb)
+    limit = _address_space() + memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     connection.send(("ready", None))
     while True:
         try:
@@ -287,10 +289,16 @@ def serve(connection: Connection, dist: Path | None, memory_mb: int, nice: int =
         connection.send(reply)
 
 
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (what RLIMIT_AS counts)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
 def _loaded(dist: Path | None, memory_mb: int) -> tuple[ox.Store | None, tuple[str, str] | None]:
-    """The build loaded (under the memory cap), or the reply every query gets instead."""
+    """The build loaded, or the reply every query gets instead."""
     try:
-        from kg.ask.load import load_graph  # after the cap: loading counts against it
+        from kg.ask.load import load_graph
 
         return (load_graph(dist) if dist is not None else None), None
     except KgError as exc:

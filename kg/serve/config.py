@@ -22,7 +22,7 @@ class ServeConfig:
     timeout: float = 10.0  # seconds a query may run before its worker is killed
     max_rows: int = 10_000  # rows (or triples) of an answer; past it the answer is cut and marked
     max_bytes: int = 64 * 2**20  # bytes of an answer as it leaves the engine
-    memory_mb: int = 1024  # address space of each worker process, in MiB
+    memory_mb: int = 1024  # memory a query may take in a worker beyond the loaded graph, in MiB
     max_query_chars: int = 20_000  # characters of query text
     max_depth: int = 32  # nesting of brackets in the query text
     max_request_bytes: int = 64 * 2**10  # body of a request (a POSTed query, a form)

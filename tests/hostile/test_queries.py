@@ -134,8 +134,14 @@ def test_rows_are_capped_and_the_cut_is_marked(seed_store: Graph, seed_build: Bu
 
 
 def test_memory_is_capped(seed_build: BuildReport) -> None:
-    with open_graph(seed_build.out, Limits(memory_mb=64)) as graph, pytest.raises(Refused, match="MiB"):
-        run_query(graph, "ASK { ?s ?p ?o }")
+    """The cap is what the loaded graph takes plus --memory: the graph loads and small
+    queries run, a query that sorts a cross product is stopped, and the next one runs."""
+    hungry = "SELECT ?a ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+    with open_graph(seed_build.out, Limits(memory_mb=256)) as graph:
+        assert run_query(graph, "ASK { ?s ?p ?o }").boolean
+        with pytest.raises(Refused, match="256 MiB"):
+            run_query(graph, hungry)
+        assert run_query(graph, "ASK { ?s ?p ?o }").boolean
 
 
 def test_cli_refusals_are_one_line_with_exit_code_2(seed_build: BuildReport) -> None:
