@@ -46,7 +46,12 @@ def plain_pyshacl(root: Path, shapes: Graph) -> Graph:
         if (root / "dist" / part).is_file():
             data.parse(root / "dist" / part, format="nt")
     _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", allow_infos=True, allow_warnings=True, do_owl_imports=False
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+        do_owl_imports=False,
     )
     return report
 

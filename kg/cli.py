@@ -338,7 +338,8 @@ def query(
         int, typer.Option("--max-rows", min=1, help="Cut the answer after this many rows (or triples).")
     ] = Limits.max_rows,
     memory: Annotated[
-        int, typer.Option("--memory", min=256, help="Memory the query may use beyond the loaded graph, in MiB.")
+        int,
+        typer.Option("--memory", min=256, help="Memory the query may use beyond the loaded graph, in MiB."),
     ] = Limits.memory_mb,
     prefixes: Annotated[
         bool,
@@ -710,7 +711,10 @@ def serve(
         int, typer.Option("--max-bytes", min=1024, help="Cut an answer after this many bytes.")
     ] = ServeConfig.max_bytes,
     memory: Annotated[
-        int, typer.Option("--memory", min=256, help="Memory a query may use in a worker beyond the loaded graph, in MiB.")
+        int,
+        typer.Option(
+            "--memory", min=256, help="Memory a query may use in a worker beyond the loaded graph, in MiB."
+        ),
     ] = ServeConfig.memory_mb,
     max_query_chars: Annotated[
         int, typer.Option("--max-query-chars", min=1, help="Refuse a query longer than this.")

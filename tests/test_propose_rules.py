@@ -105,8 +105,13 @@ def test_the_country_of_a_person_by_role_and_of_a_body_in_its_name() -> None:
     book.names.add(lab, ["Canadian Metals Lab"])
     book.names.add(Known("jean-roy", "kg:Person", "Jean Roy", frozenset({"kg:Person"})), ["Jean Roy"])
     book.names.add(Known("role:Minister", "org:Role", "minister", frozenset({"kg:Role"})), ["Minister"])
-    found = _facts(nationalities(_reading(book, "Canadian Minister Jean Roy visited the Canadian Metals Lab."), book))
-    assert found == {("jean-roy", "kg:country", "country:CA"), ("canadian-metals-lab", "kg:country", "country:CA")}
+    found = _facts(
+        nationalities(_reading(book, "Canadian Minister Jean Roy visited the Canadian Metals Lab."), book)
+    )
+    assert found == {
+        ("jean-roy", "kg:country", "country:CA"),
+        ("canadian-metals-lab", "kg:country", "country:CA"),
+    }
     found = _facts(nationalities(_reading(book, "Jean Roy, a minister, visited Canadian Metals Lab."), book))
     assert found == {("canadian-metals-lab", "kg:country", "country:CA")}  # Jean Roy's is not said
 
@@ -144,7 +149,9 @@ def test_names_past_an_opening_participle_a_possessive_acronym_and_a_role() -> N
     assert [n for n, _ in names("The NVA's plan failed.")] == ["NVA"]
     assert names("It hurt Norwegian buyers.") == []  # an adjective of a country, not a name
     book = _book()
-    book.names.add(Known("role:CEO", "org:Role", "chief executive", frozenset({"kg:Role"})), ["Chief Executive"])
+    book.names.add(
+        Known("role:CEO", "org:Role", "chief executive", frozenset({"kg:Role"})), ["Chief Executive"]
+    )
     text = "Ann Berg, Chief Executive of the Canada Drone Association, spoke."
     found = book.names.find(text)
     assert names(text, found) == [("Canada Drone Association", "kg:Association"), ("Ann Berg", "kg:Person")]
@@ -200,7 +207,9 @@ def test_events_with_their_roles_and_what_refers_back_to_them() -> None:
     } <= _facts(jailed)
     worded = propose(_reading(book, "In 2023, Jo Park was sentenced to Three years.", context), context, book)
     assert ("conviction-jo-park", "kg:sentence", "P3Y") in _facts(worded)  # a number in words, any case
-    partners = "Corex signed a strategic cooperation agreement with Bolt Cars on the Z1 chip to build a cloud."
+    partners = (
+        "Corex signed a strategic cooperation agreement with Bolt Cars on the Z1 chip to build a cloud."
+    )
     assert {
         ("partnership-corex", "kg:party", "corex"),
         ("partnership-corex", "kg:party", "bolt-cars"),
@@ -387,13 +396,19 @@ def test_who_gives_a_view_in_the_passive_or_the_present() -> None:
 
 
 def test_things_named_by_a_common_noun() -> None:
-    text = "Corex sells dry etching equipment and plasma coating technology, sealing off technology to rivals."
+    text = (
+        "Corex sells dry etching equipment and plasma coating technology, sealing off technology to rivals."
+    )
     names = list(new_names(text, [], set(), set()))
     assert ("dry etching equipment", "kg:Product") in names
     assert ("plasma coating technology", "kg:Technology") in names
     assert not any(name.endswith("off technology") for name, _ in names)
-    assert not any(kind == "kg:Technology" for _, kind in new_names("It leads in advanced technology.", [], set(), set()))
-    assert ("cathode materials", "kg:Material") in list(new_names("Bolt makes cathode materials.", [], set(), set()))
+    assert not any(
+        kind == "kg:Technology" for _, kind in new_names("It leads in advanced technology.", [], set(), set())
+    )
+    assert ("cathode materials", "kg:Material") in list(
+        new_names("Bolt makes cathode materials.", [], set(), set())
+    )
     assert ("cobalt alloys", "kg:Material") in list(new_names("Bolt buys cobalt alloys.", [], set(), set()))
 
 
@@ -417,10 +432,11 @@ def test_an_ultimatum_with_its_deadline() -> None:
     } <= found
 
 
-
 def test_what_a_restriction_controls_and_what_another_policy_concerns() -> None:
     book = _book()
-    found = _facts(propose(_reading(book, "Japan's zeta lithium export controls took effect."), _context(), book))
+    found = _facts(
+        propose(_reading(book, "Japan's zeta lithium export controls took effect."), _context(), book)
+    )
     assert ("japan-export-control", "kg:controls", "zeta-lithium") in found
     found = _facts(propose(_reading(book, "Japan issued an ultimatum on zeta lithium."), _context(), book))
     assert ("japan-ultimatum", "kg:concerns", "zeta-lithium") in found

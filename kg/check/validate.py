@@ -107,7 +107,7 @@ def _shacl_findings(dist: Path, shapes: Graph, labels: dict[str, str], sources: 
         constraint = results.value(result, SH.sourceConstraint)
         findings.append(
             _finding(
-                SEVERITIES[results.value(result, SH.resultSeverity)],
+                SEVERITIES[URIRef(str(results.value(result, SH.resultSeverity)))],
                 compact(str(constraint if isinstance(constraint, URIRef) else shape)),
                 focus,  # type: ignore[arg-type]
                 str(results.value(result, SH.resultMessage) or "constraint not met"),
@@ -124,7 +124,9 @@ def _shacl_findings(dist: Path, shapes: Graph, labels: dict[str, str], sources: 
 def shacl_report(dist: Path, shapes: Graph) -> Graph:
     """The SHACL report of `shapes` on the asserted and inferred triples of `dist` (N-Triples,
     handed to the engine as bytes: no temporary file, so a full disk cannot stop it)."""
-    data = b"\n".join(part.read_bytes() for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file())
+    data = b"\n".join(
+        part.read_bytes() for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", shifty.ShaclDiagnosticWarning)

@@ -64,8 +64,8 @@ class SourceMap:
                 out.write(opening)
                 separator = "\n  "
                 for key, sources in sorted(table.items()):
-                    entry = [_plain(s) for s in sorted(sources)]
-                    out.write(f"{separator}{json.dumps(key, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}")
+                    entry = json.dumps([_plain(s) for s in sorted(sources)], ensure_ascii=False)
+                    out.write(f"{separator}{json.dumps(key, ensure_ascii=False)}: {entry}")
                     separator = ",\n  "
             out.write("\n }\n}\n")
 

@@ -114,23 +114,29 @@ _THING_KINDS = {
     "minerals": "kg:Material",
     "alloys": "kg:Material",
 }
-_NOT_IN_A_THING = {
-    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "of", "to",
-    "and", "or", "in", "on", "for", "with", "from", "by", "as", "at", "into", "such", "other", "more",
-    "most", "all", "any", "some", "key", "core", "new", "advanced", "critical", "relevant", "related",
-    "important", "certain", "own", "is", "are", "was", "were", "has", "have", "had", "be", "been",
-    "develop", "use", "export", "import", "acquire", "obtain", "steal", "transfer", "leak", "prevent",
-    "where", "what", "which", "who", "how", "than", "over", "about", "through", "under", "between",
-    "strengthen", "protect", "produce", "make", "build", "provide", "including", "both", "either",
-    "off", "up", "out", "various", "several", "many", "few", "efficient", "sells", "makes", "produces",
-    "exports", "imports", "uses", "develops", "buys", "acquires", "supplies", "owns", "needs", "lacks",
-    "has", "offers", "builds", "controls", "restricts", "bans", "requires", "includes", "covers",
-    "provides", "manufactures", "designs", "licenses", "transfers", "protects", "dominates", "leads",
+# fmt: off
+_NOT_IN_A_THING = {  # words that end a thing's name, read back from its head noun
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "of",
+    "to", "and", "or", "in", "on", "for", "with", "from", "by", "as", "at", "into", "such", "other",
+    "more", "most", "all", "any", "some", "key", "core", "new", "advanced", "critical", "relevant",
+    "related", "important", "certain", "own", "is", "are", "was", "were", "has", "have", "had", "be",
+    "been", "develop", "use", "export", "import", "acquire", "obtain", "steal", "transfer", "leak",
+    "prevent", "where", "what", "which", "who", "how", "than", "over", "about", "through", "under",
+    "between", "strengthen", "protect", "produce", "make", "build", "provide", "including", "both",
+    "either", "off", "up", "out", "various", "several", "many", "few", "efficient", "sells", "makes",
+    "produces", "exports", "imports", "uses", "develops", "buys", "acquires", "supplies", "owns",
+    "needs", "lacks", "offers", "builds", "controls", "restricts", "bans", "requires", "includes",
+    "covers", "provides", "manufactures", "designs", "licenses", "transfers", "protects", "dominates",
+    "leads",
 }
-_GENERIC = {
-    "high", "low", "modern", "latest", "current", "foreign", "domestic", "local", "global", "proprietary",
-    "autonomous", "potential", "military", "process", "production", "semiconductor", "battery", "chip",
+# fmt: on
+# fmt: off
+_GENERIC = {  # too general to name a thing alone
+    "high", "low", "modern", "latest", "current", "foreign", "domestic", "local", "global",
+    "proprietary", "autonomous", "potential", "military", "process", "production", "semiconductor",
+    "battery", "chip",
 }
+# fmt: on
 _PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 _DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
@@ -348,7 +354,9 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
         return None  # common words capitalised at the start of a sentence or in a heading
     if len(words) == 1 and words[0].endswith(("'s", "’s")) and words[0][:-2].isupper() and len(words[0]) > 3:
         words = [words[0][:-2]]  # "the EU's"
-    if len(words) == 1 and (len(words[0]) < 3 or words[0].endswith(("'s", "’s")) or _DEMONYM.fullmatch(words[0])):
+    if len(words) == 1 and (
+        len(words[0]) < 3 or words[0].endswith(("'s", "’s")) or _DEMONYM.fullmatch(words[0])
+    ):
         return None  # "European businesses": a country's adjective, not a name
     return re.sub(r"['’]s$", "", " ".join(words).rstrip(",.;:"))
 

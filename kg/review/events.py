@@ -175,7 +175,9 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
         parties = [m for m in agents if m.known.isa("kg:Organization") or m.known.isa("kg:Group")]
         return {
             "kg:party": _refs(parties),
-            "kg:concerns": _refs([m for m in reading.things if _isa(m.known, ("kg:Product", "kg:Technology"))]),
+            "kg:concerns": _refs(
+                [m for m in reading.things if _isa(m.known, ("kg:Product", "kg:Technology"))]
+            ),
         }
     exchanges = [m for m in reading.of("kg:StockExchange")]
     organisations = [

@@ -179,9 +179,10 @@ class Names:
         found = []
         for end, key in self.automaton.iter(folded):
             start = end - len(key) + 1
-            if len(key) < len(folded.strip()) and _bounded(name, start, end + 1):
-                if key not in self.acronyms or _acronym(name[start : end + 1]):
-                    found += [self.known[ref] for ref in sorted(self.forms[key]) if self.known[ref].isa(family)]
+            whole = len(key) >= len(folded.strip())
+            acronym_ok = key not in self.acronyms or _acronym(name[start : end + 1])
+            if not whole and acronym_ok and _bounded(name, start, end + 1):
+                found += [self.known[ref] for ref in sorted(self.forms[key]) if self.known[ref].isa(family)]
         return found
 
     @property

@@ -18,7 +18,7 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
     facts = []
     text = reading.sentence.text
     previous: tuple[Figure, str | None] | None = None
-    earlier: list[str] = []  # whom the sentence's last figure was of
+    earlier: list[Value] = []  # whom the sentence's last figure was of
     for figure in reading.figures:
         clause = _clause(text, figure)
         named = [m for m in reading.things if clause[0] <= m.start < clause[1] and observable(m.known)]
@@ -33,7 +33,7 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
                 and not m.known.isa("kg:NewsOutlet")
                 and m.known.ref not in reading.voice.cited
             ]
-        before = [m.known.ref for m in candidates if m.end <= figure.start]
+        before: list[Value] = [m.known.ref for m in candidates if m.end <= figure.start]
         observed_all = before[-1:] or distinct([m.known.ref for m in candidates if m.start >= figure.end])
         if not observed_all and earlier:  # "China controls 60% of mining and 92% of refining"
             observed_all = earlier
@@ -52,7 +52,8 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
             f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure"
         )
         year = next(
-            (d for d in reading.dates if d.year and max(d.start - figure.end, figure.start - d.end) < 80), None
+            (d for d in reading.dates if d.year and max(d.start - figure.end, figure.start - d.end) < 80),
+            None,
         )
         properties: dict[str, list[Value]] = {
             "kg:measure": [{"en": measure}] if measure else [],

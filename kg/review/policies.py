@@ -78,7 +78,9 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     # What a restriction controls ("rare earth export controls" too); what another policy, such
     # as an ultimatum or a national plan, concerns.
     restricting = kind in _RESTRICTING
-    controlled = [m.known.ref for m in reading.things if concern(m.known) and (restricting or m.start >= start)]
+    controlled = [
+        m.known.ref for m in reading.things if concern(m.known) and (restricting or m.start >= start)
+    ]
     targets = [
         m.known.ref
         for m in reading.things

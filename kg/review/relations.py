@@ -108,7 +108,9 @@ def nationalities(reading: Reading, book: Book) -> list[Proposed]:
         after = next((o for o in named if o.start >= country.end), None)
         before = next((o for o in reversed(named) if o.end <= country.start), None)
         demonym = bool(_DEMONYM.search(country.text))
-        roles = [r for r in reading.of("kg:Role") if after and country.end <= r.start and r.end <= after.start]
+        roles = [
+            r for r in reading.of("kg:Role") if after and country.end <= r.start and r.end <= after.start
+        ]
         if after and re.fullmatch(r"\s+", text[country.end : after.start]):
             countries.setdefault(after.known.ref, country.known.ref)  # "U.S. Wall Street Journal"
         elif after and demonym and after.known.isa("kg:Person") and roles:
