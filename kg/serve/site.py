@@ -23,6 +23,7 @@ from kg.serve.lanes import Lane
 from kg.vocab import BASE, compact
 
 _INDEX_ROWS = 10_000_000  # the indices read every label, name and kind, whatever the row cap
+_INDEX_TIMEOUT = 600.0  # seconds each index query may take when the server starts
 ENDPOINT_NICE = 10  # the endpoint's workers yield the CPU to the server and the pages
 ONTOLOGY = BASE + "ontology#"
 
@@ -108,8 +109,10 @@ class Site:
     async def select(
         self, text: str, values: Mapping[str, Term] | None = None, rows: int | None = None
     ) -> QueryResult:
-        """A page's query, run on the pages lane and read in full (up to the row cap)."""
-        limits = replace(self.config.limits(), max_rows=rows) if rows else None
+        """A page's query, run on the pages lane and read in full (up to the row cap); the
+        indices (`rows` given) may take up to _INDEX_TIMEOUT, not a page's timeout: on a
+        large graph they take longer, and are read once."""
+        limits = replace(self.config.limits(), max_rows=rows, timeout=_INDEX_TIMEOUT) if rows else None
         return result_of(await self.pages.run(text, values, limits))
 
     def search(self, text: str, limit: int = 20) -> list[Match]:
