@@ -253,7 +253,12 @@ def push(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", min=1, help="Triples per upload request.")
     ] = 50_000,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 60.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", help="Seconds to wait for each answer (the swap also 1 s per 2,000 triples moved)."
+        ),
+    ] = 60.0,
     retries: Annotated[
         int, typer.Option("--retries", min=0, help="Retries on 429, 502-504 and connection errors.")
     ] = 5,
