@@ -253,6 +253,15 @@ def push(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", min=1, help="Triples per upload request.")
     ] = 50_000,
+    swap_size: Annotated[
+        int,
+        typer.Option(
+            "--swap-size",
+            min=0,
+            help="Triples one swapping update moves at most; a larger push is swapped in by several "
+            "updates, each atomic (0: one update, whatever its size).",
+        ),
+    ] = 1_000_000,
     timeout: Annotated[
         float,
         typer.Option(
@@ -293,6 +302,7 @@ def push(
                 union=union,
                 inferred=inferred,
                 chunk_size=chunk_size,
+                swap_size=swap_size,
                 verify_hash=verify_hash,
                 progress=lambda step: err.print(f"[dim]… {escape(step)}[/]", highlight=False),
             )

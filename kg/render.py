@@ -259,8 +259,9 @@ def push_summary(report: PushReport, store: str) -> RenderableType:
         table.add_row(compact(graph) if graph != DEFAULT else graph, str(count))
     dropped = f" Dropped {len(report.dropped)} stale graph(s)." if report.dropped else ""
     checked = "counts and digests" if report.hashed else "counts"
+    swaps = f" Swapped in by {report.swaps} updates, each atomic (--swap-size)." if report.swaps > 1 else ""
     headline = (
         f"Pushed {sum(report.triples.values())} triples in {len(report.triples)} graph(s), "
-        f"{report.requests} requests, {report.seconds:.1f} s; verified: {checked}.{dropped}"
+        f"{report.requests} requests, {report.seconds:.1f} s; verified: {checked}.{dropped}{swaps}"
     )
     return Group(table, headline)

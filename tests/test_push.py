@@ -126,6 +126,21 @@ def test_a_dataset_push_drops_staging_graphs_left_by_a_failed_push(
     assert requests < 2 * len(local)
 
 
+def test_a_push_larger_than_the_swap_size_is_swapped_in_by_several_updates(
+    server: OxigraphServer, seed_build: BuildReport, local: dict[str, int]
+) -> None:
+    assert push(server.url, seed_build.out).exit_code == 0
+    result = push(server.url, seed_build.out, "--swap-size", "5000")
+    assert result.exit_code == 0, result.stderr
+    assert server.counts() == local
+    named = sum(count for graph, count in local.items() if graph)
+    updates = int(re.search(r"Swapped in by (\d+) updates, each atomic", result.stdout)[1])  # type: ignore[index]
+    assert updates >= named // 5000 + 1  # the named graphs in groups, the default graph alone
+    assert f"swapping the new graphs in ({updates} of {updates})" in result.stderr
+    whole = push(server.url, seed_build.out, "--swap-size", "0")
+    assert whole.exit_code == 0 and "Swapped in by" not in whole.stdout
+
+
 def test_the_digest_ignores_order_and_blank_node_labels_but_not_a_change(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -2,7 +2,9 @@
 
 Over the SPARQL 1.1 Graph Store HTTP Protocol, each graph is uploaded into a staging graph
 of its own, in chunks; then one SPARQL Update moves every staging graph onto its target, so
-readers see the old graph or the new one, never half of it. Every request can be retried:
+readers see the old graph or the new one, never half of it. (A push larger than `swap_size`
+triples is swapped in by several updates, each atomic: Oxigraph holds an update's writes in
+memory, and moving 9 million triples at once took more than 18 GB here.) Every request can be retried:
 the first one of a graph PUTs (replaces) its staging graph with all the triples that hold
 blank nodes (whose labels only hold within one request), the others POST ground triples,
 which adding twice does not change. A store that loads datasets (Oxigraph, known by its
@@ -50,6 +52,7 @@ SPARQL_JSON = "application/sparql-results+json"
 BYTES_PER_TRIPLE = 4096  # the read-back of a graph may take this much per pushed triple (+1 MiB)
 MAX_LISTING = 16 * 2**20  # bytes: the answer listing the store's graphs
 DIGEST_CHUNK = 100_000  # triples normalised at a time
+SWAP_SIZE = 1_000_000  # triples one swapping update moves at most (Oxigraph holds its writes in memory)
 SWAP_RATE = 2_000  # triples a second the swap may take (Oxigraph moved 8,600 a second here)
 
 
@@ -68,6 +71,7 @@ class PushReport:
     dropped: list[str] = field(default_factory=list)  # stale kg graphs removed
     hashed: bool = False
     requests: int = 0  # HTTP requests sent, retries included
+    swaps: int = 1  # updates that swapped the graphs in (one: atomic as a whole)
     seconds: float = 0.0
 
 
@@ -80,6 +84,7 @@ def push(
     union: bool = False,
     inferred: bool = False,
     chunk_size: int = 50_000,
+    swap_size: int = SWAP_SIZE,
     verify_hash: bool = True,
     progress: Callable[[str], None] = lambda message: None,
 ) -> PushReport:
@@ -103,8 +108,7 @@ def push(
     local = upload(http, store, plan(), blank, chunk_size, progress)
     keep = set(local) | {_staging(target) for target in local}
     report.dropped = sorted(name for name in there if name not in keep) if graph is None else []
-    progress("swapping the new graphs in")
-    _swap(http, store, local, report.dropped)
+    report.swaps = _swap(http, store, local, report.dropped, swap_size, progress)
     progress("reading the graphs back to verify them")
     for target, triples in plan():
         report.triples[target] = _verify(http, store, target, local[target], triples if verify_hash else None)
@@ -257,15 +261,45 @@ def _drop(http: Http, store: RemoteStore, graphs: list[str], what: str) -> None:
     _update(http, store, [f"DROP SILENT GRAPH {_iri(g)}" for g in graphs], what, 0)
 
 
-def _swap(http: Http, store: RemoteStore, local: dict[str, int], stale: list[str]) -> None:
-    """One update moves every staging graph onto its target and drops the stale graphs; it
-    may take as long as moving the triples takes (SWAP_RATE), if longer than --timeout."""
-    operations = [
-        f"MOVE GRAPH {_iri(_staging(t))} TO {'DEFAULT' if t == DEFAULT else f'GRAPH {_iri(t)}'}"
-        for t in local
-    ]
-    operations += [f"DROP SILENT GRAPH {_iri(g)}" for g in stale]
-    _update(http, store, operations, "swapping the new graphs in", sum(local.values()) / SWAP_RATE)
+def _swap(
+    http: Http,
+    store: RemoteStore,
+    local: dict[str, int],
+    stale: list[str],
+    batch: int,
+    progress: Callable[[str], None],
+) -> int:
+    """Move every staging graph onto its target and drop the stale graphs: in one update, so
+    readers see the previous push or this one, when it moves at most `batch` triples (0: no
+    limit); else in updates of at most that many (a larger graph alone), the default graph in
+    the last, each atomic. An update may take as long as moving its triples takes (SWAP_RATE),
+    if longer than --timeout. Returns the number of updates."""
+    batches = _batches(local, batch)
+    for i, targets in enumerate(batches, 1):
+        operations = [
+            f"MOVE GRAPH {_iri(_staging(t))} TO {'DEFAULT' if t == DEFAULT else f'GRAPH {_iri(t)}'}"
+            for t in targets
+        ]
+        if i == len(batches):
+            operations += [f"DROP SILENT GRAPH {_iri(g)}" for g in stale]
+        what = "swapping the new graphs in" + (f" ({i} of {len(batches)})" if len(batches) > 1 else "")
+        progress(what)
+        _update(http, store, operations, what, sum(local[t] for t in targets) / SWAP_RATE)
+    return len(batches)
+
+
+def _batches(local: dict[str, int], size: int) -> list[list[str]]:
+    """The targets in groups of at most `size` triples (a larger graph alone), the default
+    graph in the last group."""
+    batches: list[list[str]] = [[]]
+    held = 0
+    for target in sorted(local, key=lambda t: t == DEFAULT):
+        if size and batches[-1] and held + local[target] > size:
+            batches.append([])
+            held = 0
+        batches[-1].append(target)
+        held += local[target]
+    return batches
 
 
 def _update(http: Http, store: RemoteStore, operations: list[str], what: str, deadline: float) -> None:
