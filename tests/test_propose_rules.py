@@ -240,6 +240,22 @@ def test_figures_with_ranges_currencies_and_rates() -> None:
     ]
 
 
+def test_counts_of_anything_named_by_a_plural_noun() -> None:
+    def counts(text: str) -> list[tuple[str, str | None, str | None]]:
+        return [(f.value, f.qualifier, f.noun) for f in find_figures(text) if f.unit == "count"]
+
+    assert counts("The fund will hire 12,000 skilled welders.") == [("12000", None, "welders")]
+    assert counts("Borla plans to ship one million EVs.") == [("1000000", None, "evs")]
+    assert counts("It backs at least 8 small wind and solar (PV) component makers, each") == [
+        ("8", "kg:AtLeast", "makers")
+    ]
+    assert counts("after three straight years of losses") == [("3", None, "years")]
+    assert counts("Nine staff left.") == [("9", None, "staff")]
+    # a duration, and a number that counts nothing, are no counts
+    assert counts("The firm was fined within 48 hours and paid in two years.") == []
+    assert counts("One of the firms said so.") == []
+
+
 def test_a_directive_with_what_it_requires_and_what_for() -> None:
     book = _book()
     book.names.add(

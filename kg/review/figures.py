@@ -101,14 +101,21 @@ _LOWER = re.compile(r"(?:between\s+)?" + _QUALIFIER + _NUMBER + _SCALE + r"\s*(?
 _PER_YEAR = re.compile(r"(?:annual(?:i[sz]ed)? growth rate|CAGR)\W[^,;]{0,20}$", re.I)
 _RATE = re.compile(r"\s*(?:per|a|an|each)\s+(kilogram|kg|year|day)\b|\s+(daily|annually)\b", re.I)
 _RATES = {"kilogram": "kg", "kg": "kg", "year": "year", "annually": "year", "day": "day", "daily": "day"}
+_TIME_NOUNS = r"years|months|weeks|days|hours|minutes|decades|quarters|times"
+# A count: a number, up to eight words that describe what is counted, and their plural head
+# noun or "people", "personnel", "staff" ("60,000 local engineers", "one million NEVs", "four
+# consecutive years of losses"); a time right after the number is a duration, not a count.
 _COUNT = re.compile(
     _QUALIFIER
-    + r"(?<![\w.,])(?P<number>\d{1,3}|"
+    + r"(?<![\w.,$€£¥])(?P<number>\d{1,3}(?:,\d{3})+|\d{1,3}|one(?=\s+(?:thousand|million|billion))|"
     + "|".join(w for w in NUMBER_WORDS if NUMBER_WORDS[w])
     + r")"
-    r"\s+(?:[a-z-]+\s+){0,2}"
-    r"(?P<noun>executives|engineers|employees|experts|members|companies|firms|people|personnel|"
-    r"managers|directors|factories|plants|projects|countries|permits|licenses|licences)\b",
+    + r"(?:\s+(?P<scale>thousand|million|billion))?"
+    + rf"(?!\s+(?:{_TIME_NOUNS})\b)"
+    + r"\s+(?:(?:[A-Za-z][\w-]*|\([A-Z]+\))\s+){0,8}?"
+    + r"(?!(?:was|has|is|its|this|does|plus|thus|less|as|us|yes|across)\b)"
+    + r"(?P<noun>people|personnel|staff|(?-i:[a-z]+(?<![sui])s|[A-Z]{2,}s|[A-Z][a-z]+(?<![sui])s))\b"
+    + r"(?!\s*(?:%|percent|per cent|yuan|dollars|euros|ringgit|riyals|pounds)\b)",
     re.I,
 )
 
@@ -191,7 +198,7 @@ def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
     raw = groups["number"].replace(",", "")
     several = raw.lower() == "several"
     try:
-        number = Decimal(1 if several else NUMBER_WORDS.get(raw.lower()) or raw)
+        number = Decimal(1 if several or raw.lower() == "one" else NUMBER_WORDS.get(raw.lower()) or raw)
     except InvalidOperation:
         return None
     number *= SCALES.get(groups.get("scale", "").lower(), 1)
