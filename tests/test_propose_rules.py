@@ -9,6 +9,7 @@ import datetime
 from kg.review.anaphora import with_anaphora
 from kg.review.candidates import _parts, headline, new_names, short_forms
 from kg.review.dates import date_value, find_dates
+from kg.review.elements import elements
 from kg.review.figures import find_figures
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
@@ -16,6 +17,7 @@ from kg.review.links import links
 from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.people import people
 from kg.review.proposal import Book, Proposed
+from kg.review.propose import _mentions
 from kg.review.reading import ArticleContext, read
 from kg.review.relations import nationalities
 from kg.review.rules import propose
@@ -426,6 +428,27 @@ def test_things_named_by_a_common_noun() -> None:
         new_names("Bolt makes cathode materials.", [], set(), set())
     )
     assert ("cobalt alloys", "kg:Material") in list(new_names("Bolt buys cobalt alloys.", [], set(), set()))
+
+
+def test_compounds_are_materials_with_their_elements_and_short_form() -> None:
+    book = _book()
+    for symbol, name in (("Ni", "nickel"), ("Co", "cobalt"), ("O", "oxygen"), ("Na", "sodium")):
+        known = Known(f"element:{symbol}", "kg:ChemicalElement", name, frozenset({"kg:ChemicalElement"}))
+        book.names.add(known, [name])
+    text = "Corex makes nickel cobalt oxide (NCO) and sodium extraction technology; NCO is cheap."
+    sentence = Sentence(0, len(text), 1, text, "en")
+    mentions = _mentions(sentence, book, set(), set())
+    compound = next(m for m in mentions if m.text == "nickel cobalt oxide")
+    assert compound.known.kind == "kg:Material"
+    assert [m.known.ref for m in mentions if m.text == "NCO"] == [compound.known.ref] * 2  # no second entity
+    context = _context()
+    found = _facts(elements(read(sentence, mentions, context), book))
+    assert found == {
+        (compound.known.ref, "kg:containsElement", "element:Ni"),
+        (compound.known.ref, "kg:containsElement", "element:Co"),
+        (compound.known.ref, "kg:containsElement", "element:O"),
+        ("sodium-extraction-technology", "kg:containsElement", "element:Na"),
+    }
 
 
 def test_a_claim_about_an_event_names_the_event() -> None:

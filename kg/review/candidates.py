@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kg.review.dates import MONTHS
+from kg.review.elements import ANIONS
 from kg.review.names import CAPITALISED, Known, Mention, Names, fold
 
 # The kind an organisation's name suggests, by a word in it (first match wins).
@@ -137,6 +138,7 @@ _GENERIC = {  # too general to name a thing alone
     "battery", "chip",
 }
 # fmt: on
+_ANION_AFTER = re.compile(r"\s+(?:" + "|".join(ANIONS) + r")s?\b")
 _PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 _DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
@@ -210,6 +212,7 @@ def new_names(
     A headline in title case ("China Tightens Controls on Rare Earth Talent") gives no
     English names: every word in it is capitalised."""
     latin = not headline(text)
+    yield from _compounds(text, found)
     named: list[tuple[int, int]] = []  # where the first pass found a name
     for match in CAPITALISED.finditer(text) if latin else ():
         for part in _parts(match.group()):
@@ -268,11 +271,36 @@ def new_names(
             yield name, _kind(name, "", "", found, match.start())
 
 
+def _compounds(text: str, found: list[Mention]) -> Iterator[tuple[str, str]]:
+    """Chemical compounds named by two or more elements, or elements and an anion ("lithium
+    iron phosphate", "cobalt oxide"): materials."""
+    elements = [m for m in found if m.known.isa("kg:ChemicalElement") and m.text.islower()]
+    runs: list[list[Mention]] = []
+    for mention in elements:
+        if runs and re.fullmatch(r"\s+", text[runs[-1][-1].end : mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    for run in runs:
+        anion = _ANION_AFTER.match(text, run[-1].end)
+        end = anion.end() if anion else run[-1].end
+        if len(run) >= 2 or anion:
+            yield text[run[0].start : end], "kg:Material"
+
+
+def acronym_after(name: str, text: str) -> list[str]:
+    """The short form a text gives in brackets right after a name: "lithium iron phosphate
+    (LFP)", "National Chip Plan (NCP)"."""
+    match = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z0-9&.-]{1,9})\)", text)
+    return [match.group(1)] if match else []
+
+
 def _adjective(mention: Mention) -> bool:
-    """A country's adjective or a material's name inside a group's name ("Chinese rare
-    earth companies")."""
+    """A country's adjective, or a material's or element's name, inside a group's or a
+    thing's name ("Chinese rare earth companies", "lithium extraction technology")."""
     return (
         mention.known.isa("kg:Country")
+        or mention.known.isa("kg:ChemicalElement")
         or mention.known.isa("kg:Material")
         or mention.known.isa("kg:Technology")
     )

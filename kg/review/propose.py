@@ -14,8 +14,8 @@ from kg.errors import KgError
 from kg.mapping.load import load_mappings
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
+from kg.review.candidates import acronym_after, new_names, short_forms
 from kg.review.candidates import known as candidate
-from kg.review.candidates import new_names, short_forms
 from kg.review.draft import ArticleEntry, Evidence, render
 from kg.review.layout import ArticleLayout, Sentence, articles, outside_articles
 from kg.review.names import Mention, Names, fold
@@ -127,9 +127,11 @@ def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: 
     found = book.names.find(sentence.text)
     fresh = False
     for name, kind in new_names(sentence.text, found, lowercase, capitalised):
+        if fold(name) in book.names.forms:
+            continue  # named already, as the short form of a name before it
         entity = candidate(name, kind, book.taken, book.names)
         book.entities[entity.ref] = NewEntity(entity, f"a name not in the registry, at line {sentence.line}")
-        book.names.add(entity, [name, *short_forms(name, book.names)])
+        book.names.add(entity, [name, *short_forms(name, book.names), *acronym_after(name, sentence.text)])
         fresh = True
     if fresh:
         found = book.names.find(sentence.text)
