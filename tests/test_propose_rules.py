@@ -159,6 +159,14 @@ def test_names_past_an_opening_participle_a_possessive_acronym_and_a_role() -> N
     assert names(text, found) == [("Canada Drone Association", "kg:Association"), ("Ann Berg", "kg:Person")]
 
 
+def test_a_family_name_after_a_role_is_a_person_and_a_name_after_in_a_place() -> None:
+    book = _book()
+    book.names.add(Known("role:mayor", "org:Role", "mayor", frozenset({"kg:Role"})), ["Mayor"])
+    text = "Norwegian Mayor Haugland opened a plant in Tromsvik, and Corex bought shares in Lindqvist."
+    kinds = dict(new_names(text, book.names.find(text), set(), set()))
+    assert kinds == {"Haugland": "kg:Person", "Tromsvik": "kg:Place", "Lindqvist": "kg:Organization"}
+
+
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
     this_month, june = find_dates("this month and June 28")
     assert date_value(this_month) == {"said": "this month"}

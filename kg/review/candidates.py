@@ -139,6 +139,9 @@ _GENERIC = {  # too general to name a thing alone
 }
 # fmt: on
 _ANION_AFTER = re.compile(r"\s+(?:" + "|".join(ANIONS) + r")s?\b")
+# "investing in Penang": a name right after "in" is a place, unless one invests or holds shares in it.
+_IN_PLACE = re.compile(r"\bin\s+$")
+_INTO = re.compile(r"\b(?:invest\w*|stakes?|shares?|interests?|role|roles|listed)\s+in\s+$", re.I)
 _PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 _DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
@@ -399,6 +402,11 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     titled = before.rstrip().endswith(TITLES)
     if _PERSON_SHAPE.match(name) and (next_to_role or titled or re.match(r"^,\s+(?:a|an|the)\s", after)):
         return "kg:Person"
+    right_after_role = any(0 <= offset - m.end <= 2 for m in roles)
+    if re.fullmatch(_WORD, name) and (right_after_role or titled):
+        return "kg:Person"  # "French President Macron": a family name alone after a role
+    if _IN_PLACE.search(before) and not _INTO.search(before):
+        return "kg:Place"
     return "kg:Organization"
 
 
