@@ -325,6 +325,18 @@ def test_what_a_figure_measures_in_the_texts_words() -> None:
     assert observed == {("12000000", "corex"), ("7.5", "corex"), ("9.1", "corex")}  # "its" is Corex
 
 
+def test_a_figure_is_of_a_name_before_an_and_and_for_the_nearest_year() -> None:
+    book = _book()
+    text = (
+        "Sales of Corex vans and trucks made up 40% of sales, lifting margins from 5% in 2023 to 8% in 2024."
+    )
+    found = [f for f in propose(_reading(book, text), _context(), book) if "kg:value" in f.properties]
+    observed = {(str(f.properties["kg:value"][0]), str(f.properties["kg:observedSubject"][0])) for f in found}
+    assert observed == {("40", "corex"), ("5", "corex"), ("8", "corex")}
+    periods = {str(f.properties["kg:value"][0]): f.properties["kg:period"] for f in found}
+    assert periods["5"] == [{"said": "2023"}] and periods["8"] == [{"said": "2024"}]
+
+
 def test_a_second_figure_of_a_sentence_is_of_whom_the_first_was() -> None:
     book = _book()
     text = "Corex holds 60% of zeta lithium mining and 92% of refining capacity."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kg.review.dates import period_values
+from kg.review.dates import When, period_values
 from kg.review.figures import Figure
 from kg.review.names import Known
 from kg.review.proposal import Book, Proposed, Value, distinct, fact
@@ -51,10 +51,7 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
         obs = book.entity(
             f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure"
         )
-        year = next(
-            (d for d in reading.dates if d.year and max(d.start - figure.end, figure.start - d.end) < 80),
-            None,
-        )
+        year = _nearest_year(reading, figure)
         properties: dict[str, list[Value]] = {
             "kg:measure": [{"en": measure}] if measure else [],
             "kg:observedSubject": list(observed_all),
@@ -71,13 +68,20 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
     return facts
 
 
+def _nearest_year(reading: Reading, figure: Figure) -> When | None:
+    """The dated words nearest a figure, on either side, within 80 characters ("from 7.2% in
+    2023 to 23.8% in 2024")."""
+    gaps = [(max(d.start - figure.end, figure.start - d.end), d) for d in reading.dates if d.year]
+    return min((g for g in gaps if g[0] < 80), key=lambda g: g[0], default=(0, None))[1]
+
+
 def _clause(text: str, figure: Figure) -> tuple[int, int]:
-    """The stretch of the sentence around a figure, between semicolons or "and" + figure."""
-    start = max(text.rfind(";", 0, figure.start), text.rfind(" and ", 0, figure.start), -1) + 1
-    stop = min(
-        (i for i in (text.find(";", figure.end), text.find(" and ", figure.end)) if i != -1),
-        default=len(text),
-    )
+    """The stretch of the sentence around a figure, between semicolons or an "and" that joins
+    two figures ("60% of mining and 92% of refining"), not one that joins two names."""
+    joins = [m.start() for m in re.finditer(r" and (?=(?:[\w'’-]+ )?(?:\d|\$|€|£|¥))", text)]
+    joins += [i for i, ch in enumerate(text) if ch == ";"]
+    start = max((i for i in joins if i < figure.start), default=-1) + 1
+    stop = min((i for i in joins if i >= figure.end), default=len(text))
     return start, stop
 
 
