@@ -337,6 +337,18 @@ def test_a_figure_is_of_a_name_before_an_and_and_for_the_nearest_year() -> None:
     assert periods["5"] == [{"said": "2023"}] and periods["8"] == [{"said": "2024"}]
 
 
+def test_measures_named_after_a_percentage_or_before_reach_and_account_for() -> None:
+    book = _book()
+    cases = {
+        "Corex posted a 12% year-on-year sales increase.": "year-on-year sales increase",
+        "Corex's domestic revenue accounts for only 4%.": "domestic revenue",
+        "The Nordic drone services market is projected to reach $5 billion by 2030.": "drone services market is projected",
+    }
+    for text, measure in cases.items():
+        found = propose(_reading(book, text), _context(), book)
+        assert [v for f in found for v in f.properties.get("kg:measure", [])] == [{"en": measure}], text
+
+
 def test_a_second_figure_of_a_sentence_is_of_whom_the_first_was() -> None:
     book = _book()
     text = "Corex holds 60% of zeta lithium mining and 92% of refining capacity."

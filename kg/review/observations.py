@@ -94,6 +94,8 @@ def _measure(text: str, figure: Figure) -> str | None:
     )
     if figure.unit in ("percent", "percent/year") and after:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
+    if figure.unit in ("percent", "percent/year") and (change := _CHANGE_AFTER.match(text[figure.end :])):
+        return change.group(1)
     if figure.unit == "count" and figure.noun:
         return figure.noun
     before = _BEFORE.search(text[: figure.start])
@@ -109,11 +111,18 @@ def _measure(text: str, figure: Figure) -> str | None:
 
 _BEFORE = re.compile(
     r"([A-Za-z&][A-Za-z&' -]{2,60}?)\s+(?:(?:of|at|to|was|were|reached|by|is|from|stood at|totall?ed|"
-    r"amounted to|hit|rose to|grew to|increased to|fell to|dropped to|declined to|equating to|"
+    r"amounted to|hit|rose to|grew to|increased to|fell to|dropped to|declined to|equating to|reach|reaching|"
+    r"accounts? for|accounted for|makes? up|made up|represents?|represented|representing|"
     r"(?:rose|rising|grew|growing|increased|increasing|fell|falling|dropped|declined|jumped|surged) "
     r"(?:by|from))\s+)+"
-    r"(?:(?:about|around|approximately|nearly|over|more than|almost|some|just)\s+)?$",
+    r"(?:(?:about|around|approximately|nearly|over|more than|almost|some|just|only)\s+)?$",
     re.I,
+)
+# "a 305% year-on-year revenue increase", "over 90% localization": the change or rate a
+# percentage is, named right after it.
+_CHANGE_AFTER = re.compile(
+    r"^\s+((?:[a-z][\w-]*\s+){0,3}?(?:increase|decrease|growth|rise|decline|drop|gain|jump|stake|rate|margin|"
+    r"localization|localisation|penetration|discount|reduction|cut))\b"
 )
 _NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
