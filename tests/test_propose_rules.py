@@ -167,6 +167,13 @@ def test_a_family_name_after_a_role_is_a_person_and_a_name_after_in_a_place() ->
     assert kinds == {"Haugland": "kg:Person", "Tromsvik": "kg:Place", "Lindqvist": "kg:Organization"}
 
 
+def test_an_unnamed_entry_is_found_by_what_its_label_calls_it() -> None:
+    names = Names()
+    lab = Known("nordic-lab", "kg:ResearchInstitute", "unnamed Nordic drone laboratory")
+    names.add(lab, ["unnamed Nordic drone laboratory"])
+    assert [m.known.ref for m in names.find("He joined a Nordic drone laboratory in May.")] == ["nordic-lab"]
+
+
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
     this_month, june = find_dates("this month and June 28")
     assert date_value(this_month) == {"said": "this month"}

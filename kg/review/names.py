@@ -230,6 +230,8 @@ def _families(kinds: set[str], parents: dict[str, set[str]]) -> frozenset[str]:
 
 def _variants(name: str, known: Known) -> Iterator[str]:
     yield name
+    if name.lower().startswith("unnamed "):
+        yield name[len("unnamed ") :]  # "unnamed Canadian laboratory": what a text calls it
     words = name.split()
     if known.isa("kg:Person") and len(words) == 2:
         yield f"{words[1]} {words[0]}"  # Chinese names in Western order, and back
