@@ -136,6 +136,9 @@ def test_names_of_new_entities() -> None:
     assert [m.group() for m in CAPITALISED.finditer("NEXA的战略 and Borla Group")] == ["NEXA", "Borla Group"]
     assert _parts("Borla Group on the Vienna Stock Exchange") == ["Borla Group", "Vienna Stock Exchange"]
     assert _parts("Commission on Trade") == ["Commission on Trade"]
+    assert _parts("Nordic Institute for Energy and Climate Studies") == [
+        "Nordic Institute for Energy and Climate Studies"
+    ]
     names = Names()
     assert short_forms("Borla Group", names) == ["Borla"]
     assert short_forms("Kestrel Co., Ltd.", names) == ["Kestrel"]

@@ -321,10 +321,11 @@ def headline(text: str) -> bool:
 
 
 def _parts(span: str) -> list[str]:
-    """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" comes first
-    ("Central University of Finance and Economics"), and after a name that ends in an
+    """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" or "for" comes
+    first ("Central University of Finance and Economics"), and after a name that ends in an
     organisation's word at "on" or "in" ("Seres Group on the Hong Kong Stock Exchange")."""
-    parts = [span] if " and " not in span or " of " in span.split(" and ")[0] else span.split(" and ")
+    first = span.split(" and ")[0]
+    parts = [span] if " and " not in span or " of " in first or " for " in first else span.split(" and ")
     return [piece for part in parts for piece in _AFTER_ORGANISATION.sub(r"\1\n", part).split("\n")]
 
 
