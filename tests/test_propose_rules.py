@@ -19,7 +19,7 @@ from kg.review.people import people
 from kg.review.proposal import Book, Proposed
 from kg.review.propose import _mentions
 from kg.review.reading import ArticleContext, read
-from kg.review.relations import nationalities
+from kg.review.relations import nationalities, relations
 from kg.review.rules import propose
 
 FIRM = frozenset({"kg:Firm", "kg:Organization"})
@@ -175,6 +175,17 @@ def test_an_unnamed_entry_is_found_by_what_its_label_calls_it() -> None:
     lab = Known("nordic-lab", "kg:ResearchInstitute", "unnamed Nordic drone laboratory")
     names.add(lab, ["unnamed Nordic drone laboratory"])
     assert [m.known.ref for m in names.find("He joined a Nordic drone laboratory in May.")] == ["nordic-lab"]
+
+
+def test_a_region_of_a_country_is_a_place_in_that_country() -> None:
+    book = _book()
+    text = "Corex opened two plants in Northern Canada last year."
+    sentence = Sentence(0, len(text), 1, text, "en")
+    mentions = _mentions(sentence, book, set(), set())
+    region = next(m for m in mentions if m.text == "Northern Canada")
+    assert region.known.kind == "kg:Place"
+    found = _facts(relations(read(sentence, mentions, _context()), _context(), book))
+    assert (region.known.ref, "kg:locatedIn", "country:CA") in found
 
 
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:

@@ -142,6 +142,7 @@ _ANION_AFTER = re.compile(r"\s+(?:" + "|".join(ANIONS) + r")s?\b")
 # "investing in Penang": a name right after "in" is a place, unless one invests or holds shares in it.
 _IN_PLACE = re.compile(r"\bin\s+$")
 _INTO = re.compile(r"\b(?:invest\w*|stakes?|shares?|interests?|role|roles|listed)\s+in\s+$", re.I)
+_REGION = re.compile(r"(?:(?:North|South)(?:east|west)?|East|West)(?:ern)? \S.*|Central \S.*")
 _PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 _DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
@@ -236,6 +237,8 @@ def new_names(
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+            elif name and len(inside) == 1 and _place(inside[0].known) and _REGION.fullmatch(name):
+                yield name, "kg:Place"  # "Southern China": a region of a country
     for start, end in _uncovered(text, found) if latin else ():
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
@@ -296,6 +299,10 @@ def acronym_after(name: str, text: str) -> list[str]:
     (LFP)", "National Chip Plan (NCP)"."""
     match = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z0-9&.-]{1,9})\)", text)
     return [match.group(1)] if match else []
+
+
+def _place(known: Known) -> bool:
+    return known.isa("kg:Place") or known.isa("kg:Country")
 
 
 def _adjective(mention: Mention) -> bool:

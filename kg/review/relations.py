@@ -1,5 +1,5 @@
 """Relations between organisations (subsidiaries, listings, supervision, where based or
-founded, country), teachers, and the sources an article cites."""
+founded, country), the country a region is in, teachers, and the sources an article cites."""
 
 from __future__ import annotations
 
@@ -59,6 +59,11 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
                 )
             )
     for place in reading.of("kg:Place"):
+        if within := book.names.inside(book.label(place.known.ref), "kg:Country"):  # "Southern China"
+            properties = {"kg:locatedIn": [within[0].ref]}
+            facts.append(
+                fact(book, reading, f"{place.known.ref}-in", place.known.ref, properties, "a region")
+            )
         based = re.match(r"^[-‐]based\b", text[place.end :])
         subject = (orgs[0].known.ref if orgs else None) or context.main_organisation
         if based and subject:
