@@ -11,11 +11,13 @@ from kg.review.candidates import _parts, headline, new_names, short_forms
 from kg.review.dates import date_value, find_dates
 from kg.review.elements import elements
 from kg.review.figures import find_figures
+from kg.review.groups import with_groups
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
 from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.people import people
+from kg.review.policies import policies
 from kg.review.proposal import Book, Proposed
 from kg.review.propose import _mentions
 from kg.review.reading import ArticleContext, read
@@ -285,6 +287,29 @@ def test_counts_of_anything_named_by_a_plural_noun() -> None:
     # a duration, and a number that counts nothing, are no counts
     assert counts("The firm was fined within 48 hours and paid in two years.") == []
     assert counts("One of the firms said so.") == []
+
+
+def test_registry_groups_named_in_other_words_and_what_a_directive_controls() -> None:
+    book = _book()
+    group = frozenset({"kg:Group"})
+    book.names.add(Known("drone-staff", "kg:Group", "engineers and pilots of Nordic drone firms", group), [])
+    book.names.add(Known("drone-firms", "kg:Group", "Nordic drone firms", group), [])
+    book.names.add(
+        Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway", "Nordic"]
+    )
+    text = "Norway instructed drone companies to submit lists of skilled drone experts."
+    found = with_groups(text, book.names.find(text), book.names)
+    assert [(m.text, m.known.ref) for m in found if m.how == "group"] == [
+        ("drone companies", "drone-firms"),
+        ("drone experts", "drone-staff"),  # "skilled" is not in its label
+    ]
+    assert with_groups("Nordic talents left.", book.names.find("Nordic talents left."), book.names)[
+        0
+    ].known.ref == ("drone-staff")
+    context = _context()
+    facts = _facts(policies(read(Sentence(0, len(text), 1, text, "en"), found, context), context, book))
+    assert ("norway-directive", "kg:controls", "drone-staff") in facts  # people are controlled
+    assert ("norway-directive", "kg:targets", "drone-firms") in facts
 
 
 def test_a_directive_with_what_it_requires_and_what_for() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kg.review.groups import of_people
 from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -81,11 +82,15 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     controlled = [
         m.known.ref for m in reading.things if concern(m.known) and (restricting or m.start >= start)
     ]
-    targets = [
-        m.known.ref
-        for m in reading.things
-        if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)
+    groups = [
+        m for m in reading.things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)
     ]
+    if (
+        restricting
+    ):  # the people a restriction restricts are what it controls ("lists of technical personnel")
+        controlled += [m.known.ref for m in groups if of_people(m.known)]
+        groups = [m for m in groups if not of_people(m.known)]
+    targets = [m.known.ref for m in groups]
     if named:
         subject = named[0].known.ref
     else:

@@ -17,6 +17,7 @@ from kg.project import Project
 from kg.review.candidates import acronym_after, new_names, short_forms
 from kg.review.candidates import known as candidate
 from kg.review.draft import ArticleEntry, Evidence, render
+from kg.review.groups import with_groups
 from kg.review.layout import ArticleLayout, Sentence, articles, outside_articles
 from kg.review.names import Mention, Names, fold
 from kg.review.proposal import Book, NewEntity, Proposed
@@ -125,6 +126,7 @@ def _family_names(names: Names, text: str) -> None:
 def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: set[str]) -> list[Mention]:
     """Known names, then unknown ones proposed as new entities (and known from then on)."""
     found = book.names.find(sentence.text)
+    found = with_groups(sentence.text, found, book.names)
     fresh = False
     for name, kind in new_names(sentence.text, found, lowercase, capitalised):
         if fold(name) in book.names.forms:
@@ -135,6 +137,7 @@ def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: 
         fresh = True
     if fresh:
         found = book.names.find(sentence.text)
+        found = with_groups(sentence.text, found, book.names)
     return found
 
 
