@@ -341,6 +341,20 @@ def test_the_report_an_outlet_relays() -> None:
     } <= _facts(found)
 
 
+def test_a_dated_report_cited_by_an_outlet_reports_the_policy() -> None:
+    book = _book()
+    outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})
+    book.names.add(Known("metro-post", "kg:NewsOutlet", "Metro Post", outlet), ["Metro Post"])
+    text = "According to an insider report cited by the Canadian Metro Post on May 3, Canada mandated that Corex register."
+    reading = _reading(book, text)
+    assert reading.voice.asserted_by == "metro-post"  # "Canadian" describes the outlet
+    found = _facts(propose(reading, _context(), book))
+    assert {
+        ("report-metro-post-1", "kg:date", "{'said': 'May 3'}"),
+        ("report-metro-post-1", "kg:reports", "canada-directive"),
+    } <= found
+
+
 def test_names_with_particles_are_people_next_to_a_role() -> None:
     text = "Agency President Anna van der Berg spoke."
     start = text.index("President")

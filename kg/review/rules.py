@@ -60,7 +60,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     if not facts or opinion or related or OPINION.search(reading.sentence.text):
         policy = [f.subject for f in facts if f.why == "a policy"]
         claims = _claim(reading, book, referred(reading, context) + policy)
-        facts += claims + reports(reading, context, book, [c.subject for c in claims])
+        facts += claims + reports(reading, context, book, [c.subject for c in claims] + policy)
     return facts
 
 
