@@ -326,6 +326,21 @@ def test_a_directive_with_what_it_requires_and_what_for() -> None:
     } <= found
 
 
+def test_a_second_demand_is_a_second_directive_and_a_passive_demand_a_directive() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Norway demanded that Corex list its pilots, with some pilots required to hand in their licences."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-directive", "kg:requires", "{'en': 'Corex list its pilots'}"),
+        ("norway-directive-2", "kg:issuedBy", "country:NO"),
+        ("norway-directive-2", "kg:requires", "{'en': 'hand in their licences'}"),
+    } <= found
+    text = "Drone firms have been told to register every drone to prevent smuggling."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert ("directive", "kg:purpose", "{'en': 'prevent smuggling'}") in found
+
+
 def test_the_report_an_outlet_relays() -> None:
     book = _book()
     outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})

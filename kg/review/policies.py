@@ -17,11 +17,21 @@ _POLICY_WORDS = [
         re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
     ),
     ("kg:Ultimatum", re.compile(r"\bultimatum\b|最后通牒", re.I)),
-    ("kg:Directive", re.compile(r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|要求", re.I)),
+    (
+        "kg:Directive",
+        re.compile(
+            r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|"
+            r"\b(?:been|were|was|are|is)\s+(?:told|ordered|required|asked)\s+to\b|要求",
+            re.I,
+        ),
+    ),
     ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
     ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
 ]
 
+# A further demand in a sentence that has made one already, after a comma or "and".
+_DIRECTIVE = re.compile(r"\b(?:required|told|ordered|asked|instructed|mandated)\s+to\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
     "kg:ExportControl": "export control",
@@ -56,7 +66,9 @@ PURPOSE = re.compile(
 
 def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
     """A policy the sentence names or describes: who issued it, what it controls and
-    requires, what for, when, and the deadline it sets."""
+    requires, what for, when, and the deadline it sets. A second demand in the sentence
+    ("demanded that firms submit lists, with some experts required to surrender passports")
+    is a second directive, with what follows it."""
     text = reading.sentence.text
     described = [
         (kind, m.start(), m.group()) for kind, pattern in _POLICY_WORDS if (m := pattern.search(text))
@@ -65,7 +77,21 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     if not (described or named_only):
         return []
     kind, start, words = (described or named_only)[0]
-    named = [m for m in reading.of("kg:Policy") if m.known.isa(kind)]
+    facts = _policy(reading, context, book, kind, start, words, 0)
+    if kind == "kg:Directive" and facts:
+        for again in _DIRECTIVE.finditer(text, start + len(words)):
+            if _CLAUSE_BREAK.search(text[start : again.start()]):
+                facts += _policy(reading, context, book, kind, again.start(), again.group(), again.start())
+    return facts
+
+
+def _policy(
+    reading: Reading, context: ArticleContext, book: Book, kind: str, start: int, words: str, after: int
+) -> list[Proposed]:
+    """The policy the words at `start` describe, from what the sentence names after `after`."""
+    text = reading.sentence.text
+    things = [m for m in reading.things if m.start >= after]
+    named = [m for m in reading.of("kg:Policy") if m.known.isa(kind) and m.start >= after]
     issuers = [
         m
         for m in reading.things
@@ -79,12 +105,8 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     # What a restriction controls ("rare earth export controls" too); what another policy, such
     # as an ultimatum or a national plan, concerns.
     restricting = kind in _RESTRICTING
-    controlled = [
-        m.known.ref for m in reading.things if concern(m.known) and (restricting or m.start >= start)
-    ]
-    groups = [
-        m for m in reading.things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)
-    ]
+    controlled = [m.known.ref for m in things if concern(m.known) and (restricting or m.start >= start)]
+    groups = [m for m in things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)]
     if (
         restricting
     ):  # the people a restriction restricts are what it controls ("lists of technical personnel")
@@ -107,7 +129,7 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
         "kg:targets": list(targets),
         ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
         "kg:requires": words_of(_REQUIRES, text[start:], reading.sentence.language),
-        "kg:purpose": words_of(PURPOSE, text, reading.sentence.language),
+        "kg:purpose": words_of(PURPOSE, text[after:], reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
     }
     if not any(properties.values()):
