@@ -558,6 +558,24 @@ def test_compounds_are_materials_with_their_elements_and_short_form() -> None:
     }
 
 
+def test_each_investor_with_its_own_verb_makes_an_investment() -> None:
+    book = _book()
+    place = frozenset({"kg:Place"})
+    book.names.add(Known("tromso", "kg:Place", "Tromso", place), ["Tromso"])
+    book.names.add(Known("bergen", "kg:Place", "Bergen", place), ["Bergen"])
+    text = "Corex is investing $2 billion in Tromso and Bolt Cars committing 3 billion euros to expand output in Bergen."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("investment-corex", "kg:location", "tromso"),
+        ("investment-bolt-cars", "kg:investor", "bolt-cars"),
+        ("investment-bolt-cars", "kg:amount", "3000000000"),
+        ("investment-bolt-cars", "kg:unit", "EUR"),
+        ("investment-bolt-cars", "kg:location", "bergen"),
+        ("investment-bolt-cars", "kg:purpose", "{'en': 'expand output in Bergen'}"),
+    } <= found
+    assert ("investment-corex", "kg:location", "bergen") not in found
+
+
 def test_a_claim_about_an_event_names_the_event() -> None:
     book = _book()
     context = _context()

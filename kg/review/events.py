@@ -24,6 +24,7 @@ _SENTENCED = re.compile(
     r"\bsentenced to\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b", re.I
 )
 _YEARS = {"one": 1, **NUMBER_WORDS}  # "sentenced to three years"
+_FURTHER_INVESTMENT = re.compile(r"\b(?:investing|committing|pledging)\b", re.I)
 _WITH_PURPOSE = ("kg:Partnership", "kg:Listing", "kg:Launch", "kg:Investment")
 
 
@@ -118,6 +119,45 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
             properties["kg:topic"] = [{reading.sentence.language: topic.group(1).strip(" ,")}]
         if any(properties.values()):
             facts.append(fact(book, reading, event, event, properties, f"an event ({kind.name})"))
+        if kind.kind == "kg:Investment":
+            facts += _further_investments(reading, context, book, at.end())
+    return facts
+
+
+def _further_investments(reading: Reading, context: ArticleContext, book: Book, after: int) -> list[Proposed]:
+    """ "Intel investing $7 billion in Penang and Infineon committing €5 billion to … in Kulim":
+    each investor named right before its own verb makes an investment of its own, with the
+    amount and places that follow it."""
+    text = reading.sentence.text
+    verbs = list(_FURTHER_INVESTMENT.finditer(text, after))
+    facts = []
+    for i, verb in enumerate(verbs):
+        stop = verbs[i + 1].start() if i + 1 < len(verbs) else len(text)
+        investor = [m for m in reading.things if _isa(m.known, AGENT) and 0 <= verb.start() - m.end <= 2]
+        money = [f for f in reading.figures if _money(f) and verb.end() <= f.start < stop]
+        if not investor or investor[0].known.isa("kg:Country") or not money:
+            continue
+        places = [
+            m
+            for m in reading.things
+            if _isa(m.known, ("kg:Place", "kg:Country")) and verb.end() <= m.start < stop
+        ]
+        ref = investor[0].known.ref
+        event = book.entity(
+            f"investment-{ref}",
+            "kg:Investment",
+            f"investment: {book.label(ref)}",
+            f"the words '{verb.group()}'",
+        )
+        properties: dict[str, list[Value]] = {
+            "kg:investor": [ref],
+            "kg:amount": [money[0].value],
+            "kg:unit": [str(money[0].unit)],
+            "kg:location": _refs(places),
+            "kg:purpose": words_of(PURPOSE, text[verb.end() : stop], reading.sentence.language),
+        }
+        context.events["kg:Investment"] = event
+        facts.append(fact(book, reading, event, event, properties, "an event (investment)"))
     return facts
 
 
@@ -149,7 +189,11 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
             "kg:unit": [str(f.unit) for f in money[:1]],
         }
     if kind == "kg:Investment":
-        places = [m for m in reading.things if _isa(m.known, ("kg:Place", "kg:Country")) and m.start >= end]
+        further = _FURTHER_INVESTMENT.search(text, end)
+        stop = further.start() if further else len(text)
+        places = [
+            m for m in reading.things if _isa(m.known, ("kg:Place", "kg:Country")) and end <= m.start < stop
+        ]
         investors = [m for m in before if not m.known.isa("kg:Country")][-1:]
         return {
             "kg:investor": _refs(investors),
