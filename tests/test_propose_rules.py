@@ -341,6 +341,20 @@ def test_a_second_demand_is_a_second_directive_and_a_passive_demand_a_directive(
     assert ("directive", "kg:purpose", "{'en': 'prevent smuggling'}") in found
 
 
+def test_the_policy_a_sentence_refers_back_to() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    context = _context()
+    first = _facts(
+        propose(_reading(book, "Norway imposed export controls on zeta lithium.", context), context, book)
+    )
+    assert ("norway-export-control", "kg:controls", "zeta-lithium") in first
+    later = _facts(
+        propose(_reading(book, "The export control also covers the Z1 chip.", context), context, book)
+    )
+    assert ("norway-export-control", "kg:controls", "z1-chip") in later
+
+
 def test_the_report_an_outlet_relays() -> None:
     book = _book()
     outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})

@@ -32,6 +32,7 @@ _POLICY_WORDS = [
 # A further demand in a sentence that has made one already, after a comma or "and".
 _DIRECTIVE = re.compile(r"\b(?:required|told|ordered|asked|instructed|mandated)\s+to\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
+_BACK = re.compile(r"\b(?:the|this|that|these|such)\s+$", re.I)  # words that refer back to a policy
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
     "kg:ExportControl": "export control",
@@ -113,12 +114,16 @@ def _policy(
         controlled += [m.known.ref for m in groups if of_people(m.known)]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
+    issuer = book.label(issuers[-1].known.ref) if issuers else ""
+    back = not issuer and _BACK.search(text[:start])
     if named:
         subject = named[0].known.ref
+    elif back and kind in context.policies:  # "The export control also covers …"
+        subject = context.policies[kind]
     else:
-        issuer = book.label(issuers[-1].known.ref) if issuers else ""
         what = _KIND_WORDS[kind]
         subject = book.entity(f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{words}'")
+    context.policies[kind] = subject
     when = next((d for d in reading.dates if d.start > start), None) or next(iter(reading.dates), None)
     effective = bool(re.search(r"\b(?:starting|effective|from|since)\b", text, re.I))
     deadline = _DEADLINE.search(text)

@@ -60,6 +60,7 @@ class ArticleContext:
     last_organisation: str | None = None  # the first one named in the last sentence naming any
     antecedent: Known | None = None  # what "the company" or "its" refers to, failing a nearer name
     events: dict[str, str] = field(default_factory=dict)  # kind -> the event reported last
+    policies: dict[str, str] = field(default_factory=dict)  # kind -> the policy named last
     last_speaker: str | None = None
 
     @property
