@@ -190,6 +190,18 @@ def test_a_region_of_a_country_is_a_place_in_that_country() -> None:
     assert (region.known.ref, "kg:locatedIn", "country:CA") in found
 
 
+def test_a_two_letter_abbreviation_its_body_before_a_role_and_what_it_issues() -> None:
+    assert [n for n, _ in new_names("The NU's plan failed.", [], set(), set())] == ["NU"]
+    book = _book()
+    book.names.add(Known("nu", "kg:Organization", "NU", FIRM), ["NU"])
+    book.names.add(Known("role:president", "org:Role", "president", frozenset({"kg:Role"})), ["President"])
+    text = "NU Council President Ann Berg spoke."
+    assert ("NU Council", "kg:GovernmentBody") in list(new_names(text, book.names.find(text), set(), set()))
+    text = "The NU issued an ultimatum to Corex."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert ("nu-ultimatum", "kg:issuedBy", "nu") in found
+
+
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
     this_month, june = find_dates("this month and June 28")
     assert date_value(this_month) == {"said": "this month"}

@@ -225,7 +225,18 @@ def new_names(
             people = [m for m in inside if m.known.isa("kg:Role") or m.known.isa("kg:Person")]
             if people:  # "Chief Executive Officer of the X Association": the name is after "of"
                 after = re.search(r"\bof\s+(?:the\s+)?(.+)$", match.group()[people[-1].end - match.start() :])
-                if after is None:
+                if after is None:  # "EU Commission President Ursula …": the name is before the role
+                    name = _trim(match.group()[: people[0].start - match.start()], lowercase_words)
+                    inside = [m for m in inside if m.end <= people[0].start]
+                    if (
+                        name
+                        and inside
+                        and _kind_word(name.split())
+                        and all(len(m.text) < len(name) for m in inside)
+                    ):
+                        offset = text.index(name, match.start())
+                        named.append((offset, offset + len(name)))
+                        yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
                     continue
                 offset = match.start() + people[-1].end - match.start() + after.start(1)
                 name = _trim(after.group(1), lowercase_words)
@@ -392,7 +403,7 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
     if all(w.lower().strip(".,'’") in lowercase_words for w in significant) and not _kind_word(words):
         return None  # common words capitalised at the start of a sentence or in a heading
     if len(words) == 1 and words[0].endswith(("'s", "’s")) and words[0][:-2].isupper() and len(words[0]) > 3:
-        words = [words[0][:-2]]  # "the EU's"
+        return words[0][:-2]  # "the EU's", "NATO's": an abbreviation with a possessive is a name
     if len(words) == 1 and (
         len(words[0]) < 3 or words[0].endswith(("'s", "’s")) or _DEMONYM.fullmatch(words[0])
     ):

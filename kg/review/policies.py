@@ -33,6 +33,7 @@ _POLICY_WORDS = [
 _DIRECTIVE = re.compile(r"\b(?:required|told|ordered|asked|instructed|mandated)\s+to\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
 _BACK = re.compile(r"\b(?:the|this|that|these|such)\s+$", re.I)  # words that refer back to a policy
+_GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
     "kg:ExportControl": "export control",
@@ -93,16 +94,10 @@ def _policy(
     text = reading.sentence.text
     things = [m for m in reading.things if m.start >= after]
     named = [m for m in reading.of("kg:Policy") if m.known.isa(kind) and m.start >= after]
-    issuers = [
-        m
-        for m in reading.things
-        if m.end <= start
-        and (
-            m.known.isa("kg:Country")
-            or m.known.isa("kg:GovernmentBody")
-            or m.known.isa("kg:IntergovernmentalBody")
-        )
-    ]
+    before = [m for m in reading.things if m.end <= start]
+    issuers = [m for m in before if any(m.known.isa(f) for f in _GOVERNING)] or [
+        m for m in before if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet")
+    ]  # "The EU issued an ultimatum": a body of a kind not known yet
     # What a restriction controls ("rare earth export controls" too); what another policy, such
     # as an ultimatum or a national plan, concerns.
     restricting = kind in _RESTRICTING
