@@ -450,6 +450,20 @@ def test_measures_named_after_a_percentage_or_before_reach_and_account_for() -> 
         assert [v for f in found for v in f.properties.get("kg:measure", [])] == [{"en": measure}], text
 
 
+def test_a_figure_of_a_named_strategy_across_an_and_between_verbs() -> None:
+    book = _book()
+    strategy = Known(
+        "nordic-drone-plan",
+        "kg:NationalStrategy",
+        "Nordic Drone Strategy",
+        frozenset({"kg:NationalStrategy"}),
+    )
+    book.names.add(strategy, ["Nordic Drone Strategy", "NDS"])
+    text = "The NDS plans to train and certify 4,000 drone pilots."
+    found = [f for f in propose(_reading(book, text), _context(), book) if "kg:value" in f.properties]
+    assert [f.properties["kg:observedSubject"] for f in found] == [["nordic-drone-plan"]]
+
+
 def test_a_second_figure_of_a_sentence_is_of_whom_the_first_was() -> None:
     book = _book()
     text = "Corex holds 60% of zeta lithium mining and 92% of refining capacity."

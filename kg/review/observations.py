@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When, period_values
-from kg.review.figures import Figure
+from kg.review.figures import QUALIFIERS, Figure
 from kg.review.names import Known
 from kg.review.proposal import Book, Proposed, Value, distinct, fact
 from kg.review.reading import Reading
@@ -78,7 +78,7 @@ def _nearest_year(reading: Reading, figure: Figure) -> When | None:
 def _clause(text: str, figure: Figure) -> tuple[int, int]:
     """The stretch of the sentence around a figure, between semicolons or an "and" that joins
     two figures ("60% of mining and 92% of refining"), not one that joins two names."""
-    joins = [m.start() for m in re.finditer(r" and (?=(?:[\w'’-]+ )?(?:\d|\$|€|£|¥))", text)]
+    joins = [m.start() for m in re.finditer(r" and ", text) if _JOINED.match(text, m.end())]
     joins += [i for i, ch in enumerate(text) if ch == ";"]
     start = max((i for i in joins if i < figure.start), default=-1) + 1
     stop = min((i for i in joins if i >= figure.end), default=len(text))
@@ -127,8 +127,13 @@ _CHANGE_AFTER = re.compile(
 _NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
 
+_JOINED = re.compile(r"(?:(?:" + "|".join(QUALIFIERS) + r"|only|another|a further)\s+)?(?:\d|\$|€|£|¥)", re.I)
+
+
 def observable(known: Known) -> bool:
-    return any(known.isa(f) for f in ("kg:Organization", "kg:Country", "kg:Person", "kg:Group", "kg:Place"))
+    """What a figure can be of: agents, places, and named strategies ("the NSS aims to train 60,000")."""
+    kinds = ("kg:Organization", "kg:Country", "kg:Person", "kg:Group", "kg:Place", "kg:NationalStrategy")
+    return any(known.isa(f) for f in kinds)
 
 
 def concern(known: Known) -> bool:
