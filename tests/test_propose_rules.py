@@ -616,6 +616,16 @@ def test_each_investor_with_its_own_verb_makes_an_investment() -> None:
     assert ("investment-corex", "kg:location", "bergen") not in found
 
 
+def test_model_codes_chinese_things_and_things_named_with_an_abbreviation() -> None:
+    names = list(
+        new_names("Sales of its models, the X5 and X7, rose, while Q3 sales did not.", [], set(), set())
+    )
+    assert names == [("X5", "kg:Product"), ("X7", "kg:Product")]  # a code far from "models" names nothing
+    assert ("负极材料", "kg:Material") in list(new_names("日本却把负极材料限制了", [], set(), set()))
+    names = list(new_names("Corex makes NMC batteries and uses 3nm process technology.", [], set(), set()))
+    assert ("NMC batteries", "kg:Product") in names and ("3nm process technology", "kg:Technology") in names
+
+
 def test_a_claim_about_an_event_names_the_event() -> None:
     book = _book()
     context = _context()

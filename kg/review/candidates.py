@@ -103,8 +103,19 @@ _GROUP = re.compile(
 # Things named by a common noun: "rare earth purification technology", "dry stripping
 # equipment", "cathode materials" (up to four words before the head noun).
 _COMMON_THING = re.compile(
-    r"(?<=[a-z0-9-] )(technology|technologies|equipment|materials|batteries|metals|minerals|alloys)\b"
+    r"(?<=[A-Za-z0-9-] )(technology|technologies|equipment|materials|batteries|metals|minerals|alloys)\b"
 )
+_THING_WORD = re.compile(r"[a-z][a-z0-9-]*|[0-9]+[a-z]+|[A-Z]{2,5}")  # "5nm", "LFP", not "2024"
+_CHINESE_THING = re.compile(r"[\u4e00-\u9fff]{1,8}?(材料|技术|芯片|电池|设备)")
+_CHINESE_THING_KINDS = {
+    "材料": "kg:Material",
+    "技术": "kg:Technology",
+    "芯片": "kg:Product",
+    "电池": "kg:Product",
+    "设备": "kg:Product",
+}
+_MODEL = re.compile(r"[A-Z]\d{1,2}")
+_MODELS_BEFORE = re.compile(r"\bmodels?\b[^.;]{0,20}$", re.I)
 _THING_KINDS = {
     "technology": "kg:Technology",
     "technologies": "kg:Technology",
@@ -254,6 +265,8 @@ def new_names(
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
                 name = _trim(part, lowercase_words)
+                if name is None and _MODEL.fullmatch(part) and _MODELS_BEFORE.search(text[: match.start()]):
+                    yield part, "kg:Product"  # "its flagship models, the M9 and M7"
                 if name is None:
                     continue
                 offset = text.index(name, match.start())
@@ -269,7 +282,7 @@ def new_names(
     for match in _COMMON_THING.finditer(text):
         words: list[str] = []  # the content words right before the head noun, nearest last
         for word in reversed(text[: match.start()].split()[-4:]):
-            if not re.fullmatch(r"[a-z][a-z0-9-]*", word) or word in _NOT_IN_A_THING or word.endswith("ly"):
+            if not _THING_WORD.fullmatch(word) or word in _NOT_IN_A_THING or word.endswith("ly"):
                 break
             words.insert(0, word)
         while words and (words[0].endswith("ing") or (words[0].endswith("ed") and "-" not in words[0])):
@@ -286,6 +299,11 @@ def new_names(
         name = name[cut + 1 :]
         if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
             yield name, _kind(name, "", "", found, match.start())
+    for match in _CHINESE_THING.finditer(text):  # "正极材料" (cathode materials) after the last particle
+        cut = max((i for i, ch in enumerate(match.group()) if ch in _STOP_CHARS), default=-1)
+        start = match.start() + cut + 1
+        if match.end() - start > 2 and not any(m.start < match.end() and start < m.end for m in found):
+            yield text[start : match.end()], _CHINESE_THING_KINDS[match.group(1)]
 
 
 def _compounds(text: str, found: list[Mention]) -> Iterator[tuple[str, str]]:
