@@ -367,6 +367,20 @@ def test_the_policy_a_sentence_refers_back_to() -> None:
     assert ("norway-export-control", "kg:controls", "z1-chip") in later
 
 
+def test_an_agreement_with_its_parties_and_purpose() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Norway said it had reached a deal with Canada to speed up drone exports."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-agreement", "kg:party", "country:NO"),
+        ("norway-agreement", "kg:party", "country:CA"),
+        ("norway-agreement", "kg:purpose", "{'en': 'speed up drone exports'}"),
+    } <= found
+    propose(_reading(book, "Corex signed a cooperation agreement with Bolt Cars."), _context(), book)
+    assert [e.known.kind for e in book.entities.values()].count("kg:Agreement") == 1  # a partnership
+
+
 def test_the_report_an_outlet_relays() -> None:
     book = _book()
     outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})

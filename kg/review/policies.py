@@ -27,6 +27,14 @@ _POLICY_WORDS = [
     ),
     ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
     ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
+    (
+        "kg:Agreement",
+        re.compile(
+            r"\b(?:reach(?:ed|ing)?|struck|strike|conclud(?:ed|ing)|sign(?:ed|ing)?)\s+(?:a|an|the)\s+"
+            r"(?!cooperation\b)(?:\w+\s+)?(?:deal|agreement|accord|treaty)\b|达成协议",
+            re.I,
+        ),
+    ),
 ]
 
 # A further demand in a sentence that has made one already, after a comma or "and".
@@ -41,6 +49,7 @@ _KIND_WORDS = {
     "kg:Regulation": "regulation",
     "kg:Tariff": "tariff",
     "kg:Ultimatum": "ultimatum",
+    "kg:Agreement": "agreement",
 }
 _DEADLINE = re.compile(
     r"\b(?:within|in|of)\s+(\d{1,3}|one|two|three|six|twelve)[\s-]+(days?|weeks?|months?|years?)\b|(\d{1,3})\s*天",
@@ -60,7 +69,7 @@ PURPOSE = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
     + _CLAUSE
     + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|develop|establish|promote|"
-    + r"enhance|support|expand|build|strengthen|accelerate)\b[^,;.]*)"
+    + r"enhance|support|expand|build|strengthen|accelerate|speed up|expedite|facilitate)\b[^,;.]*)"
     + r"|(?:以|为了)((?:防止|确保|保护|保障)[^，。；]+)",
     re.I,
 )
@@ -103,14 +112,12 @@ def _policy(
     restricting = kind in _RESTRICTING
     controlled = [m.known.ref for m in things if concern(m.known) and (restricting or m.start >= start)]
     groups = [m for m in things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)]
-    if (
-        restricting
-    ):  # the people a restriction restricts are what it controls ("lists of technical personnel")
+    if restricting:  # the people it restricts are what it controls ("lists of technical personnel")
         controlled += [m.known.ref for m in groups if of_people(m.known)]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
     issuer = book.label(issuers[-1].known.ref) if issuers else ""
-    back = not issuer and _BACK.search(text[:start])
+    back = (not issuer or kind == "kg:Agreement") and _BACK.search(text[:start])
     if named:
         subject = named[0].known.ref
     elif back and kind in context.policies:  # "The export control also covers …"
@@ -132,6 +139,10 @@ def _policy(
         "kg:purpose": words_of(PURPOSE, text[after:], reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
     }
+    if kind == "kg:Agreement":  # "the U.S. and China announced reaching an agreement": its parties
+        agents = [m for m in reading.things if any(m.known.isa(f) for f in (*_GOVERNING, "kg:Organization"))]
+        properties["kg:issuedBy"] = []
+        properties["kg:party"] = [m.known.ref for m in agents if not m.known.isa("kg:NewsOutlet")]
     if not any(properties.values()):
         return []
     return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
