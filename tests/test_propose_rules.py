@@ -75,6 +75,15 @@ def test_typed_relations_by_the_words_between_two_names() -> None:
         assert _facts(links(_reading(book, text), book)) == expected, text
 
 
+def test_a_producer_and_exporter_of_something_produces_and_exports_it() -> None:
+    book = _book()
+    text = "Canada is the largest producer and exporter of zeta lithium."
+    assert _facts(links(_reading(book, text), book)) == {
+        ("country:CA", "kg:produces", "zeta-lithium"),
+        ("country:CA", "kg:exports", "zeta-lithium"),
+    }
+
+
 def test_no_relation_without_the_words_or_between_the_wrong_kinds() -> None:
     book = _book()
     assert links(_reading(book, "Acme Motors and Bolt Cars reported results."), book) == []

@@ -74,13 +74,18 @@ LINKS = [
     Link("kg:importsFrom", _words(r"\bimport(?:s|ed|ing)?\b[^.;]{0,40}?\bfrom\b|从.{0,6}进口"), AGENT, AGENT),
     Link(
         "kg:produces",
-        _words(r"\b(?:produc|manufactur)(?:es|ed|ing|e)\b|\bmakes\b|\bproducer of\b|生产"),
+        _words(
+            r"\b(?:produc|manufactur)(?:es|ed|ing|e)\b|\bmakes\b|\bproducer(?:\s+and\s+exporter)? of\b|生产"
+        ),
         AGENT,
         THING,
     ),
     Link(
         "kg:exports",
-        _words(r"\bexport(?:s|ed|ing)?\b(?!\s+(?:control|restriction|licen|permit|ban))"),
+        _words(
+            r"\bexport(?:s|ed|ing)?\b(?!\s+(?:control|restriction|licen|permit|ban))|"
+            r"\bexporter of\b|\bproducer and exporter of\b"
+        ),
         AGENT,
         THING,
     ),
