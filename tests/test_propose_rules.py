@@ -390,6 +390,17 @@ def test_an_agreement_with_its_parties_and_purpose() -> None:
     assert [e.known.kind for e in book.entities.values()].count("kg:Agreement") == 1  # a partnership
 
 
+def test_whom_a_policy_is_aimed_at() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    found = _facts(
+        propose(_reading(book, "Norway issued an ultimatum to Corex over its drones."), _context(), book)
+    )
+    assert ("norway-ultimatum", "kg:targets", "corex") in found
+    found = _facts(propose(_reading(book, "Norway, citing Corex, issued an ultimatum."), _context(), book))
+    assert not any(p == "kg:targets" for _, p, _ in found)
+
+
 def test_the_report_an_outlet_relays() -> None:
     book = _book()
     outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})

@@ -41,6 +41,8 @@ _POLICY_WORDS = [
 _DIRECTIVE = re.compile(r"\b(?:required|told|ordered|asked|instructed|mandated)\s+to\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
 _BACK = re.compile(r"\b(?:the|this|that|these|such)\s+$", re.I)  # words that refer back to a policy
+# Between a policy's words and whom it is aimed at, within its clause.
+_TO = re.compile(r"^[^,;.]{0,40}?\b(?:to|on|against)\s+(?:the\s+)?$", re.I)
 _GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
@@ -116,6 +118,13 @@ def _policy(
         controlled += [m.known.ref for m in groups if of_people(m.known)]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
+    targets += [  # "an ultimatum to China", "tariffs as high as 145% on Chinese goods"
+        m.known.ref
+        for m in things
+        if m.start > start
+        and any(m.known.isa(f) for f in ("kg:Country", "kg:Organization"))
+        and _TO.search(text[start : m.start])
+    ]
     issuer = book.label(issuers[-1].known.ref) if issuers else ""
     back = (not issuer or kind == "kg:Agreement") and _BACK.search(text[:start])
     if named:
