@@ -660,6 +660,20 @@ def test_model_codes_chinese_things_and_things_named_with_an_abbreviation() -> N
     assert ("NMC batteries", "kg:Product") in names and ("3nm process technology", "kg:Technology") in names
 
 
+def test_what_someone_was_convicted_for() -> None:
+    book = _book()
+    book.names.add(Known("ann-berg", "kg:Person", "Ann Berg", frozenset({"kg:Person"})), ["Ann Berg"])
+    cases = {
+        "Ann Berg was sentenced to four years for allegedly leaking battery designs to Corex.": (
+            "leaking battery designs to Corex"
+        ),
+        "Ann Berg being sentenced to two years for stealing chip layouts highlights the risk.": "stealing chip layouts",
+    }
+    for text, charge in cases.items():
+        found = _facts(propose(_reading(book, text), _context(), book))
+        assert ("conviction-ann-berg", "kg:charge", str({"en": charge})) in found, text
+
+
 def test_a_claim_about_an_event_names_the_event() -> None:
     book = _book()
     context = _context()

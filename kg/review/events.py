@@ -23,6 +23,13 @@ _TOPIC = re.compile(
 _SENTENCED = re.compile(
     r"\bsentenced to\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b", re.I
 )
+# What someone was convicted for: "sentenced to 11 years for (allegedly) leaking …", up to
+# the sentence's own verb ("… highlights the risks").
+_CHARGE = re.compile(
+    r"\bfor\s+(?:allegedly\s+)?(\w+ing\b(?:(?!\s+(?:highlights?|shows?|suggests?|indicates?|reveals?|"
+    r"underscores?|raises?|is|was|has|and)\b)[^,;.\[])*)",
+    re.I,
+)
 _YEARS = {"one": 1, **NUMBER_WORDS}  # "sentenced to three years"
 _FURTHER_INVESTMENT = re.compile(r"\b(?:investing|committing|pledging)\b", re.I)
 _WITH_PURPOSE = ("kg:Partnership", "kg:Listing", "kg:Launch", "kg:Investment")
@@ -211,9 +218,11 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
         years = _SENTENCED.search(text)
         people = [m for m in reading.of("kg:Person") if m.start < start][-1:]
         count = years.group(1).lower() if years else None
+        charge = _CHARGE.search(text, start)
         return {
             "kg:convictedPerson": _refs(people),
             "kg:sentence": [f"P{_YEARS.get(count) or count}Y"] if count else [],
+            "kg:charge": [{reading.sentence.language: charge.group(1)}] if charge else [],
         }
     if kind == "kg:Partnership":
         parties = [m for m in agents if m.known.isa("kg:Organization") or m.known.isa("kg:Group")]
