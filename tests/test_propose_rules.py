@@ -211,6 +211,27 @@ def test_a_two_letter_abbreviation_its_body_before_a_role_and_what_it_issues() -
     assert ("nu-ultimatum", "kg:issuedBy", "nu") in found
 
 
+def test_who_is_based_in_a_place_named_before_based() -> None:
+    book = _book()
+    context = _context()
+
+    def based(text: str) -> set[tuple[str, str, str]]:
+        sentence = Sentence(0, len(text), 1, text, "en")
+        mentions = _mentions(sentence, book, set(), set())
+        return {
+            f
+            for f in _facts(relations(read(sentence, mentions, context), context, book))
+            if f[1] == "kg:basedIn"
+        }
+
+    assert based("Corex, a Tromsvik-based firm, grew.") == {("corex", "kg:basedIn", "tromsvik")}
+    assert based("Tromsvik-based Bolt Cars grew.") == {("bolt-cars", "kg:basedIn", "tromsvik")}
+    assert based("Staff came from Corex and the Tromsvik-based state-owned enterprise.") == {
+        ("corex", "kg:basedIn", "tromsvik")  # the firm the article is about so far
+    }
+    assert based("Bolt Cars met Tromsvik-based officials.") == set()
+
+
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
     this_month, june = find_dates("this month and June 28")
     assert date_value(this_month) == {"said": "this month"}

@@ -400,7 +400,7 @@ def known(name: str, kind: str, taken: set[str], names: Names) -> Known:
 
 def _trim(name: str, lowercase_words: set[str]) -> str | None:
     """Leading sentence words and trailing brackets off; None if nothing name-like is left."""
-    words = name.replace("(", " ( ").split()
+    words = re.sub(r"[-‐]based\b.*$", "", name).replace("(", " ( ").split()  # "Baotou-based"
     if "(" in words:
         words = words[: words.index("(")]
     while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
@@ -442,7 +442,7 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     right_after_role = any(0 <= offset - m.end <= 2 for m in roles)
     if re.fullmatch(_WORD, name) and (right_after_role or titled):
         return "kg:Person"  # "French President Macron": a family name alone after a role
-    if _IN_PLACE.search(before) and not _INTO.search(before):
+    if (_IN_PLACE.search(before) and not _INTO.search(before)) or re.match(r"[-‐]based\b", after):
         return "kg:Place"
     return "kg:Organization"
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 import itertools
 import re
 
+from kg.review.names import Mention
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
 
 _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
 
 _LISTED = re.compile(r"\blisted\b", re.I)
+_ORGANISATION_NOUN = re.compile(
+    r"(?:[\w-]+\s+){0,2}(?:enterprise|company|firm|group|manufacturer|producer|maker|startup)\b", re.I
+)
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|an|ish|ch|i)$")
 
@@ -64,8 +68,8 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
             facts.append(
                 fact(book, reading, f"{place.known.ref}-in", place.known.ref, properties, "a region")
             )
-        based = re.match(r"^[-‐]based\b", text[place.end :])
-        subject = (orgs[0].known.ref if orgs else None) or context.main_organisation
+        based = re.match(r"^[-‐]based\s+", text[place.end :])
+        subject = _based(orgs, place, place.end + based.end(), text, context) if based else None
         if based and subject:
             facts.append(
                 fact(
@@ -92,6 +96,19 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
                 )
             )
     return facts
+
+
+def _based(orgs: list[Mention], place: Mention, after: int, text: str, context: ArticleContext) -> str | None:
+    """Who is based in a place: the organisation named right after "X-based", else the one
+    right before ("Corex, a Tromso-based firm"), else, for "the X-based enterprise", the one
+    the article is about."""
+    following = [o for o in orgs if o.start == after]
+    apposed = [o for o in orgs if re.fullmatch(r"\s*,\s*(?:a|an|the)\s+", text[o.end : place.start])]
+    if following or apposed:
+        return (following or apposed)[0].known.ref
+    if re.match(_ORGANISATION_NOUN, text[after:]):
+        return context.main_organisation
+    return None
 
 
 def nationalities(reading: Reading, book: Book) -> list[Proposed]:
