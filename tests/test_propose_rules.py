@@ -19,7 +19,7 @@ from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.people import people
 from kg.review.policies import policies
 from kg.review.proposal import Book, Proposed
-from kg.review.propose import _mentions
+from kg.review.propose import _cited_outlets, _mentions
 from kg.review.reading import ArticleContext, read
 from kg.review.relations import nationalities, relations
 from kg.review.rules import propose
@@ -449,6 +449,18 @@ def test_a_dated_report_cited_by_an_outlet_reports_the_policy() -> None:
         ("report-metro-post-1", "kg:date", "{'said': 'May 3'}"),
         ("report-metro-post-1", "kg:reports", "canada-directive"),
     } <= found
+
+
+def test_the_sources_an_article_lists_are_outlets() -> None:
+    book = _book()
+    book.names.parents["kg:NewsOutlet"] = {"kg:Organization"}
+    _cited_outlets(
+        "Nordpress says Corex grew.\nThis article cites information from Nordpress and Bolt Cars.", book
+    )
+    assert [(e.known.label, e.known.kind) for e in book.entities.values()] == [("Nordpress", "kg:NewsOutlet")]
+    context = _context()
+    found = _facts(propose(_reading(book, "As Nordpress indicates, Corex may grow.", context), context, book))
+    assert ("report-nordpress-1", "kg:publishedBy", "nordpress") in found
 
 
 def test_names_with_particles_are_people_next_to_a_role() -> None:

@@ -13,6 +13,7 @@ from kg.review.reading import ArticleContext, Reading
 _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
 
 _LISTED = re.compile(r"\blisted\b", re.I)
+SOURCES = re.compile(r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", re.I)
 _ORGANISATION_NOUN = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:enterprise|company|firm|group|manufacturer|producer|maker|startup)\b", re.I
 )
@@ -164,9 +165,7 @@ def nationalities(reading: Reading, book: Book) -> list[Proposed]:
 
 def sources(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
     """ "This article cites information from A, B and C": the sources an article names."""
-    match = re.search(
-        r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", reading.sentence.text, re.I
-    )
+    match = SOURCES.search(reading.sentence.text)
     outlets = [
         m.known.ref
         for m in reading.things
