@@ -308,6 +308,10 @@ def test_figures_with_ranges_currencies_and_rates() -> None:
         ("1000000", None, "EUR", "kg:Several"),
     ]
     assert read_figures("Sales grew at a CAGR of 12.5%.") == [("12.5", None, "percent/year", None)]
+    assert read_figures("Costs fell to one-third of Bolt's, a quarter of 2023 ones.") == [
+        ("33.3", None, "percent", "kg:Approximately")  # "a quarter of 2023" is a period
+    ]
+    assert read_figures("Two fifths of staff left.") == [("40", None, "percent", None)]
     # a change from one value to another is not a range
     assert read_figures("up from 20% in 2019 to 31% in 2024") == [
         ("20", None, "percent", None),

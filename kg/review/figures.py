@@ -120,6 +120,16 @@ _COUNT = re.compile(
 )
 
 
+# A share in words: "one-third", "two thirds", "a quarter" (not "half", which names a period too).
+_NUMERATORS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_PARTS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
+_FRACTION = re.compile(
+    r"\b(?P<numerator>a|one|two|three|four)[- ](?P<part>thirds?|quarters?|fifths?)\b"
+    r"(?!\s+of\s+(?:19|20)\d\d)",  # "a quarter of 2024" is a period
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Figure:
     """A number the text states, normalised: value in digits, and its unit or currency."""
@@ -136,7 +146,7 @@ class Figure:
 
 def find_figures(text: str) -> list[Figure]:
     found: list[Figure] = []
-    for pattern in (_PREFIXED, _SUFFIXED, _PERCENT, _COUNT):
+    for pattern in (_PREFIXED, _SUFFIXED, _PERCENT, _FRACTION, _COUNT):
         for match in pattern.finditer(text):
             if any(f.start < match.end() and match.start() < f.end for f in found):
                 continue
@@ -195,6 +205,11 @@ def _scale(figure: Figure) -> int:
 
 def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
     groups = {k: v for k, v in match.groupdict().items() if v}
+    if pattern is _FRACTION:  # "one-third" -> about 33.3 %
+        share = Decimal(100) * _NUMERATORS[groups["numerator"].lower()] / _PARTS[groups["part"].lower()]
+        rounded = share.quantize(Decimal("0.1"))
+        qualifier = None if share == rounded else "kg:Approximately"
+        return Figure(*match.span(), match.group(), format(rounded.normalize(), "f"), "percent", qualifier)
     raw = groups["number"].replace(",", "")
     several = raw.lower() == "several"
     try:
@@ -210,6 +225,13 @@ def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
         rate = _PER_YEAR.search(match.string[:start]) or _RATE.match(match.string, end)
         unit = "percent/year" if rate and re.search(r"year|annual|CAGR", rate.group(), re.I) else "percent"
         return Figure(start, end, text, value, unit=unit, qualifier=qualifier)
+    if pattern is _FRACTION:  # "one-third" -> about 33.3 %
+        share = Decimal(100) * _NUMERATORS[groups["numerator"].lower()] / _PARTS[groups["part"].lower()]
+        exact = share == share.quantize(Decimal("0.1"))
+        value = format(share.quantize(Decimal("0.1")).normalize(), "f")
+        return Figure(
+            start, end, text, value, unit="percent", qualifier=None if exact else "kg:Approximately"
+        )
     if pattern is _COUNT:
         return Figure(start, end, text, value, unit="count", qualifier=qualifier, noun=groups["noun"].lower())
     unit = CURRENCIES[groups["currency"].lower()]
