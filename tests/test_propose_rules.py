@@ -711,6 +711,18 @@ def test_what_someone_was_convicted_for() -> None:
         assert ("conviction-ann-berg", "kg:charge", str({"en": charge})) in found, text
 
 
+def test_a_summit_and_who_took_part() -> None:
+    book = _book()
+    book.names.add(Known("ann-berg", "kg:Person", "Ann Berg", frozenset({"kg:Person"})), ["Ann Berg"])
+    text = "Ann Berg praised Corex during the Arctic summit in Canada."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("meeting-ann-berg", "kg:participant", "ann-berg"),
+        ("meeting-ann-berg", "kg:participant", "corex"),
+    } <= found
+    assert book.entities["meeting-ann-berg"].known.kind == "kg:Event"
+
+
 def test_a_claim_about_an_event_names_the_event() -> None:
     book = _book()
     context = _context()

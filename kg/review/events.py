@@ -1,7 +1,7 @@
 """Events a sentence reports — lawsuits, investments, lectures, listings, launches,
-convictions, partnerships — with who takes part in which role, the amount, the place, the date and the
-topic. A later sentence that names no one but says "the lawsuit" or "the lecture" adds to the
-event of that kind the article reported last."""
+convictions, partnerships, summits — with who takes part in which role, the amount, the
+place, the date and the topic. A later sentence that names no one but says "the lawsuit" or
+"the lecture" adds to the event of that kind the article reported last."""
 
 from __future__ import annotations
 
@@ -87,6 +87,12 @@ KINDS = [
             re.I,
         ),
         re.compile(r"\b(?:the|this) (?:partnership|collaboration|cooperation|joint venture)\b", re.I),
+    ),
+    Kind(
+        "kg:Event",
+        "meeting",
+        re.compile(r"\b(?:summit|conference|forum|expo)\b|峰会|论坛", re.I),
+        re.compile(r"\b(?:the|this) (?:summit|conference|forum|meeting)\b", re.I),
     ),
     Kind(
         "kg:Conviction",
@@ -224,6 +230,8 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
             "kg:sentence": [f"P{_YEARS.get(count) or count}Y"] if count else [],
             "kg:charge": [{reading.sentence.language: charge.group(1)}] if charge else [],
         }
+    if kind == "kg:Event":  # "X spoke during the G7 summit": who took part
+        return {"kg:participant": _refs([m for m in agents if not m.known.isa("kg:Country")])}
     if kind == "kg:Partnership":
         parties = [m for m in agents if m.known.isa("kg:Organization") or m.known.isa("kg:Group")]
         return {
