@@ -723,6 +723,20 @@ def test_a_summit_and_who_took_part() -> None:
     assert book.entities["meeting-ann-berg"].known.kind == "kg:Event"
 
 
+def test_products_by_model_number_and_the_firm_whose_they_are() -> None:
+    names = list(new_names("Its rival Kestrel's Falcon 220X beats them.", [], set(), set()))
+    assert names == [("Kestrel", "kg:Organization"), ("Falcon 220X", "kg:Product")]
+    book = _book()
+    book.names.add(Known("falcon", "kg:Product", "Falcon 220X", frozenset({"kg:Product"})), ["Falcon 220X"])
+    found = _facts(
+        links(
+            _reading(book, "Corex's Falcon 220X is fast, and Bolt Cars' flagship models, the Z1 chip, too."),
+            book,
+        )
+    )
+    assert found == {("falcon", "kg:developedBy", "corex"), ("z1-chip", "kg:developedBy", "bolt-cars")}
+
+
 def test_a_claim_about_an_event_names_the_event() -> None:
     book = _book()
     context = _context()

@@ -114,6 +114,7 @@ _CHINESE_THING_KINDS = {
     "电池": "kg:Product",
     "设备": "kg:Product",
 }
+_MODEL_NUMBER = re.compile(r"\S \d+[A-Z]*$|\b[A-Z]+\d{2,}[A-Z]*$")
 _MODEL = re.compile(r"[A-Z]\d{1,2}")
 _MODELS_BEFORE = re.compile(r"\bmodels?\b[^.;]{0,20}$", re.I)
 _THING_KINDS = {
@@ -358,10 +359,12 @@ def headline(text: str) -> bool:
 
 def _parts(span: str) -> list[str]:
     """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" or "for" comes
-    first ("Central University of Finance and Economics"), and after a name that ends in an
-    organisation's word at "on" or "in" ("Seres Group on the Hong Kong Stock Exchange")."""
+    first ("Central University of Finance and Economics"); after a possessive ("Huawei's
+    Ascend 910B"); and after a name that ends in an organisation's word at "on" or "in" ("Seres
+    Group on the Hong Kong Stock Exchange")."""
     first = span.split(" and ")[0]
     parts = [span] if " and " not in span or " of " in first or " for " in first else span.split(" and ")
+    parts = [piece for part in parts for piece in re.split(r"['’]s (?=[A-Z])", part)]
     return [piece for part in parts for piece in _AFTER_ORGANISATION.sub(r"\1\n", part).split("\n")]
 
 
@@ -432,6 +435,8 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
 def _kind(name: str, before: str, after: str, found: list[Mention], offset: int) -> str:
     if word_kind := _kind_word(name.split()) or _chinese_kind(name):
         return word_kind
+    if _MODEL_NUMBER.search(name):
+        return "kg:Product"  # "Ascend 910B", "Shenji NX9031": a model number
     roles = [m for m in found if m.known.isa("kg:Role")]
     listed = _LISTED_AFTER.search(before)  # "Independent Directors A B, C D, and E F"
     start = listed.start() if listed else offset

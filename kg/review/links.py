@@ -139,6 +139,16 @@ LINKS = [
         THING,
         AGENT,
     ),
+    Link(  # "Huawei's Ascend 910B", "Seres' flagship models, the M9 and M7"
+        "kg:developedBy",
+        _words(
+            r"(?:['’]s|(?<=s)['’])\s+(?:(?:flagship|latest|new|own)\s+)?"
+            r"(?:(?:models?|products?|chips?|phones?|cars?|vehicles?),?\s+(?:the\s+)?)?(?=[A-Z])"
+        ),
+        ("kg:Product",),
+        ("kg:Organization",),
+        reverse=True,
+    ),
     Link(
         "kg:developedBy",
         _words(

@@ -54,6 +54,7 @@ _LETTER = r"[^\W\u3000-\u9fff\uf900-\uffef]"  # a word character that is not Chi
 CAPITALISED = re.compile(
     rf"(?<![\w'])(?:[A-Z](?:{_LETTER}|['’.&])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)"
     rf"(?:\s+(?:(?:of|and|for|the|de|on|in|von|van|der|den|da|di|du|bin)\s+)*[A-Z(](?:{_LETTER}|['’.&)])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)*"
+    r"(?:\s+\d{3,}[A-Z]+\b)?"  # a model number: "Ascend 910B"
 )
 
 
