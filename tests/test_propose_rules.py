@@ -232,6 +232,22 @@ def test_who_is_based_in_a_place_named_before_based() -> None:
     assert based("Bolt Cars met Tromsvik-based officials.") == set()
 
 
+def test_what_its_owner_owns() -> None:
+    book = _book()
+    context = _context()
+
+    def parents(text: str) -> set[tuple[str, str, str]]:
+        found = _facts(relations(_reading(book, text, context), context, book))
+        return {f for f in found if f[1] == "org:subOrganizationOf"}
+
+    assert parents("Corex sued Bolt Cars after its subsidiary, Acme Motors, lost staff.") == {
+        ("acme-motors", "org:subOrganizationOf", "bolt-cars")
+    }
+    assert parents("Acme Motors, a subsidiary of Corex, grew.") == {
+        ("acme-motors", "org:subOrganizationOf", "corex")
+    }
+
+
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
     this_month, june = find_dates("this month and June 28")
     assert date_value(this_month) == {"said": "this month"}

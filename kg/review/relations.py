@@ -13,6 +13,8 @@ from kg.review.reading import ArticleContext, Reading
 _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
 
 _LISTED = re.compile(r"\blisted\b", re.I)
+# Between an owner ("its", "Corex's") and what it owns: "its subsidiary, X", "its X Institute".
+_OWNED = re.compile(r"(?:['’]s)?\s+(?:own\s+)?(?:(?:subsidiary|unit|arm),?\s+)?", re.I)
 SOURCES = re.compile(r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", re.I)
 _ORGANISATION_NOUN = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:enterprise|company|firm|group|manufacturer|producer|maker|startup)\b", re.I
@@ -33,6 +35,16 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
         if first.known.ref in exchanges or first.known.ref == second.known.ref:
             continue
         properties: dict[str, list[Value]] = {}
+        owner = first.how == "anaphor" and first.text.lower() == "its"
+        if (
+            (owner or re.match(r"['’]s\b", gap))
+            and _OWNED.fullmatch(gap)
+            and second.known.ref not in exchanges
+        ):
+            properties = {"org:subOrganizationOf": [first.known.ref]}  # "its subsidiary, Mattson"
+            ref = second.known.ref
+            facts.append(fact(book, reading, f"{ref}-relation", ref, properties, "a relation"))
+            continue
         if second.known.ref in exchanges and re.search(r"\blisted on\b", gap, re.I):
             properties = {"a": ["kg:ListedCompany"], "kg:listedOn": [second.known.ref]}
             third = next((o for o in orgs if o.start > second.end), None)
