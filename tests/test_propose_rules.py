@@ -103,6 +103,16 @@ def test_the_company_and_its_refer_to_the_firm_named_last() -> None:
     assert [m.how for m in with_anaphora("The company grew.", [], None)] == []  # nothing to refer to
 
 
+def test_the_country_refers_to_the_country_named_last() -> None:
+    book = _book()
+    context = _context()
+    _reading(book, "Japan courted Corex last year.", context)
+    reading = _reading(book, "The country is now a hub for Bolt Cars.", context)
+    assert [m.known.ref for m in reading.mentions if m.how == "anaphor"] == ["country:JP"]
+    reading = _reading(book, "Canada said the country of origin matters.", context)
+    assert [m.known.ref for m in reading.mentions if m.how == "anaphor"] == []
+
+
 def test_the_country_of_a_firm_from_its_adjective() -> None:
     book = _book()
     found = _facts(nationalities(_reading(book, "The Canadian carmaker Bolt Cars grew."), book))

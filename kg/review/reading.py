@@ -59,6 +59,7 @@ class ArticleContext:
     organisations: Counter[str] = field(default_factory=Counter)
     last_organisation: str | None = None  # the first one named in the last sentence naming any
     antecedent: Known | None = None  # what "the company" or "its" refers to, failing a nearer name
+    country: Known | None = None  # what "the country" refers to, failing a nearer name
     events: dict[str, str] = field(default_factory=dict)  # kind -> the event reported last
     policies: dict[str, str] = field(default_factory=dict)  # kind -> the policy named last
     last_speaker: str | None = None
@@ -107,7 +108,7 @@ def read(sentence: Sentence, mentions: list[Mention], context: ArticleContext) -
     """Dates, figures and voice of a sentence whose mentions are known (offsets relative to
     the sentence); remembers its organisations and speaker in `context`."""
     text = sentence.text
-    mentions = with_anaphora(text, mentions, context.antecedent)
+    mentions = with_anaphora(text, mentions, context.antecedent, context.country)
     taken = [(m.start, m.end) for m in mentions]
     dates = [d for d in find_dates(text) if not _overlaps(d.start, d.end, taken)]
     figures = [f for f in find_figures(text) if not any(d.start <= f.start < d.end for d in dates)]
@@ -123,6 +124,8 @@ def read(sentence: Sentence, mentions: list[Mention], context: ArticleContext) -
     context.organisations.update(named)
     context.last_organisation = named[0] if named else context.last_organisation
     context.antecedent = next((m.known for m in organisations if m.how != "anaphor"), context.antecedent)
+    countries = [m.known for m in mentions if m.known.isa("kg:Country") and m.how != "anaphor"]
+    context.country = countries[0] if countries else context.country
     if reading.voice.asserted_by and reading.voice.asserted_by in _people(mentions):
         context.last_speaker = reading.voice.asserted_by
     return reading
