@@ -9,7 +9,7 @@ import re
 
 from kg.review.names import Known, Mention, Names, fold
 
-CLASSES = [
+_CLASSES = [
     {
         "staff",
         "personnel",
@@ -23,7 +23,7 @@ CLASSES = [
     },
     {"companies", "firms", "enterprises", "businesses", "makers", "manufacturers", "producers"},
 ]
-_HEAD = re.compile(r"\b(" + "|".join(sorted(set().union(*CLASSES))) + r")\b", re.I)
+_HEAD = re.compile(r"\b(" + "|".join(sorted(set().union(*_CLASSES))) + r")\b", re.I)
 _NOT_QUALIFIERS = {
     "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "of", "to",
     "and", "or", "in", "on", "for", "with", "from", "by", "as", "at", "some", "many", "all", "key", "other",
@@ -34,12 +34,12 @@ _NOT_QUALIFIERS = {
 def with_groups(text: str, found: list[Mention], names: Names) -> list[Mention]:
     """`found` with the registry groups named by a head noun and qualifiers, in place of the
     country adjectives and materials among the qualifiers ("Chinese rare earth talents")."""
-    groups = described_groups(text, found, names)
+    groups = _described(text, found, names)
     kept = [m for m in found if not any(g.start < m.end and m.start < g.end for g in groups)]
     return sorted([*kept, *groups], key=lambda m: m.start)
 
 
-def described_groups(text: str, found: list[Mention], names: Names) -> list[Mention]:
+def _described(text: str, found: list[Mention], names: Names) -> list[Mention]:
     """Mentions of registry groups named by a head noun and qualifiers, where no other name is."""
     groups = [k for k in names.known.values() if k.isa("kg:Group")]
     mentions = []
@@ -76,7 +76,7 @@ def _head(label: str) -> str:
 
 
 def _class(noun: str) -> int | None:
-    return next((i for i, cls in enumerate(CLASSES) if noun.lower() in cls), None)
+    return next((i for i, cls in enumerate(_CLASSES) if noun.lower() in cls), None)
 
 
 def _qualifier(mention: Mention) -> bool:

@@ -1,6 +1,7 @@
 """Policies a sentence names or describes — export controls, directives, regulations,
-tariffs — with who issued them, what they control and require ("instructed companies to
-submit lists of experts"), what for ("aiming to prevent leaks") and when."""
+tariffs, ultimatums, agreements — with who issued them (or, for an agreement, its parties),
+what they control and require ("instructed companies to submit lists of experts"), whom they
+target, what for ("aiming to prevent leaks") and when."""
 
 from __future__ import annotations
 
