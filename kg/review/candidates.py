@@ -105,7 +105,7 @@ _GROUP = re.compile(
 _COMMON_THING = re.compile(
     r"(?<=[A-Za-z0-9-] )(technology|technologies|equipment|materials|batteries|metals|minerals|alloys)\b"
 )
-_THING_WORD = re.compile(r"[a-z][a-z0-9-]*|[0-9]+[a-z]+|[A-Z]{2,5}")  # "5nm", "LFP", not "2024"
+_THING_WORD = re.compile(r"[a-z][a-z0-9-]*|[0-9]+[a-z]+|[A-Z]{2,5}")  # "3nm", "NMC", not "2024"
 _CHINESE_THING = re.compile(r"[\u4e00-\u9fff]{1,8}?(材料|技术|芯片|电池|设备)")
 _CHINESE_THING_KINDS = {
     "材料": "kg:Material",
@@ -151,7 +151,7 @@ _GENERIC = {  # too general to name a thing alone
 }
 # fmt: on
 _ANION_AFTER = re.compile(r"\s+(?:" + "|".join(ANIONS) + r")s?\b")
-# "investing in Penang": a name right after "in" is a place, unless one invests or holds shares in it.
+# "a plant in Tromsvik": a name right after "in" is a place, unless one invests or holds shares in it.
 _IN_PLACE = re.compile(r"\bin\s+$")
 _INTO = re.compile(r"\b(?:invest\w*|stakes?|shares?|interests?|role|roles|listed)\s+in\s+$", re.I)
 _REGION = re.compile(r"(?:(?:North|South)(?:east|west)?|East|West)(?:ern)? \S.*|Central \S.*")
@@ -237,7 +237,7 @@ def new_names(
             people = [m for m in inside if m.known.isa("kg:Role") or m.known.isa("kg:Person")]
             if people:  # "Chief Executive Officer of the X Association": the name is after "of"
                 after = re.search(r"\bof\s+(?:the\s+)?(.+)$", match.group()[people[-1].end - match.start() :])
-                if after is None:  # "EU Commission President Ursula …": the name is before the role
+                if after is None:  # "NU Council President Ann Berg": the name is before the role
                     name = _trim(match.group()[: people[0].start - match.start()], lowercase_words)
                     inside = [m for m in inside if m.end <= people[0].start]
                     if (
@@ -261,13 +261,13 @@ def new_names(
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
             elif name and len(inside) == 1 and _place(inside[0].known) and _REGION.fullmatch(name):
-                yield name, "kg:Place"  # "Southern China": a region of a country
+                yield name, "kg:Place"  # "Northern Norway": a region of a country
     for start, end in _uncovered(text, found) if latin else ():
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
                 name = _trim(part, lowercase_words)
                 if name is None and _MODEL.fullmatch(part) and _MODELS_BEFORE.search(text[: match.start()]):
-                    yield part, "kg:Product"  # "its flagship models, the M9 and M7"
+                    yield part, "kg:Product"  # "its flagship models, the X5 and X7"
                 if name is None:
                     continue
                 offset = text.index(name, match.start())
@@ -300,7 +300,7 @@ def new_names(
         name = name[cut + 1 :]
         if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
             yield name, _kind(name, "", "", found, match.start())
-    for match in _CHINESE_THING.finditer(text):  # "正极材料" (cathode materials) after the last particle
+    for match in _CHINESE_THING.finditer(text):  # "负极材料" (anode materials) after the last particle
         cut = max((i for i, ch in enumerate(match.group()) if ch in _STOP_CHARS), default=-1)
         start = match.start() + cut + 1
         if match.end() - start > 2 and not any(m.start < match.end() and start < m.end for m in found):
@@ -325,8 +325,8 @@ def _compounds(text: str, found: list[Mention]) -> Iterator[tuple[str, str]]:
 
 
 def acronym_after(name: str, text: str) -> list[str]:
-    """The short form a text gives in brackets right after a name: "lithium iron phosphate
-    (LFP)", "National Chip Plan (NCP)"."""
+    """The short form a text gives in brackets right after a name: "nickel cobalt oxide
+    (NCO)", "National Chip Plan (NCP)"."""
     match = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z0-9&.-]{1,9})\)", text)
     return [match.group(1)] if match else []
 
@@ -337,7 +337,7 @@ def _place(known: Known) -> bool:
 
 def _adjective(mention: Mention) -> bool:
     """A country's adjective, or a material's or element's name, inside a group's or a
-    thing's name ("Chinese rare earth companies", "lithium extraction technology")."""
+    thing's name ("Norwegian drone makers", "sodium extraction technology")."""
     return (
         mention.known.isa("kg:Country")
         or mention.known.isa("kg:ChemicalElement")
@@ -359,8 +359,8 @@ def headline(text: str) -> bool:
 
 def _parts(span: str) -> list[str]:
     """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" or "for" comes
-    first ("Central University of Finance and Economics"); after a possessive ("Huawei's
-    Ascend 910B"); and after a name that ends in an organisation's word at "on" or "in" ("Seres
+    first ("Central University of Finance and Economics"); after a possessive ("Kestrel's
+    Falcon 220X"); and after a name that ends in an organisation's word at "on" or "in" ("Seres
     Group on the Hong Kong Stock Exchange")."""
     first = span.split(" and ")[0]
     parts = [span] if " and " not in span or " of " in first or " for " in first else span.split(" and ")
@@ -403,7 +403,7 @@ def known(name: str, kind: str, taken: set[str], names: Names) -> Known:
 
 def _trim(name: str, lowercase_words: set[str]) -> str | None:
     """Leading sentence words and trailing brackets off; None if nothing name-like is left."""
-    words = re.sub(r"[-‐]based\b.*$", "", name).replace("(", " ( ").split()  # "Baotou-based"
+    words = re.sub(r"[-‐]based\b.*$", "", name).replace("(", " ( ").split()  # "Tromsvik-based"
     if "(" in words:
         words = words[: words.index("(")]
     while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
@@ -424,7 +424,7 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
     if all(w.lower().strip(".,'’") in lowercase_words for w in significant) and not _kind_word(words):
         return None  # common words capitalised at the start of a sentence or in a heading
     if len(words) == 1 and words[0].endswith(("'s", "’s")) and words[0][:-2].isupper() and len(words[0]) > 3:
-        return words[0][:-2]  # "the EU's", "NATO's": an abbreviation with a possessive is a name
+        return words[0][:-2]  # "the NU's", "NATO's": an abbreviation with a possessive is a name
     if len(words) == 1 and (
         len(words[0]) < 3 or words[0].endswith(("'s", "’s")) or _DEMONYM.fullmatch(words[0])
     ):
@@ -436,7 +436,7 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     if word_kind := _kind_word(name.split()) or _chinese_kind(name):
         return word_kind
     if _MODEL_NUMBER.search(name):
-        return "kg:Product"  # "Ascend 910B", "Shenji NX9031": a model number
+        return "kg:Product"  # "Falcon 220X", "Kestrel KX500": a model number
     roles = [m for m in found if m.known.isa("kg:Role")]
     listed = _LISTED_AFTER.search(before)  # "Independent Directors A B, C D, and E F"
     start = listed.start() if listed else offset
@@ -446,7 +446,7 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
         return "kg:Person"
     right_after_role = any(0 <= offset - m.end <= 2 for m in roles)
     if re.fullmatch(_WORD, name) and (right_after_role or titled):
-        return "kg:Person"  # "French President Macron": a family name alone after a role
+        return "kg:Person"  # "Norwegian Mayor Haugland": a family name alone after a role
     if (_IN_PLACE.search(before) and not _INTO.search(before)) or re.match(r"[-‐]based\b", after):
         return "kg:Place"
     return "kg:Organization"

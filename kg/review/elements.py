@@ -1,6 +1,6 @@
 """The chemical elements a material, technology or product contains by its name: the names
-of elements in it, and the element an anion is named after ("lithium iron phosphate"
-contains lithium, iron and phosphorus)."""
+of elements in it, and the element an anion is named after ("nickel cobalt phosphate"
+contains nickel, cobalt and phosphorus)."""
 
 from __future__ import annotations
 

@@ -138,7 +138,7 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
 
 
 def _further_investments(reading: Reading, context: ArticleContext, book: Book, after: int) -> list[Proposed]:
-    """ "Intel investing $7 billion in Penang and Infineon committing €5 billion to … in Kulim":
+    """ "Corex investing $2 billion in Tromsvik and Bolt committing €3 billion to … in Bergen":
     each investor named right before its own verb makes an investment of its own, with the
     amount and places that follow it."""
     text = reading.sentence.text
@@ -230,7 +230,7 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
             "kg:sentence": [f"P{_YEARS.get(count) or count}Y"] if count else [],
             "kg:charge": [{reading.sentence.language: charge.group(1)}] if charge else [],
         }
-    if kind == "kg:Event":  # "X spoke during the G7 summit": who took part
+    if kind == "kg:Event":  # "X spoke during the Arctic summit": who took part
         return {"kg:participant": _refs([m for m in agents if not m.known.isa("kg:Country")])}
     if kind == "kg:Partnership":
         parties = [m for m in agents if m.known.isa("kg:Organization") or m.known.isa("kg:Group")]

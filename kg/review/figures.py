@@ -103,8 +103,8 @@ _RATE = re.compile(r"\s*(?:per|a|an|each)\s+(kilogram|kg|year|day)\b|\s+(daily|a
 _RATES = {"kilogram": "kg", "kg": "kg", "year": "year", "annually": "year", "day": "day", "daily": "day"}
 _TIME_NOUNS = r"years|months|weeks|days|hours|minutes|decades|quarters|times"
 # A count: a number, up to eight words that describe what is counted, and their plural head
-# noun or "people", "personnel", "staff" ("60,000 local engineers", "one million NEVs", "four
-# consecutive years of losses"); a time right after the number is a duration, not a count.
+# noun or "people", "personnel", "staff" ("12,000 skilled welders", "one million EVs", "three
+# straight years of losses"); a time right after the number is a duration, not a count.
 _COUNT = re.compile(
     _QUALIFIER
     + r"(?<![\w.,$€£¥])(?P<number>\d{1,3}(?:,\d{3})+|\d{1,3}|one(?=\s+(?:thousand|million|billion))|"

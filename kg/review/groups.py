@@ -1,7 +1,7 @@
-"""Groups the registry describes ("technical staff and experts of Chinese rare-earth
-companies"), found where a text names them in other words: a head noun of the same class
-(staff, personnel, talent, experts; companies, firms, enterprises) and qualifiers that the
-group's label has too ("rare earth talents", "technical personnel", "rare-earth companies")."""
+"""Groups the registry describes ("engineers and pilots of Nordic drone firms"), found where a
+text names them in other words: a head noun of the same class (staff, personnel, talent,
+experts; companies, firms, enterprises) and qualifiers that the group's label has too ("drone
+experts", "Nordic talents", "drone companies")."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ _NOT_QUALIFIERS = {
 
 def with_groups(text: str, found: list[Mention], names: Names) -> list[Mention]:
     """`found` with the registry groups named by a head noun and qualifiers, in place of the
-    country adjectives and materials among the qualifiers ("Chinese rare earth talents")."""
+    country adjectives and materials among the qualifiers ("Nordic drone talents")."""
     groups = _described(text, found, names)
     kept = [m for m in found if not any(g.start < m.end and m.start < g.end for g in groups)]
     return sorted([*kept, *groups], key=lambda m: m.start)

@@ -139,7 +139,7 @@ LINKS = [
         THING,
         AGENT,
     ),
-    Link(  # "Huawei's Ascend 910B", "Seres' flagship models, the M9 and M7"
+    Link(  # "Kestrel's Falcon 220X", "Bolt Cars' flagship models, the X5 and X7"
         "kg:developedBy",
         _words(
             r"(?:['’]s|(?<=s)['’])\s+(?:(?:flagship|latest|new|own)\s+)?"

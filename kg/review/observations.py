@@ -118,7 +118,7 @@ _BEFORE = re.compile(
     r"(?:(?:about|around|approximately|nearly|over|more than|almost|some|just|only)\s+)?$",
     re.I,
 )
-# "a 305% year-on-year revenue increase", "over 90% localization": the change or rate a
+# "a 12% year-on-year sales increase", "over 80% localization": the change or rate a
 # percentage is, named right after it.
 _CHANGE_AFTER = re.compile(
     r"^\s+((?:[a-z][\w-]*\s+){0,3}?(?:increase|decrease|growth|rise|decline|drop|gain|jump|stake|rate|margin|"
@@ -131,7 +131,7 @@ _JOINED = re.compile(r"(?:(?:" + "|".join(QUALIFIERS) + r"|only|another|a furthe
 
 
 def observable(known: Known) -> bool:
-    """What a figure can be of: agents, places, and named strategies ("the NSS aims to train 60,000")."""
+    """What a figure can be of: agents, places, and named strategies ("the NDS plans to train 4,000")."""
     kinds = ("kg:Organization", "kg:Country", "kg:Person", "kg:Group", "kg:Place", "kg:NationalStrategy")
     return any(known.isa(f) for f in kinds)
 

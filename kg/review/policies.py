@@ -109,7 +109,7 @@ def _policy(
     before = [m for m in reading.things if m.end <= start]
     issuers = [m for m in before if any(m.known.isa(f) for f in _GOVERNING)] or [
         m for m in before if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet")
-    ]  # "The EU issued an ultimatum": a body of a kind not known yet
+    ]  # "The NU issued an ultimatum": a body of a kind not known yet
     # What a restriction controls ("rare earth export controls" too); what another policy, such
     # as an ultimatum or a national plan, concerns.
     restricting = kind in _RESTRICTING
@@ -119,7 +119,7 @@ def _policy(
         controlled += [m.known.ref for m in groups if of_people(m.known)]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
-    targets += [  # "an ultimatum to China", "tariffs as high as 145% on Chinese goods"
+    targets += [  # "an ultimatum to Corex", "tariffs as high as 50% on Canadian goods"
         m.known.ref
         for m in things
         if m.start > start
@@ -149,7 +149,7 @@ def _policy(
         "kg:purpose": words_of(PURPOSE, text[after:], reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
     }
-    if kind == "kg:Agreement":  # "the U.S. and China announced reaching an agreement": its parties
+    if kind == "kg:Agreement":  # "Norway and Canada announced reaching an agreement": its parties
         agents = [m for m in reading.things if any(m.known.isa(f) for f in (*_GOVERNING, "kg:Organization"))]
         properties["kg:issuedBy"] = []
         properties["kg:party"] = [m.known.ref for m in agents if not m.known.isa("kg:NewsOutlet")]

@@ -127,7 +127,7 @@ def _family_names(names: Names, text: str) -> None:
 
 def _cited_outlets(text: str, book: Book) -> None:
     """Names an article lists as its sources ("this article cites information from A, B and
-    Reuters") are news outlets, wherever the document names them."""
+    Nordpress") are news outlets, wherever the document names them."""
     for line in text.splitlines():
         if not (cited := SOURCES.search(line)):
             continue

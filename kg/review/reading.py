@@ -33,7 +33,7 @@ OFFICIAL = re.compile(
 _SOURCE_BEFORE = re.compile(
     r"(?:according to|as noted by|as per|as reported by)\s+"
     r"(?:an?\s+(?:\w+\s+)?\w+\s+(?:from|by|in|cited by|published by)\s+)?"
-    r"(?:the\s+)?(?:(?-i:[A-Z])[\w.]*\s+)?$",  # "… cited by the U.S. Wall Street Journal"
+    r"(?:the\s+)?(?:(?-i:[A-Z])[\w.]*\s+)?$",  # "… cited by the Canadian Metro Post"
     re.I,
 )
 _DATA_BEFORE = re.compile(r"\bdata\s+(?:from|of)\s+(?:the\s+)?$", re.I)
@@ -137,7 +137,7 @@ def _voice(text: str, mentions: list[Mention], context: ArticleContext) -> Voice
     for m in speakers:
         before = text[: m.start]
         if m.known.isa("kg:Country") and any(re.fullmatch(r"\s+", text[m.end : o.start]) for o in speakers):
-            continue  # "the U.S. Wall Street Journal": a country's name as an adjective
+            continue  # "the Canadian Metro Post": a country's name as an adjective
         if _DATA_BEFORE.search(before) or _DATA_AFTER.match(text[m.end :]):
             cited.append(m.known.ref)
         elif _SOURCE_BEFORE.search(before) and asserted_by is None:

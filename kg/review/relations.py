@@ -41,7 +41,7 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
             and _OWNED.fullmatch(gap)
             and second.known.ref not in exchanges
         ):
-            properties = {"org:subOrganizationOf": [first.known.ref]}  # "its subsidiary, Mattson"
+            properties = {"org:subOrganizationOf": [first.known.ref]}  # "its subsidiary, Acme Motors"
             ref = second.known.ref
             facts.append(fact(book, reading, f"{ref}-relation", ref, properties, "a relation"))
             continue
@@ -76,7 +76,7 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
                 )
             )
     for place in reading.of("kg:Place"):
-        if within := book.names.inside(book.label(place.known.ref), "kg:Country"):  # "Southern China"
+        if within := book.names.inside(book.label(place.known.ref), "kg:Country"):  # "Northern Norway"
             properties = {"kg:locatedIn": [within[0].ref]}
             facts.append(
                 fact(book, reading, f"{place.known.ref}-in", place.known.ref, properties, "a region")

@@ -11,7 +11,7 @@ from kg.review.reading import ArticleContext, Reading
 
 def reports(reading: Reading, context: ArticleContext, book: Book, claims: list[str]) -> list[Proposed]:
     """A fact about the report the sentence relays, if an outlet says it: who published it
-    and when ("the Wall Street Journal on June 26"), whom it cites, the claims and policies
+    and when ("the Metro Post on May 3"), whom it cites, the claims and policies
     it reports."""
     voice = reading.voice
     outlets = [ref for ref in (*voice.via, voice.asserted_by) if ref and _outlet(book, ref)]
