@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kg import Project
 from kg.mapping.load import load_mappings
-from kg.review.heldback import measure
+from kg.review.heldback import _entities, _introduced_only_by, measure
 from tests.conftest import REPO
 
 
@@ -31,3 +31,15 @@ def test_document_004_held_back(tmp_path: Path) -> None:
     assert (score.entities, score.facts) == (13, 26)
     assert score.sentences == 14
     assert 0 < score.entities_found <= 13 and 0 < score.facts_found <= 26
+
+
+def test_reference_data_is_never_set_aside() -> None:
+    """Countries and elements come from reference data, not from a mapping: a country only one
+    document names stays known (and counts as found when the proposal names it)."""
+    mappings = load_mappings(REPO / "mappings", Path("mappings"))
+    documents = [d.model for d in mappings.documents]
+    for doc in documents:
+        assert not {r for r in _introduced_only_by(doc, documents, mappings.registry) if ":" in r}
+    only_003 = _entities(next(d for d in documents if d.id == "003"))
+    only_003 -= set().union(*(_entities(d) for d in documents if d.id != "003"))
+    assert "country:MY" in only_003  # named by 003 alone, yet not set aside

@@ -9,15 +9,19 @@ import datetime
 from kg.review.anaphora import with_anaphora
 from kg.review.candidates import _parts, headline, new_names, short_forms
 from kg.review.dates import date_value, find_dates
+from kg.review.elements import elements
 from kg.review.figures import find_figures
+from kg.review.groups import with_groups
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
 from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.people import people
+from kg.review.policies import policies
 from kg.review.proposal import Book, Proposed
+from kg.review.propose import _cited_outlets, _mentions
 from kg.review.reading import ArticleContext, read
-from kg.review.relations import nationalities
+from kg.review.relations import nationalities, relations
 from kg.review.rules import propose
 
 FIRM = frozenset({"kg:Firm", "kg:Organization"})
@@ -71,6 +75,15 @@ def test_typed_relations_by_the_words_between_two_names() -> None:
         assert _facts(links(_reading(book, text), book)) == expected, text
 
 
+def test_a_producer_and_exporter_of_something_produces_and_exports_it() -> None:
+    book = _book()
+    text = "Canada is the largest producer and exporter of zeta lithium."
+    assert _facts(links(_reading(book, text), book)) == {
+        ("country:CA", "kg:produces", "zeta-lithium"),
+        ("country:CA", "kg:exports", "zeta-lithium"),
+    }
+
+
 def test_no_relation_without_the_words_or_between_the_wrong_kinds() -> None:
     book = _book()
     assert links(_reading(book, "Acme Motors and Bolt Cars reported results."), book) == []
@@ -88,6 +101,16 @@ def test_the_company_and_its_refer_to_the_firm_named_last() -> None:
     (its,) = [m for m in with_anaphora(text, book.names.find(text), None) if m.how == "anaphor"]
     assert (its.text, its.known.ref) == ("its", "bolt-cars")  # a firm named before it in the sentence
     assert [m.how for m in with_anaphora("The company grew.", [], None)] == []  # nothing to refer to
+
+
+def test_the_country_refers_to_the_country_named_last() -> None:
+    book = _book()
+    context = _context()
+    _reading(book, "Japan courted Corex last year.", context)
+    reading = _reading(book, "The country is now a hub for Bolt Cars.", context)
+    assert [m.known.ref for m in reading.mentions if m.how == "anaphor"] == ["country:JP"]
+    reading = _reading(book, "Canada said the country of origin matters.", context)
+    assert [m.known.ref for m in reading.mentions if m.how == "anaphor"] == []
 
 
 def test_the_country_of_a_firm_from_its_adjective() -> None:
@@ -134,6 +157,9 @@ def test_names_of_new_entities() -> None:
     assert [m.group() for m in CAPITALISED.finditer("NEXA的战略 and Borla Group")] == ["NEXA", "Borla Group"]
     assert _parts("Borla Group on the Vienna Stock Exchange") == ["Borla Group", "Vienna Stock Exchange"]
     assert _parts("Commission on Trade") == ["Commission on Trade"]
+    assert _parts("Nordic Institute for Energy and Climate Studies") == [
+        "Nordic Institute for Energy and Climate Studies"
+    ]
     names = Names()
     assert short_forms("Borla Group", names) == ["Borla"]
     assert short_forms("Kestrel Co., Ltd.", names) == ["Kestrel"]
@@ -155,6 +181,81 @@ def test_names_past_an_opening_participle_a_possessive_acronym_and_a_role() -> N
     text = "Ann Berg, Chief Executive of the Canada Drone Association, spoke."
     found = book.names.find(text)
     assert names(text, found) == [("Canada Drone Association", "kg:Association"), ("Ann Berg", "kg:Person")]
+
+
+def test_a_family_name_after_a_role_is_a_person_and_a_name_after_in_a_place() -> None:
+    book = _book()
+    book.names.add(Known("role:mayor", "org:Role", "mayor", frozenset({"kg:Role"})), ["Mayor"])
+    text = "Norwegian Mayor Haugland opened a plant in Tromsvik, and Corex bought shares in Lindqvist."
+    kinds = dict(new_names(text, book.names.find(text), set(), set()))
+    assert kinds == {"Haugland": "kg:Person", "Tromsvik": "kg:Place", "Lindqvist": "kg:Organization"}
+
+
+def test_an_unnamed_entry_is_found_by_what_its_label_calls_it() -> None:
+    names = Names()
+    lab = Known("nordic-lab", "kg:ResearchInstitute", "unnamed Nordic drone laboratory")
+    names.add(lab, ["unnamed Nordic drone laboratory"])
+    assert [m.known.ref for m in names.find("He joined a Nordic drone laboratory in May.")] == ["nordic-lab"]
+
+
+def test_a_region_of_a_country_is_a_place_in_that_country() -> None:
+    book = _book()
+    text = "Corex opened two plants in Northern Canada last year."
+    sentence = Sentence(0, len(text), 1, text, "en")
+    mentions = _mentions(sentence, book, set(), set())
+    region = next(m for m in mentions if m.text == "Northern Canada")
+    assert region.known.kind == "kg:Place"
+    found = _facts(relations(read(sentence, mentions, _context()), _context(), book))
+    assert (region.known.ref, "kg:locatedIn", "country:CA") in found
+
+
+def test_a_two_letter_abbreviation_its_body_before_a_role_and_what_it_issues() -> None:
+    assert [n for n, _ in new_names("The NU's plan failed.", [], set(), set())] == ["NU"]
+    book = _book()
+    book.names.add(Known("nu", "kg:Organization", "NU", FIRM), ["NU"])
+    book.names.add(Known("role:president", "org:Role", "president", frozenset({"kg:Role"})), ["President"])
+    text = "NU Council President Ann Berg spoke."
+    assert ("NU Council", "kg:GovernmentBody") in list(new_names(text, book.names.find(text), set(), set()))
+    text = "The NU issued an ultimatum to Corex."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert ("nu-ultimatum", "kg:issuedBy", "nu") in found
+
+
+def test_who_is_based_in_a_place_named_before_based() -> None:
+    book = _book()
+    context = _context()
+
+    def based(text: str) -> set[tuple[str, str, str]]:
+        sentence = Sentence(0, len(text), 1, text, "en")
+        mentions = _mentions(sentence, book, set(), set())
+        return {
+            f
+            for f in _facts(relations(read(sentence, mentions, context), context, book))
+            if f[1] == "kg:basedIn"
+        }
+
+    assert based("Corex, a Tromsvik-based firm, grew.") == {("corex", "kg:basedIn", "tromsvik")}
+    assert based("Tromsvik-based Bolt Cars grew.") == {("bolt-cars", "kg:basedIn", "tromsvik")}
+    assert based("Staff came from Corex and the Tromsvik-based state-owned enterprise.") == {
+        ("corex", "kg:basedIn", "tromsvik")  # the firm the article is about so far
+    }
+    assert based("Bolt Cars met Tromsvik-based officials.") == set()
+
+
+def test_what_its_owner_owns() -> None:
+    book = _book()
+    context = _context()
+
+    def parents(text: str) -> set[tuple[str, str, str]]:
+        found = _facts(relations(_reading(book, text, context), context, book))
+        return {f for f in found if f[1] == "org:subOrganizationOf"}
+
+    assert parents("Corex sued Bolt Cars after its subsidiary, Acme Motors, lost staff.") == {
+        ("acme-motors", "org:subOrganizationOf", "bolt-cars")
+    }
+    assert parents("Acme Motors, a subsidiary of Corex, grew.") == {
+        ("acme-motors", "org:subOrganizationOf", "corex")
+    }
 
 
 def test_relative_dates_are_left_out_of_an_undated_article() -> None:
@@ -233,11 +334,54 @@ def test_figures_with_ranges_currencies_and_rates() -> None:
         ("1000000", None, "EUR", "kg:Several"),
     ]
     assert read_figures("Sales grew at a CAGR of 12.5%.") == [("12.5", None, "percent/year", None)]
+    assert read_figures("Costs fell to one-third of Bolt's, a quarter of 2023 ones.") == [
+        ("33.3", None, "percent", "kg:Approximately")  # "a quarter of 2023" is a period
+    ]
+    assert read_figures("Two fifths of staff left.") == [("40", None, "percent", None)]
     # a change from one value to another is not a range
     assert read_figures("up from 20% in 2019 to 31% in 2024") == [
         ("20", None, "percent", None),
         ("31", None, "percent", None),
     ]
+
+
+def test_counts_of_anything_named_by_a_plural_noun() -> None:
+    def counts(text: str) -> list[tuple[str, str | None, str | None]]:
+        return [(f.value, f.qualifier, f.noun) for f in find_figures(text) if f.unit == "count"]
+
+    assert counts("The fund will hire 12,000 skilled welders.") == [("12000", None, "welders")]
+    assert counts("Borla plans to ship one million EVs.") == [("1000000", None, "evs")]
+    assert counts("It backs at least 8 small wind and solar (PV) component makers, each") == [
+        ("8", "kg:AtLeast", "makers")
+    ]
+    assert counts("after three straight years of losses") == [("3", None, "years")]
+    assert counts("Nine staff left.") == [("9", None, "staff")]
+    # a duration, and a number that counts nothing, are no counts
+    assert counts("The firm was fined within 48 hours and paid in two years.") == []
+    assert counts("One of the firms said so.") == []
+
+
+def test_registry_groups_named_in_other_words_and_what_a_directive_controls() -> None:
+    book = _book()
+    group = frozenset({"kg:Group"})
+    book.names.add(Known("drone-staff", "kg:Group", "engineers and pilots of Nordic drone firms", group), [])
+    book.names.add(Known("drone-firms", "kg:Group", "Nordic drone firms", group), [])
+    book.names.add(
+        Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway", "Nordic"]
+    )
+    text = "Norway instructed drone companies to submit lists of skilled drone experts."
+    found = with_groups(text, book.names.find(text), book.names)
+    assert [(m.text, m.known.ref) for m in found if m.how == "group"] == [
+        ("drone companies", "drone-firms"),
+        ("drone experts", "drone-staff"),  # "skilled" is not in its label
+    ]
+    assert with_groups("Nordic talents left.", book.names.find("Nordic talents left."), book.names)[
+        0
+    ].known.ref == ("drone-staff")
+    context = _context()
+    facts = _facts(policies(read(Sentence(0, len(text), 1, text, "en"), found, context), context, book))
+    assert ("norway-directive", "kg:controls", "drone-staff") in facts  # people are controlled
+    assert ("norway-directive", "kg:targets", "drone-firms") in facts
 
 
 def test_a_directive_with_what_it_requires_and_what_for() -> None:
@@ -254,6 +398,60 @@ def test_a_directive_with_what_it_requires_and_what_for() -> None:
     } <= found
 
 
+def test_a_second_demand_is_a_second_directive_and_a_passive_demand_a_directive() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Norway demanded that Corex list its pilots, with some pilots required to hand in their licences."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-directive", "kg:requires", "{'en': 'Corex list its pilots'}"),
+        ("norway-directive-2", "kg:issuedBy", "country:NO"),
+        ("norway-directive-2", "kg:requires", "{'en': 'hand in their licences'}"),
+    } <= found
+    text = "Drone firms have been told to register every drone to prevent smuggling."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert ("directive", "kg:purpose", "{'en': 'prevent smuggling'}") in found
+
+
+def test_the_policy_a_sentence_refers_back_to() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    context = _context()
+    first = _facts(
+        propose(_reading(book, "Norway imposed export controls on zeta lithium.", context), context, book)
+    )
+    assert ("norway-export-control", "kg:controls", "zeta-lithium") in first
+    later = _facts(
+        propose(_reading(book, "The export control also covers the Z1 chip.", context), context, book)
+    )
+    assert ("norway-export-control", "kg:controls", "z1-chip") in later
+
+
+def test_an_agreement_with_its_parties_and_purpose() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Norway said it had reached a deal with Canada to speed up drone exports."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-agreement", "kg:party", "country:NO"),
+        ("norway-agreement", "kg:party", "country:CA"),
+        ("norway-agreement", "kg:purpose", "{'en': 'speed up drone exports'}"),
+    } <= found
+    propose(_reading(book, "Corex signed a cooperation agreement with Bolt Cars."), _context(), book)
+    assert [e.known.kind for e in book.entities.values()].count("kg:Agreement") == 1  # a partnership
+
+
+def test_whom_a_policy_is_aimed_at() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    found = _facts(
+        propose(_reading(book, "Norway issued an ultimatum to Corex over its drones."), _context(), book)
+    )
+    assert ("norway-ultimatum", "kg:targets", "corex") in found
+    found = _facts(propose(_reading(book, "Norway, citing Corex, issued an ultimatum."), _context(), book))
+    assert not any(p == "kg:targets" for _, p, _ in found)
+
+
 def test_the_report_an_outlet_relays() -> None:
     book = _book()
     outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})
@@ -267,6 +465,32 @@ def test_the_report_an_outlet_relays() -> None:
         ("report-daily-wire-1", "kg:citedSource", "metro-post"),
         ("report-daily-wire-1", "kg:reports", claim),
     } <= _facts(found)
+
+
+def test_a_dated_report_cited_by_an_outlet_reports_the_policy() -> None:
+    book = _book()
+    outlet = frozenset({"kg:NewsOutlet", "kg:Organization"})
+    book.names.add(Known("metro-post", "kg:NewsOutlet", "Metro Post", outlet), ["Metro Post"])
+    text = "According to an insider report cited by the Canadian Metro Post on May 3, Canada mandated that Corex register."
+    reading = _reading(book, text)
+    assert reading.voice.asserted_by == "metro-post"  # "Canadian" describes the outlet
+    found = _facts(propose(reading, _context(), book))
+    assert {
+        ("report-metro-post-1", "kg:date", "{'said': 'May 3'}"),
+        ("report-metro-post-1", "kg:reports", "canada-directive"),
+    } <= found
+
+
+def test_the_sources_an_article_lists_are_outlets() -> None:
+    book = _book()
+    book.names.parents["kg:NewsOutlet"] = {"kg:Organization"}
+    _cited_outlets(
+        "Nordpress says Corex grew.\nThis article cites information from Nordpress and Bolt Cars.", book
+    )
+    assert [(e.known.label, e.known.kind) for e in book.entities.values()] == [("Nordpress", "kg:NewsOutlet")]
+    context = _context()
+    found = _facts(propose(_reading(book, "As Nordpress indicates, Corex may grow.", context), context, book))
+    assert ("report-nordpress-1", "kg:publishedBy", "nordpress") in found
 
 
 def test_names_with_particles_are_people_next_to_a_role() -> None:
@@ -297,6 +521,44 @@ def test_what_a_figure_measures_in_the_texts_words() -> None:
         if "kg:value" in f.properties
     }
     assert observed == {("12000000", "corex"), ("7.5", "corex"), ("9.1", "corex")}  # "its" is Corex
+
+
+def test_a_figure_is_of_a_name_before_an_and_and_for_the_nearest_year() -> None:
+    book = _book()
+    text = (
+        "Sales of Corex vans and trucks made up 40% of sales, lifting margins from 5% in 2023 to 8% in 2024."
+    )
+    found = [f for f in propose(_reading(book, text), _context(), book) if "kg:value" in f.properties]
+    observed = {(str(f.properties["kg:value"][0]), str(f.properties["kg:observedSubject"][0])) for f in found}
+    assert observed == {("40", "corex"), ("5", "corex"), ("8", "corex")}
+    periods = {str(f.properties["kg:value"][0]): f.properties["kg:period"] for f in found}
+    assert periods["5"] == [{"said": "2023"}] and periods["8"] == [{"said": "2024"}]
+
+
+def test_measures_named_after_a_percentage_or_before_reach_and_account_for() -> None:
+    book = _book()
+    cases = {
+        "Corex posted a 12% year-on-year sales increase.": "year-on-year sales increase",
+        "Corex's domestic revenue accounts for only 4%.": "domestic revenue",
+        "The Nordic drone services market is projected to reach $5 billion by 2030.": "drone services market is projected",
+    }
+    for text, measure in cases.items():
+        found = propose(_reading(book, text), _context(), book)
+        assert [v for f in found for v in f.properties.get("kg:measure", [])] == [{"en": measure}], text
+
+
+def test_a_figure_of_a_named_strategy_across_an_and_between_verbs() -> None:
+    book = _book()
+    strategy = Known(
+        "nordic-drone-plan",
+        "kg:NationalStrategy",
+        "Nordic Drone Strategy",
+        frozenset({"kg:NationalStrategy"}),
+    )
+    book.names.add(strategy, ["Nordic Drone Strategy", "NDS"])
+    text = "The NDS plans to train and certify 4,000 drone pilots."
+    found = [f for f in propose(_reading(book, text), _context(), book) if "kg:value" in f.properties]
+    assert [f.properties["kg:observedSubject"] for f in found] == [["nordic-drone-plan"]]
 
 
 def test_a_second_figure_of_a_sentence_is_of_whom_the_first_was() -> None:
@@ -410,6 +672,95 @@ def test_things_named_by_a_common_noun() -> None:
         new_names("Bolt makes cathode materials.", [], set(), set())
     )
     assert ("cobalt alloys", "kg:Material") in list(new_names("Bolt buys cobalt alloys.", [], set(), set()))
+
+
+def test_compounds_are_materials_with_their_elements_and_short_form() -> None:
+    book = _book()
+    for symbol, name in (("Ni", "nickel"), ("Co", "cobalt"), ("O", "oxygen"), ("Na", "sodium")):
+        known = Known(f"element:{symbol}", "kg:ChemicalElement", name, frozenset({"kg:ChemicalElement"}))
+        book.names.add(known, [name])
+    text = "Corex makes nickel cobalt oxide (NCO) and sodium extraction technology; NCO is cheap."
+    sentence = Sentence(0, len(text), 1, text, "en")
+    mentions = _mentions(sentence, book, set(), set())
+    compound = next(m for m in mentions if m.text == "nickel cobalt oxide")
+    assert compound.known.kind == "kg:Material"
+    assert [m.known.ref for m in mentions if m.text == "NCO"] == [compound.known.ref] * 2  # no second entity
+    context = _context()
+    found = _facts(elements(read(sentence, mentions, context), book))
+    assert found == {
+        (compound.known.ref, "kg:containsElement", "element:Ni"),
+        (compound.known.ref, "kg:containsElement", "element:Co"),
+        (compound.known.ref, "kg:containsElement", "element:O"),
+        ("sodium-extraction-technology", "kg:containsElement", "element:Na"),
+    }
+
+
+def test_each_investor_with_its_own_verb_makes_an_investment() -> None:
+    book = _book()
+    place = frozenset({"kg:Place"})
+    book.names.add(Known("tromso", "kg:Place", "Tromso", place), ["Tromso"])
+    book.names.add(Known("bergen", "kg:Place", "Bergen", place), ["Bergen"])
+    text = "Corex is investing $2 billion in Tromso and Bolt Cars committing 3 billion euros to expand output in Bergen."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("investment-corex", "kg:location", "tromso"),
+        ("investment-bolt-cars", "kg:investor", "bolt-cars"),
+        ("investment-bolt-cars", "kg:amount", "3000000000"),
+        ("investment-bolt-cars", "kg:unit", "EUR"),
+        ("investment-bolt-cars", "kg:location", "bergen"),
+        ("investment-bolt-cars", "kg:purpose", "{'en': 'expand output in Bergen'}"),
+    } <= found
+    assert ("investment-corex", "kg:location", "bergen") not in found
+
+
+def test_model_codes_chinese_things_and_things_named_with_an_abbreviation() -> None:
+    names = list(
+        new_names("Sales of its models, the X5 and X7, rose, while Q3 sales did not.", [], set(), set())
+    )
+    assert names == [("X5", "kg:Product"), ("X7", "kg:Product")]  # a code far from "models" names nothing
+    assert ("负极材料", "kg:Material") in list(new_names("日本却把负极材料限制了", [], set(), set()))
+    names = list(new_names("Corex makes NMC batteries and uses 3nm process technology.", [], set(), set()))
+    assert ("NMC batteries", "kg:Product") in names and ("3nm process technology", "kg:Technology") in names
+
+
+def test_what_someone_was_convicted_for() -> None:
+    book = _book()
+    book.names.add(Known("ann-berg", "kg:Person", "Ann Berg", frozenset({"kg:Person"})), ["Ann Berg"])
+    cases = {
+        "Ann Berg was sentenced to four years for allegedly leaking battery designs to Corex.": (
+            "leaking battery designs to Corex"
+        ),
+        "Ann Berg being sentenced to two years for stealing chip layouts highlights the risk.": "stealing chip layouts",
+    }
+    for text, charge in cases.items():
+        found = _facts(propose(_reading(book, text), _context(), book))
+        assert ("conviction-ann-berg", "kg:charge", str({"en": charge})) in found, text
+
+
+def test_a_summit_and_who_took_part() -> None:
+    book = _book()
+    book.names.add(Known("ann-berg", "kg:Person", "Ann Berg", frozenset({"kg:Person"})), ["Ann Berg"])
+    text = "Ann Berg praised Corex during the Arctic summit in Canada."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("meeting-ann-berg", "kg:participant", "ann-berg"),
+        ("meeting-ann-berg", "kg:participant", "corex"),
+    } <= found
+    assert book.entities["meeting-ann-berg"].known.kind == "kg:Event"
+
+
+def test_products_by_model_number_and_the_firm_whose_they_are() -> None:
+    names = list(new_names("Its rival Kestrel's Falcon 220X beats them.", [], set(), set()))
+    assert names == [("Kestrel", "kg:Organization"), ("Falcon 220X", "kg:Product")]
+    book = _book()
+    book.names.add(Known("falcon", "kg:Product", "Falcon 220X", frozenset({"kg:Product"})), ["Falcon 220X"])
+    found = _facts(
+        links(
+            _reading(book, "Corex's Falcon 220X is fast, and Bolt Cars' flagship models, the Z1 chip, too."),
+            book,
+        )
+    )
+    assert found == {("falcon", "kg:developedBy", "corex"), ("z1-chip", "kg:developedBy", "bolt-cars")}
 
 
 def test_a_claim_about_an_event_names_the_event() -> None:

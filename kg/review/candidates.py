@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from kg.review.dates import MONTHS
+from kg.review.elements import ANIONS
 from kg.review.names import CAPITALISED, Known, Mention, Names, fold
 
 # The kind an organisation's name suggests, by a word in it (first match wins).
@@ -102,8 +103,20 @@ _GROUP = re.compile(
 # Things named by a common noun: "rare earth purification technology", "dry stripping
 # equipment", "cathode materials" (up to four words before the head noun).
 _COMMON_THING = re.compile(
-    r"(?<=[a-z0-9-] )(technology|technologies|equipment|materials|batteries|metals|minerals|alloys)\b"
+    r"(?<=[A-Za-z0-9-] )(technology|technologies|equipment|materials|batteries|metals|minerals|alloys)\b"
 )
+_THING_WORD = re.compile(r"[a-z][a-z0-9-]*|[0-9]+[a-z]+|[A-Z]{2,5}")  # "3nm", "NMC", not "2024"
+_CHINESE_THING = re.compile(r"[\u4e00-\u9fff]{1,8}?(材料|技术|芯片|电池|设备)")
+_CHINESE_THING_KINDS = {
+    "材料": "kg:Material",
+    "技术": "kg:Technology",
+    "芯片": "kg:Product",
+    "电池": "kg:Product",
+    "设备": "kg:Product",
+}
+_MODEL_NUMBER = re.compile(r"\S \d+[A-Z]*$|\b[A-Z]+\d{2,}[A-Z]*$")
+_MODEL = re.compile(r"[A-Z]\d{1,2}")
+_MODELS_BEFORE = re.compile(r"\bmodels?\b[^.;]{0,20}$", re.I)
 _THING_KINDS = {
     "technology": "kg:Technology",
     "technologies": "kg:Technology",
@@ -137,6 +150,11 @@ _GENERIC = {  # too general to name a thing alone
     "battery", "chip",
 }
 # fmt: on
+_ANION_AFTER = re.compile(r"\s+(?:" + "|".join(ANIONS) + r")s?\b")
+# "a plant in Tromsvik": a name right after "in" is a place, unless one invests or holds shares in it.
+_IN_PLACE = re.compile(r"\bin\s+$")
+_INTO = re.compile(r"\b(?:invest\w*|stakes?|shares?|interests?|role|roles|listed)\s+in\s+$", re.I)
+_REGION = re.compile(r"(?:(?:North|South)(?:east|west)?|East|West)(?:ern)? \S.*|Central \S.*")
 _PARTICIPLE = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 _DEMONYM = re.compile(r"[A-Z][a-z]{3,}(?:ean|ian|ese|ish)")
 _STOP_CHARS = set("的在是于和与及对向把被从为了将已等让给使也都而并或")
@@ -210,6 +228,7 @@ def new_names(
     A headline in title case ("China Tightens Controls on Rare Earth Talent") gives no
     English names: every word in it is capitalised."""
     latin = not headline(text)
+    yield from _compounds(text, found)
     named: list[tuple[int, int]] = []  # where the first pass found a name
     for match in CAPITALISED.finditer(text) if latin else ():
         for part in _parts(match.group()):
@@ -218,7 +237,18 @@ def new_names(
             people = [m for m in inside if m.known.isa("kg:Role") or m.known.isa("kg:Person")]
             if people:  # "Chief Executive Officer of the X Association": the name is after "of"
                 after = re.search(r"\bof\s+(?:the\s+)?(.+)$", match.group()[people[-1].end - match.start() :])
-                if after is None:
+                if after is None:  # "NU Council President Ann Berg": the name is before the role
+                    name = _trim(match.group()[: people[0].start - match.start()], lowercase_words)
+                    inside = [m for m in inside if m.end <= people[0].start]
+                    if (
+                        name
+                        and inside
+                        and _kind_word(name.split())
+                        and all(len(m.text) < len(name) for m in inside)
+                    ):
+                        offset = text.index(name, match.start())
+                        named.append((offset, offset + len(name)))
+                        yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
                     continue
                 offset = match.start() + people[-1].end - match.start() + after.start(1)
                 name = _trim(after.group(1), lowercase_words)
@@ -230,10 +260,14 @@ def new_names(
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
                 yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+            elif name and len(inside) == 1 and _place(inside[0].known) and _REGION.fullmatch(name):
+                yield name, "kg:Place"  # "Northern Norway": a region of a country
     for start, end in _uncovered(text, found) if latin else ():
         for match in CAPITALISED.finditer(text[:end], start):
             for part in _parts(match.group()):
                 name = _trim(part, lowercase_words)
+                if name is None and _MODEL.fullmatch(part) and _MODELS_BEFORE.search(text[: match.start()]):
+                    yield part, "kg:Product"  # "its flagship models, the X5 and X7"
                 if name is None:
                     continue
                 offset = text.index(name, match.start())
@@ -249,7 +283,7 @@ def new_names(
     for match in _COMMON_THING.finditer(text):
         words: list[str] = []  # the content words right before the head noun, nearest last
         for word in reversed(text[: match.start()].split()[-4:]):
-            if not re.fullmatch(r"[a-z][a-z0-9-]*", word) or word in _NOT_IN_A_THING or word.endswith("ly"):
+            if not _THING_WORD.fullmatch(word) or word in _NOT_IN_A_THING or word.endswith("ly"):
                 break
             words.insert(0, word)
         while words and (words[0].endswith("ing") or (words[0].endswith("ed") and "-" not in words[0])):
@@ -266,13 +300,47 @@ def new_names(
         name = name[cut + 1 :]
         if len(name) > 2 and not any(m.start < match.end() and match.start() < m.end for m in found):
             yield name, _kind(name, "", "", found, match.start())
+    for match in _CHINESE_THING.finditer(text):  # "负极材料" (anode materials) after the last particle
+        cut = max((i for i, ch in enumerate(match.group()) if ch in _STOP_CHARS), default=-1)
+        start = match.start() + cut + 1
+        if match.end() - start > 2 and not any(m.start < match.end() and start < m.end for m in found):
+            yield text[start : match.end()], _CHINESE_THING_KINDS[match.group(1)]
+
+
+def _compounds(text: str, found: list[Mention]) -> Iterator[tuple[str, str]]:
+    """Chemical compounds named by two or more elements, or elements and an anion ("lithium
+    iron phosphate", "cobalt oxide"): materials."""
+    elements = [m for m in found if m.known.isa("kg:ChemicalElement") and m.text.islower()]
+    runs: list[list[Mention]] = []
+    for mention in elements:
+        if runs and re.fullmatch(r"\s+", text[runs[-1][-1].end : mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    for run in runs:
+        anion = _ANION_AFTER.match(text, run[-1].end)
+        end = anion.end() if anion else run[-1].end
+        if len(run) >= 2 or anion:
+            yield text[run[0].start : end], "kg:Material"
+
+
+def acronym_after(name: str, text: str) -> list[str]:
+    """The short form a text gives in brackets right after a name: "nickel cobalt oxide
+    (NCO)", "National Chip Plan (NCP)"."""
+    match = re.search(re.escape(name) + r"\s*\(([A-Z][A-Za-z0-9&.-]{1,9})\)", text)
+    return [match.group(1)] if match else []
+
+
+def _place(known: Known) -> bool:
+    return known.isa("kg:Place") or known.isa("kg:Country")
 
 
 def _adjective(mention: Mention) -> bool:
-    """A country's adjective or a material's name inside a group's name ("Chinese rare
-    earth companies")."""
+    """A country's adjective, or a material's or element's name, inside a group's or a
+    thing's name ("Norwegian drone makers", "sodium extraction technology")."""
     return (
         mention.known.isa("kg:Country")
+        or mention.known.isa("kg:ChemicalElement")
         or mention.known.isa("kg:Material")
         or mention.known.isa("kg:Technology")
     )
@@ -290,10 +358,13 @@ def headline(text: str) -> bool:
 
 
 def _parts(span: str) -> list[str]:
-    """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" comes first
-    ("Central University of Finance and Economics"), and after a name that ends in an
-    organisation's word at "on" or "in" ("Seres Group on the Hong Kong Stock Exchange")."""
-    parts = [span] if " and " not in span or " of " in span.split(" and ")[0] else span.split(" and ")
+    """A capitalised run split into names at "and" ("CATL and BYD"), unless "of" or "for" comes
+    first ("Central University of Finance and Economics"); after a possessive ("Kestrel's
+    Falcon 220X"); and after a name that ends in an organisation's word at "on" or "in" ("Seres
+    Group on the Hong Kong Stock Exchange")."""
+    first = span.split(" and ")[0]
+    parts = [span] if " and " not in span or " of " in first or " for " in first else span.split(" and ")
+    parts = [piece for part in parts for piece in re.split(r"['’]s (?=[A-Z])", part)]
     return [piece for part in parts for piece in _AFTER_ORGANISATION.sub(r"\1\n", part).split("\n")]
 
 
@@ -332,7 +403,7 @@ def known(name: str, kind: str, taken: set[str], names: Names) -> Known:
 
 def _trim(name: str, lowercase_words: set[str]) -> str | None:
     """Leading sentence words and trailing brackets off; None if nothing name-like is left."""
-    words = name.replace("(", " ( ").split()
+    words = re.sub(r"[-‐]based\b.*$", "", name).replace("(", " ( ").split()  # "Tromsvik-based"
     if "(" in words:
         words = words[: words.index("(")]
     while words and (words[0] in _NEVER_NAMES or words[0].lower() in _FUNCTION_WORDS):
@@ -353,7 +424,7 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
     if all(w.lower().strip(".,'’") in lowercase_words for w in significant) and not _kind_word(words):
         return None  # common words capitalised at the start of a sentence or in a heading
     if len(words) == 1 and words[0].endswith(("'s", "’s")) and words[0][:-2].isupper() and len(words[0]) > 3:
-        words = [words[0][:-2]]  # "the EU's"
+        return words[0][:-2]  # "the NU's", "NATO's": an abbreviation with a possessive is a name
     if len(words) == 1 and (
         len(words[0]) < 3 or words[0].endswith(("'s", "’s")) or _DEMONYM.fullmatch(words[0])
     ):
@@ -364,6 +435,8 @@ def _trim(name: str, lowercase_words: set[str]) -> str | None:
 def _kind(name: str, before: str, after: str, found: list[Mention], offset: int) -> str:
     if word_kind := _kind_word(name.split()) or _chinese_kind(name):
         return word_kind
+    if _MODEL_NUMBER.search(name):
+        return "kg:Product"  # "Falcon 220X", "Kestrel KX500": a model number
     roles = [m for m in found if m.known.isa("kg:Role")]
     listed = _LISTED_AFTER.search(before)  # "Independent Directors A B, C D, and E F"
     start = listed.start() if listed else offset
@@ -371,6 +444,11 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     titled = before.rstrip().endswith(TITLES)
     if _PERSON_SHAPE.match(name) and (next_to_role or titled or re.match(r"^,\s+(?:a|an|the)\s", after)):
         return "kg:Person"
+    right_after_role = any(0 <= offset - m.end <= 2 for m in roles)
+    if re.fullmatch(_WORD, name) and (right_after_role or titled):
+        return "kg:Person"  # "Norwegian Mayor Haugland": a family name alone after a role
+    if (_IN_PLACE.search(before) and not _INTO.search(before)) or re.match(r"[-‐]based\b", after):
+        return "kg:Place"
     return "kg:Organization"
 
 

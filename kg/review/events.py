@@ -1,7 +1,7 @@
 """Events a sentence reports — lawsuits, investments, lectures, listings, launches,
-convictions, partnerships — with who takes part in which role, the amount, the place, the date and the
-topic. A later sentence that names no one but says "the lawsuit" or "the lecture" adds to the
-event of that kind the article reported last."""
+convictions, partnerships, summits — with who takes part in which role, the amount, the
+place, the date and the topic. A later sentence that names no one but says "the lawsuit" or
+"the lecture" adds to the event of that kind the article reported last."""
 
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ _TOPIC = re.compile(
 _SENTENCED = re.compile(
     r"\bsentenced to\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b", re.I
 )
+# What someone was convicted for: "sentenced to 11 years for (allegedly) leaking …", up to
+# the sentence's own verb ("… highlights the risks").
+_CHARGE = re.compile(
+    r"\bfor\s+(?:allegedly\s+)?(\w+ing\b(?:(?!\s+(?:highlights?|shows?|suggests?|indicates?|reveals?|"
+    r"underscores?|raises?|is|was|has|and)\b)[^,;.\[])*)",
+    re.I,
+)
 _YEARS = {"one": 1, **NUMBER_WORDS}  # "sentenced to three years"
+_FURTHER_INVESTMENT = re.compile(r"\b(?:investing|committing|pledging)\b", re.I)
 _WITH_PURPOSE = ("kg:Partnership", "kg:Listing", "kg:Launch", "kg:Investment")
 
 
@@ -81,6 +89,12 @@ KINDS = [
         re.compile(r"\b(?:the|this) (?:partnership|collaboration|cooperation|joint venture)\b", re.I),
     ),
     Kind(
+        "kg:Event",
+        "meeting",
+        re.compile(r"\b(?:summit|conference|forum|expo)\b|峰会|论坛", re.I),
+        re.compile(r"\b(?:the|this) (?:summit|conference|forum|meeting)\b", re.I),
+    ),
+    Kind(
         "kg:Conviction",
         "conviction",
         re.compile(r"\b(?:sentenced|convicted)\b|判处", re.I),
@@ -118,6 +132,45 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
             properties["kg:topic"] = [{reading.sentence.language: topic.group(1).strip(" ,")}]
         if any(properties.values()):
             facts.append(fact(book, reading, event, event, properties, f"an event ({kind.name})"))
+        if kind.kind == "kg:Investment":
+            facts += _further_investments(reading, context, book, at.end())
+    return facts
+
+
+def _further_investments(reading: Reading, context: ArticleContext, book: Book, after: int) -> list[Proposed]:
+    """ "Corex investing $2 billion in Tromsvik and Bolt committing €3 billion to … in Bergen":
+    each investor named right before its own verb makes an investment of its own, with the
+    amount and places that follow it."""
+    text = reading.sentence.text
+    verbs = list(_FURTHER_INVESTMENT.finditer(text, after))
+    facts = []
+    for i, verb in enumerate(verbs):
+        stop = verbs[i + 1].start() if i + 1 < len(verbs) else len(text)
+        investor = [m for m in reading.things if _isa(m.known, AGENT) and 0 <= verb.start() - m.end <= 2]
+        money = [f for f in reading.figures if _money(f) and verb.end() <= f.start < stop]
+        if not investor or investor[0].known.isa("kg:Country") or not money:
+            continue
+        places = [
+            m
+            for m in reading.things
+            if _isa(m.known, ("kg:Place", "kg:Country")) and verb.end() <= m.start < stop
+        ]
+        ref = investor[0].known.ref
+        event = book.entity(
+            f"investment-{ref}",
+            "kg:Investment",
+            f"investment: {book.label(ref)}",
+            f"the words '{verb.group()}'",
+        )
+        properties: dict[str, list[Value]] = {
+            "kg:investor": [ref],
+            "kg:amount": [money[0].value],
+            "kg:unit": [str(money[0].unit)],
+            "kg:location": _refs(places),
+            "kg:purpose": words_of(PURPOSE, text[verb.end() : stop], reading.sentence.language),
+        }
+        context.events["kg:Investment"] = event
+        facts.append(fact(book, reading, event, event, properties, "an event (investment)"))
     return facts
 
 
@@ -149,7 +202,11 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
             "kg:unit": [str(f.unit) for f in money[:1]],
         }
     if kind == "kg:Investment":
-        places = [m for m in reading.things if _isa(m.known, ("kg:Place", "kg:Country")) and m.start >= end]
+        further = _FURTHER_INVESTMENT.search(text, end)
+        stop = further.start() if further else len(text)
+        places = [
+            m for m in reading.things if _isa(m.known, ("kg:Place", "kg:Country")) and end <= m.start < stop
+        ]
         investors = [m for m in before if not m.known.isa("kg:Country")][-1:]
         return {
             "kg:investor": _refs(investors),
@@ -167,10 +224,14 @@ def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[
         years = _SENTENCED.search(text)
         people = [m for m in reading.of("kg:Person") if m.start < start][-1:]
         count = years.group(1).lower() if years else None
+        charge = _CHARGE.search(text, start)
         return {
             "kg:convictedPerson": _refs(people),
             "kg:sentence": [f"P{_YEARS.get(count) or count}Y"] if count else [],
+            "kg:charge": [{reading.sentence.language: charge.group(1)}] if charge else [],
         }
+    if kind == "kg:Event":  # "X spoke during the Arctic summit": who took part
+        return {"kg:participant": _refs([m for m in agents if not m.known.isa("kg:Country")])}
     if kind == "kg:Partnership":
         parties = [m for m in agents if m.known.isa("kg:Organization") or m.known.isa("kg:Group")]
         return {

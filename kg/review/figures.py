@@ -101,14 +101,31 @@ _LOWER = re.compile(r"(?:between\s+)?" + _QUALIFIER + _NUMBER + _SCALE + r"\s*(?
 _PER_YEAR = re.compile(r"(?:annual(?:i[sz]ed)? growth rate|CAGR)\W[^,;]{0,20}$", re.I)
 _RATE = re.compile(r"\s*(?:per|a|an|each)\s+(kilogram|kg|year|day)\b|\s+(daily|annually)\b", re.I)
 _RATES = {"kilogram": "kg", "kg": "kg", "year": "year", "annually": "year", "day": "day", "daily": "day"}
+_TIME_NOUNS = r"years|months|weeks|days|hours|minutes|decades|quarters|times"
+# A count: a number, up to eight words that describe what is counted, and their plural head
+# noun or "people", "personnel", "staff" ("12,000 skilled welders", "one million EVs", "three
+# straight years of losses"); a time right after the number is a duration, not a count.
 _COUNT = re.compile(
     _QUALIFIER
-    + r"(?<![\w.,])(?P<number>\d{1,3}|"
+    + r"(?<![\w.,$€£¥])(?P<number>\d{1,3}(?:,\d{3})+|\d{1,3}|one(?=\s+(?:thousand|million|billion))|"
     + "|".join(w for w in NUMBER_WORDS if NUMBER_WORDS[w])
     + r")"
-    r"\s+(?:[a-z-]+\s+){0,2}"
-    r"(?P<noun>executives|engineers|employees|experts|members|companies|firms|people|personnel|"
-    r"managers|directors|factories|plants|projects|countries|permits|licenses|licences)\b",
+    + r"(?:\s+(?P<scale>thousand|million|billion))?"
+    + rf"(?!\s+(?:{_TIME_NOUNS})\b)"
+    + r"\s+(?:(?:[A-Za-z][\w-]*|\([A-Z]+\))\s+){0,8}?"
+    + r"(?!(?:was|has|is|its|this|does|plus|thus|less|as|us|yes|across)\b)"
+    + r"(?P<noun>people|personnel|staff|(?-i:[a-z]+(?<![sui])s|[A-Z]{2,}s|[A-Z][a-z]+(?<![sui])s))\b"
+    + r"(?!\s*(?:%|percent|per cent|yuan|dollars|euros|ringgit|riyals|pounds)\b)",
+    re.I,
+)
+
+
+# A share in words: "one-third", "two thirds", "a quarter" (not "half", which names a period too).
+_NUMERATORS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_PARTS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
+_FRACTION = re.compile(
+    r"\b(?P<numerator>a|one|two|three|four)[- ](?P<part>thirds?|quarters?|fifths?)\b"
+    r"(?!\s+of\s+(?:19|20)\d\d)",  # "a quarter of 2024" is a period
     re.I,
 )
 
@@ -129,7 +146,7 @@ class Figure:
 
 def find_figures(text: str) -> list[Figure]:
     found: list[Figure] = []
-    for pattern in (_PREFIXED, _SUFFIXED, _PERCENT, _COUNT):
+    for pattern in (_PREFIXED, _SUFFIXED, _PERCENT, _FRACTION, _COUNT):
         for match in pattern.finditer(text):
             if any(f.start < match.end() and match.start() < f.end for f in found):
                 continue
@@ -188,10 +205,15 @@ def _scale(figure: Figure) -> int:
 
 def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
     groups = {k: v for k, v in match.groupdict().items() if v}
+    if pattern is _FRACTION:  # "one-third" -> about 33.3 %
+        share = Decimal(100) * _NUMERATORS[groups["numerator"].lower()] / _PARTS[groups["part"].lower()]
+        rounded = share.quantize(Decimal("0.1"))
+        qualifier = None if share == rounded else "kg:Approximately"
+        return Figure(*match.span(), match.group(), format(rounded.normalize(), "f"), "percent", qualifier)
     raw = groups["number"].replace(",", "")
     several = raw.lower() == "several"
     try:
-        number = Decimal(1 if several else NUMBER_WORDS.get(raw.lower()) or raw)
+        number = Decimal(1 if several or raw.lower() == "one" else NUMBER_WORDS.get(raw.lower()) or raw)
     except InvalidOperation:
         return None
     number *= SCALES.get(groups.get("scale", "").lower(), 1)
@@ -203,6 +225,13 @@ def _figure(match: re.Match[str], pattern: re.Pattern[str]) -> Figure | None:
         rate = _PER_YEAR.search(match.string[:start]) or _RATE.match(match.string, end)
         unit = "percent/year" if rate and re.search(r"year|annual|CAGR", rate.group(), re.I) else "percent"
         return Figure(start, end, text, value, unit=unit, qualifier=qualifier)
+    if pattern is _FRACTION:  # "one-third" -> about 33.3 %
+        share = Decimal(100) * _NUMERATORS[groups["numerator"].lower()] / _PARTS[groups["part"].lower()]
+        exact = share == share.quantize(Decimal("0.1"))
+        value = format(share.quantize(Decimal("0.1")).normalize(), "f")
+        return Figure(
+            start, end, text, value, unit="percent", qualifier=None if exact else "kg:Approximately"
+        )
     if pattern is _COUNT:
         return Figure(start, end, text, value, unit="count", qualifier=qualifier, noun=groups["noun"].lower())
     unit = CURRENCIES[groups["currency"].lower()]

@@ -131,8 +131,10 @@ def _introduced_only_by(
     documents: list[schema.DocumentFile],
     registry: list[Loaded[schema.RegistryFile]],
 ) -> set[str]:
+    """The entries only `doc` names; never reference data (countries, elements), which no
+    mapping introduces and which stay whatever is set aside."""
     others = set().union(*(_document_refs(d) for d in documents if d.id != doc.id))
-    candidates = _document_refs(doc) - others
+    candidates = {ref for ref in _document_refs(doc) - others if ":" not in ref}
     parents = {e.parent for r in registry for e in r.model.entities if e.parent and e.id not in candidates}
     return candidates - parents
 

@@ -74,13 +74,18 @@ LINKS = [
     Link("kg:importsFrom", _words(r"\bimport(?:s|ed|ing)?\b[^.;]{0,40}?\bfrom\b|从.{0,6}进口"), AGENT, AGENT),
     Link(
         "kg:produces",
-        _words(r"\b(?:produc|manufactur)(?:es|ed|ing|e)\b|\bmakes\b|\bproducer of\b|生产"),
+        _words(
+            r"\b(?:produc|manufactur)(?:es|ed|ing|e)\b|\bmakes\b|\bproducer(?:\s+and\s+exporter)? of\b|生产"
+        ),
         AGENT,
         THING,
     ),
     Link(
         "kg:exports",
-        _words(r"\bexport(?:s|ed|ing)?\b(?!\s+(?:control|restriction|licen|permit|ban))"),
+        _words(
+            r"\bexport(?:s|ed|ing)?\b(?!\s+(?:control|restriction|licen|permit|ban))|"
+            r"\bexporter of\b|\bproducer and exporter of\b"
+        ),
         AGENT,
         THING,
     ),
@@ -133,6 +138,16 @@ LINKS = [
         _words(r"\b(?:developed|designed|built|created)\s+by\b|由.{0,12}研发"),
         THING,
         AGENT,
+    ),
+    Link(  # "Kestrel's Falcon 220X", "Bolt Cars' flagship models, the X5 and X7"
+        "kg:developedBy",
+        _words(
+            r"(?:['’]s|(?<=s)['’])\s+(?:(?:flagship|latest|new|own)\s+)?"
+            r"(?:(?:models?|products?|chips?|phones?|cars?|vehicles?),?\s+(?:the\s+)?)?(?=[A-Z])"
+        ),
+        ("kg:Product",),
+        ("kg:Organization",),
+        reverse=True,
     ),
     Link(
         "kg:developedBy",

@@ -54,6 +54,7 @@ _LETTER = r"[^\W\u3000-\u9fff\uf900-\uffef]"  # a word character that is not Chi
 CAPITALISED = re.compile(
     rf"(?<![\w'])(?:[A-Z](?:{_LETTER}|['’.&])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)"
     rf"(?:\s+(?:(?:of|and|for|the|de|on|in|von|van|der|den|da|di|du|bin)\s+)*[A-Z(](?:{_LETTER}|['’.&)])*(?:-[A-Z]?(?:{_LETTER}|['’.&])+)*)*"
+    r"(?:\s+\d{3,}[A-Z]+\b)?"  # a model number: "Falcon 220X"
 )
 
 
@@ -230,6 +231,8 @@ def _families(kinds: set[str], parents: dict[str, set[str]]) -> frozenset[str]:
 
 def _variants(name: str, known: Known) -> Iterator[str]:
     yield name
+    if name.lower().startswith("unnamed "):
+        yield name[len("unnamed ") :]  # "unnamed Nordic drone laboratory": what a text calls it
     words = name.split()
     if known.isa("kg:Person") and len(words) == 2:
         yield f"{words[1]} {words[0]}"  # Chinese names in Western order, and back

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from kg.review.dates import period_values
-from kg.review.figures import Figure
+from kg.review.dates import When, period_values
+from kg.review.figures import QUALIFIERS, Figure
 from kg.review.names import Known
 from kg.review.proposal import Book, Proposed, Value, distinct, fact
 from kg.review.reading import Reading
@@ -51,10 +51,7 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
         obs = book.entity(
             f"obs-{observed or 'figure'}-{measure or figure.value}"[:80], "kg:Observation", label, "a figure"
         )
-        year = next(
-            (d for d in reading.dates if d.year and max(d.start - figure.end, figure.start - d.end) < 80),
-            None,
-        )
+        year = _nearest_year(reading, figure)
         properties: dict[str, list[Value]] = {
             "kg:measure": [{"en": measure}] if measure else [],
             "kg:observedSubject": list(observed_all),
@@ -71,13 +68,20 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
     return facts
 
 
+def _nearest_year(reading: Reading, figure: Figure) -> When | None:
+    """The dated words nearest a figure, on either side, within 80 characters ("from 7.2% in
+    2023 to 23.8% in 2024")."""
+    gaps = [(max(d.start - figure.end, figure.start - d.end), d) for d in reading.dates if d.year]
+    return min((g for g in gaps if g[0] < 80), key=lambda g: g[0], default=(0, None))[1]
+
+
 def _clause(text: str, figure: Figure) -> tuple[int, int]:
-    """The stretch of the sentence around a figure, between semicolons or "and" + figure."""
-    start = max(text.rfind(";", 0, figure.start), text.rfind(" and ", 0, figure.start), -1) + 1
-    stop = min(
-        (i for i in (text.find(";", figure.end), text.find(" and ", figure.end)) if i != -1),
-        default=len(text),
-    )
+    """The stretch of the sentence around a figure, between semicolons or an "and" that joins
+    two figures ("60% of mining and 92% of refining"), not one that joins two names."""
+    joins = [m.start() for m in re.finditer(r" and ", text) if _JOINED.match(text, m.end())]
+    joins += [i for i, ch in enumerate(text) if ch == ";"]
+    start = max((i for i in joins if i < figure.start), default=-1) + 1
+    stop = min((i for i in joins if i >= figure.end), default=len(text))
     return start, stop
 
 
@@ -90,6 +94,8 @@ def _measure(text: str, figure: Figure) -> str | None:
     )
     if figure.unit in ("percent", "percent/year") and after:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
+    if figure.unit in ("percent", "percent/year") and (change := _CHANGE_AFTER.match(text[figure.end :])):
+        return change.group(1)
     if figure.unit == "count" and figure.noun:
         return figure.noun
     before = _BEFORE.search(text[: figure.start])
@@ -105,17 +111,29 @@ def _measure(text: str, figure: Figure) -> str | None:
 
 _BEFORE = re.compile(
     r"([A-Za-z&][A-Za-z&' -]{2,60}?)\s+(?:(?:of|at|to|was|were|reached|by|is|from|stood at|totall?ed|"
-    r"amounted to|hit|rose to|grew to|increased to|fell to|dropped to|declined to|equating to|"
+    r"amounted to|hit|rose to|grew to|increased to|fell to|dropped to|declined to|equating to|reach|reaching|"
+    r"accounts? for|accounted for|makes? up|made up|represents?|represented|representing|"
     r"(?:rose|rising|grew|growing|increased|increasing|fell|falling|dropped|declined|jumped|surged) "
     r"(?:by|from))\s+)+"
-    r"(?:(?:about|around|approximately|nearly|over|more than|almost|some|just)\s+)?$",
+    r"(?:(?:about|around|approximately|nearly|over|more than|almost|some|just|only)\s+)?$",
     re.I,
+)
+# "a 12% year-on-year sales increase", "over 80% localization": the change or rate a
+# percentage is, named right after it.
+_CHANGE_AFTER = re.compile(
+    r"^\s+((?:[a-z][\w-]*\s+){0,3}?(?:increase|decrease|growth|rise|decline|drop|gain|jump|stake|rate|margin|"
+    r"localization|localisation|penetration|discount|reduction|cut))\b"
 )
 _NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
 
+_JOINED = re.compile(r"(?:(?:" + "|".join(QUALIFIERS) + r"|only|another|a further)\s+)?(?:\d|\$|€|£|¥)", re.I)
+
+
 def observable(known: Known) -> bool:
-    return any(known.isa(f) for f in ("kg:Organization", "kg:Country", "kg:Person", "kg:Group", "kg:Place"))
+    """What a figure can be of: agents, places, and named strategies ("the NDS plans to train 4,000")."""
+    kinds = ("kg:Organization", "kg:Country", "kg:Person", "kg:Group", "kg:Place", "kg:NationalStrategy")
+    return any(known.isa(f) for f in kinds)
 
 
 def concern(known: Known) -> bool:

@@ -1,11 +1,13 @@
 """Policies a sentence names or describes — export controls, directives, regulations,
-tariffs — with who issued them, what they control and require ("instructed companies to
-submit lists of experts"), what for ("aiming to prevent leaks") and when."""
+tariffs, ultimatums, agreements — with who issued them (or, for an agreement, its parties),
+what they control and require ("instructed companies to submit lists of experts"), whom they
+target, what for ("aiming to prevent leaks") and when."""
 
 from __future__ import annotations
 
 import re
 
+from kg.review.groups import of_people
 from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -16,11 +18,33 @@ _POLICY_WORDS = [
         re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
     ),
     ("kg:Ultimatum", re.compile(r"\bultimatum\b|最后通牒", re.I)),
-    ("kg:Directive", re.compile(r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|要求", re.I)),
+    (
+        "kg:Directive",
+        re.compile(
+            r"\bdirective\b|\bmandated\b|\binstructed\b|\bdemanded that\b|"
+            r"\b(?:been|were|was|are|is)\s+(?:told|ordered|required|asked)\s+to\b|要求",
+            re.I,
+        ),
+    ),
     ("kg:Regulation", re.compile(r"\bregulations?\b|条例", re.I)),
     ("kg:Tariff", re.compile(r"\btariffs?\b|关税", re.I)),
+    (
+        "kg:Agreement",
+        re.compile(
+            r"\b(?:reach(?:ed|ing)?|struck|strike|conclud(?:ed|ing)|sign(?:ed|ing)?)\s+(?:a|an|the)\s+"
+            r"(?!cooperation\b)(?:\w+\s+)?(?:deal|agreement|accord|treaty)\b|达成协议",
+            re.I,
+        ),
+    ),
 ]
 
+# A further demand in a sentence that has made one already, after a comma or "and".
+_DIRECTIVE = re.compile(r"\b(?:required|told|ordered|asked|instructed|mandated)\s+to\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
+_BACK = re.compile(r"\b(?:the|this|that|these|such)\s+$", re.I)  # words that refer back to a policy
+# Between a policy's words and whom it is aimed at, within its clause.
+_TO = re.compile(r"^[^,;.]{0,40}?\b(?:to|on|against)\s+(?:the\s+)?$", re.I)
+_GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
     "kg:ExportControl": "export control",
@@ -28,6 +52,7 @@ _KIND_WORDS = {
     "kg:Regulation": "regulation",
     "kg:Tariff": "tariff",
     "kg:Ultimatum": "ultimatum",
+    "kg:Agreement": "agreement",
 }
 _DEADLINE = re.compile(
     r"\b(?:within|in|of)\s+(\d{1,3}|one|two|three|six|twelve)[\s-]+(days?|weeks?|months?|years?)\b|(\d{1,3})\s*天",
@@ -47,7 +72,7 @@ PURPOSE = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
     + _CLAUSE
     + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|develop|establish|promote|"
-    + r"enhance|support|expand|build|strengthen|accelerate)\b[^,;.]*)"
+    + r"enhance|support|expand|build|strengthen|accelerate|speed up|expedite|facilitate)\b[^,;.]*)"
     + r"|(?:以|为了)((?:防止|确保|保护|保障)[^，。；]+)",
     re.I,
 )
@@ -55,7 +80,9 @@ PURPOSE = re.compile(
 
 def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
     """A policy the sentence names or describes: who issued it, what it controls and
-    requires, what for, when, and the deadline it sets."""
+    requires, what for, when, and the deadline it sets. A second demand in the sentence
+    ("demanded that firms submit lists, with some experts required to surrender passports")
+    is a second directive, with what follows it."""
     text = reading.sentence.text
     described = [
         (kind, m.start(), m.group()) for kind, pattern in _POLICY_WORDS if (m := pattern.search(text))
@@ -64,34 +91,51 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     if not (described or named_only):
         return []
     kind, start, words = (described or named_only)[0]
-    named = [m for m in reading.of("kg:Policy") if m.known.isa(kind)]
-    issuers = [
-        m
-        for m in reading.things
-        if m.end <= start
-        and (
-            m.known.isa("kg:Country")
-            or m.known.isa("kg:GovernmentBody")
-            or m.known.isa("kg:IntergovernmentalBody")
-        )
-    ]
+    facts = _policy(reading, context, book, kind, start, words, 0)
+    if kind == "kg:Directive" and facts:
+        for again in _DIRECTIVE.finditer(text, start + len(words)):
+            if _CLAUSE_BREAK.search(text[start : again.start()]):
+                facts += _policy(reading, context, book, kind, again.start(), again.group(), again.start())
+    return facts
+
+
+def _policy(
+    reading: Reading, context: ArticleContext, book: Book, kind: str, start: int, words: str, after: int
+) -> list[Proposed]:
+    """The policy the words at `start` describe, from what the sentence names after `after`."""
+    text = reading.sentence.text
+    things = [m for m in reading.things if m.start >= after]
+    named = [m for m in reading.of("kg:Policy") if m.known.isa(kind) and m.start >= after]
+    before = [m for m in reading.things if m.end <= start]
+    issuers = [m for m in before if any(m.known.isa(f) for f in _GOVERNING)] or [
+        m for m in before if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet")
+    ]  # "The NU issued an ultimatum": a body of a kind not known yet
     # What a restriction controls ("rare earth export controls" too); what another policy, such
     # as an ultimatum or a national plan, concerns.
     restricting = kind in _RESTRICTING
-    controlled = [
-        m.known.ref for m in reading.things if concern(m.known) and (restricting or m.start >= start)
-    ]
-    targets = [
+    controlled = [m.known.ref for m in things if concern(m.known) and (restricting or m.start >= start)]
+    groups = [m for m in things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)]
+    if restricting:  # the people it restricts are what it controls ("lists of technical personnel")
+        controlled += [m.known.ref for m in groups if of_people(m.known)]
+        groups = [m for m in groups if not of_people(m.known)]
+    targets = [m.known.ref for m in groups]
+    targets += [  # "an ultimatum to Corex", "tariffs as high as 50% on Canadian goods"
         m.known.ref
-        for m in reading.things
-        if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)
+        for m in things
+        if m.start > start
+        and any(m.known.isa(f) for f in ("kg:Country", "kg:Organization"))
+        and _TO.search(text[start : m.start])
     ]
+    issuer = book.label(issuers[-1].known.ref) if issuers else ""
+    back = (not issuer or kind == "kg:Agreement") and _BACK.search(text[:start])
     if named:
         subject = named[0].known.ref
+    elif back and kind in context.policies:  # "The export control also covers …"
+        subject = context.policies[kind]
     else:
-        issuer = book.label(issuers[-1].known.ref) if issuers else ""
         what = _KIND_WORDS[kind]
         subject = book.entity(f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{words}'")
+    context.policies[kind] = subject
     when = next((d for d in reading.dates if d.start > start), None) or next(iter(reading.dates), None)
     effective = bool(re.search(r"\b(?:starting|effective|from|since)\b", text, re.I))
     deadline = _DEADLINE.search(text)
@@ -102,9 +146,13 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
         "kg:targets": list(targets),
         ("kg:effectiveFrom" if effective else "kg:announcedOn"): value_list(when, context),
         "kg:requires": words_of(_REQUIRES, text[start:], reading.sentence.language),
-        "kg:purpose": words_of(PURPOSE, text, reading.sentence.language),
+        "kg:purpose": words_of(PURPOSE, text[after:], reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
     }
+    if kind == "kg:Agreement":  # "Norway and Canada announced reaching an agreement": its parties
+        agents = [m for m in reading.things if any(m.known.isa(f) for f in (*_GOVERNING, "kg:Organization"))]
+        properties["kg:issuedBy"] = []
+        properties["kg:party"] = [m.known.ref for m in agents if not m.known.isa("kg:NewsOutlet")]
     if not any(properties.values()):
         return []
     return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]

@@ -14,13 +14,15 @@ from kg.errors import KgError
 from kg.mapping.load import load_mappings
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
+from kg.review.candidates import acronym_after, new_names, short_forms
 from kg.review.candidates import known as candidate
-from kg.review.candidates import new_names, short_forms
 from kg.review.draft import ArticleEntry, Evidence, render
+from kg.review.groups import with_groups
 from kg.review.layout import ArticleLayout, Sentence, articles, outside_articles
-from kg.review.names import Mention, Names, fold
+from kg.review.names import CAPITALISED, Mention, Names, fold
 from kg.review.proposal import Book, NewEntity, Proposed
 from kg.review.reading import ArticleContext, read
+from kg.review.relations import SOURCES
 from kg.review.rules import propose
 
 _WORDS = re.compile(r"\b[a-z][a-z'’-]+\b")
@@ -64,6 +66,7 @@ def propose_mapping(
     lowercase = set(_WORDS.findall(source.text))
     capitalised = set(_INSIDE.findall(source.text))  # capitalised words inside sentences
     _family_names(names, source.text)
+    _cited_outlets(source.text, book)
     entries, facts, unmapped, sentences = [], [], [], 0
     for number, layout in enumerate(layouts, 1):
         ident = str(number) if len(layouts) > 1 else None
@@ -122,17 +125,35 @@ def _family_names(names: Names, text: str) -> None:
             names.add(names.known[next(iter(refs))], [family])
 
 
+def _cited_outlets(text: str, book: Book) -> None:
+    """Names an article lists as its sources ("this article cites information from A, B and
+    Nordpress") are news outlets, wherever the document names them."""
+    for line in text.splitlines():
+        if not (cited := SOURCES.search(line)):
+            continue
+        listed = re.split(r",\s*(?:and\s+)?|\s+and\s+", line[cited.end() :].strip().rstrip("."))
+        for name in (n.strip() for n in listed):
+            if CAPITALISED.fullmatch(name) and fold(name) not in book.names.forms:
+                entity = candidate(name, "kg:NewsOutlet", book.taken, book.names)
+                book.entities[entity.ref] = NewEntity(entity, "a source the article lists")
+                book.names.add(entity, [name])
+
+
 def _mentions(sentence: Sentence, book: Book, lowercase: set[str], capitalised: set[str]) -> list[Mention]:
     """Known names, then unknown ones proposed as new entities (and known from then on)."""
     found = book.names.find(sentence.text)
+    found = with_groups(sentence.text, found, book.names)
     fresh = False
     for name, kind in new_names(sentence.text, found, lowercase, capitalised):
+        if fold(name) in book.names.forms:
+            continue  # named already, as the short form of a name before it
         entity = candidate(name, kind, book.taken, book.names)
         book.entities[entity.ref] = NewEntity(entity, f"a name not in the registry, at line {sentence.line}")
-        book.names.add(entity, [name, *short_forms(name, book.names)])
+        book.names.add(entity, [name, *short_forms(name, book.names), *acronym_after(name, sentence.text)])
         fresh = True
     if fresh:
         found = book.names.find(sentence.text)
+        found = with_groups(sentence.text, found, book.names)
     return found
 
 

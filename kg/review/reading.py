@@ -31,7 +31,9 @@ OFFICIAL = re.compile(
     r"\b(?:stated|states|stating|announced|confirmed|released a statement|declared)\b|宣布|声明", re.I
 )
 _SOURCE_BEFORE = re.compile(
-    r"(?:according to|as noted by|as per|as reported by)\s+(?:an?\s+\w+\s+(?:from|by|in)\s+)?(?:the\s+)?$",
+    r"(?:according to|as noted by|as per|as reported by)\s+"
+    r"(?:an?\s+(?:\w+\s+)?\w+\s+(?:from|by|in|cited by|published by)\s+)?"
+    r"(?:the\s+)?(?:(?-i:[A-Z])[\w.]*\s+)?$",  # "… cited by the Canadian Metro Post"
     re.I,
 )
 _DATA_BEFORE = re.compile(r"\bdata\s+(?:from|of)\s+(?:the\s+)?$", re.I)
@@ -57,7 +59,9 @@ class ArticleContext:
     organisations: Counter[str] = field(default_factory=Counter)
     last_organisation: str | None = None  # the first one named in the last sentence naming any
     antecedent: Known | None = None  # what "the company" or "its" refers to, failing a nearer name
+    country: Known | None = None  # what "the country" refers to, failing a nearer name
     events: dict[str, str] = field(default_factory=dict)  # kind -> the event reported last
+    policies: dict[str, str] = field(default_factory=dict)  # kind -> the policy named last
     last_speaker: str | None = None
 
     @property
@@ -104,7 +108,7 @@ def read(sentence: Sentence, mentions: list[Mention], context: ArticleContext) -
     """Dates, figures and voice of a sentence whose mentions are known (offsets relative to
     the sentence); remembers its organisations and speaker in `context`."""
     text = sentence.text
-    mentions = with_anaphora(text, mentions, context.antecedent)
+    mentions = with_anaphora(text, mentions, context.antecedent, context.country)
     taken = [(m.start, m.end) for m in mentions]
     dates = [d for d in find_dates(text) if not _overlaps(d.start, d.end, taken)]
     figures = [f for f in find_figures(text) if not any(d.start <= f.start < d.end for d in dates)]
@@ -120,6 +124,8 @@ def read(sentence: Sentence, mentions: list[Mention], context: ArticleContext) -
     context.organisations.update(named)
     context.last_organisation = named[0] if named else context.last_organisation
     context.antecedent = next((m.known for m in organisations if m.how != "anaphor"), context.antecedent)
+    countries = [m.known for m in mentions if m.known.isa("kg:Country") and m.how != "anaphor"]
+    context.country = countries[0] if countries else context.country
     if reading.voice.asserted_by and reading.voice.asserted_by in _people(mentions):
         context.last_speaker = reading.voice.asserted_by
     return reading
@@ -130,6 +136,8 @@ def _voice(text: str, mentions: list[Mention], context: ArticleContext) -> Voice
     asserted_by, via, cited, official = None, [], [], False
     for m in speakers:
         before = text[: m.start]
+        if m.known.isa("kg:Country") and any(re.fullmatch(r"\s+", text[m.end : o.start]) for o in speakers):
+            continue  # "the Canadian Metro Post": a country's name as an adjective
         if _DATA_BEFORE.search(before) or _DATA_AFTER.match(text[m.end :]):
             cited.append(m.known.ref)
         elif _SOURCE_BEFORE.search(before) and asserted_by is None:

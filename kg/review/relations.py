@@ -1,17 +1,24 @@
 """Relations between organisations (subsidiaries, listings, supervision, where based or
-founded, country), teachers, and the sources an article cites."""
+founded, country), the country a region is in, teachers, and the sources an article cites."""
 
 from __future__ import annotations
 
 import itertools
 import re
 
+from kg.review.names import Mention
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
 
 _SUBSIDIARY = re.compile(r"subsidiary|\bunder\b|\bunit of\b|\bowned by\b|\bpart of\b", re.I)
 
 _LISTED = re.compile(r"\blisted\b", re.I)
+# Between an owner ("its", "Corex's") and what it owns: "its subsidiary, X", "its X Institute".
+_OWNED = re.compile(r"(?:['’]s)?\s+(?:own\s+)?(?:(?:subsidiary|unit|arm),?\s+)?", re.I)
+SOURCES = re.compile(r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", re.I)
+_ORGANISATION_NOUN = re.compile(
+    r"(?:[\w-]+\s+){0,2}(?:enterprise|company|firm|group|manufacturer|producer|maker|startup)\b", re.I
+)
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ese|an|ish|ch|i)$")
 
@@ -28,6 +35,16 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
         if first.known.ref in exchanges or first.known.ref == second.known.ref:
             continue
         properties: dict[str, list[Value]] = {}
+        owner = first.how == "anaphor" and first.text.lower() == "its"
+        if (
+            (owner or re.match(r"['’]s\b", gap))
+            and _OWNED.fullmatch(gap)
+            and second.known.ref not in exchanges
+        ):
+            properties = {"org:subOrganizationOf": [first.known.ref]}  # "its subsidiary, Acme Motors"
+            ref = second.known.ref
+            facts.append(fact(book, reading, f"{ref}-relation", ref, properties, "a relation"))
+            continue
         if second.known.ref in exchanges and re.search(r"\blisted on\b", gap, re.I):
             properties = {"a": ["kg:ListedCompany"], "kg:listedOn": [second.known.ref]}
             third = next((o for o in orgs if o.start > second.end), None)
@@ -59,8 +76,13 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
                 )
             )
     for place in reading.of("kg:Place"):
-        based = re.match(r"^[-‐]based\b", text[place.end :])
-        subject = (orgs[0].known.ref if orgs else None) or context.main_organisation
+        if within := book.names.inside(book.label(place.known.ref), "kg:Country"):  # "Northern Norway"
+            properties = {"kg:locatedIn": [within[0].ref]}
+            facts.append(
+                fact(book, reading, f"{place.known.ref}-in", place.known.ref, properties, "a region")
+            )
+        based = re.match(r"^[-‐]based\s+", text[place.end :])
+        subject = _based(orgs, place, place.end + based.end(), text, context) if based else None
         if based and subject:
             facts.append(
                 fact(
@@ -87,6 +109,19 @@ def relations(reading: Reading, context: ArticleContext, book: Book) -> list[Pro
                 )
             )
     return facts
+
+
+def _based(orgs: list[Mention], place: Mention, after: int, text: str, context: ArticleContext) -> str | None:
+    """Who is based in a place: the organisation named right after "X-based", else the one
+    right before ("Corex, a Tromso-based firm"), else, for "the X-based enterprise", the one
+    the article is about."""
+    following = [o for o in orgs if o.start == after]
+    apposed = [o for o in orgs if re.fullmatch(r"\s*,\s*(?:a|an|the)\s+", text[o.end : place.start])]
+    if following or apposed:
+        return (following or apposed)[0].known.ref
+    if re.match(_ORGANISATION_NOUN, text[after:]):
+        return context.main_organisation
+    return None
 
 
 def nationalities(reading: Reading, book: Book) -> list[Proposed]:
@@ -142,9 +177,7 @@ def nationalities(reading: Reading, book: Book) -> list[Proposed]:
 
 def sources(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
     """ "This article cites information from A, B and C": the sources an article names."""
-    match = re.search(
-        r"\b(?:cites|citing) (?:information|reports?|data)? ?from\b|\bsources?:", reading.sentence.text, re.I
-    )
+    match = SOURCES.search(reading.sentence.text)
     outlets = [
         m.known.ref
         for m in reading.things

@@ -5,12 +5,14 @@ claims of the sentence it reports. One report per outlet and article."""
 from __future__ import annotations
 
 from kg.review.names import Known
-from kg.review.proposal import Book, Proposed, Value, fact
+from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
 
 
 def reports(reading: Reading, context: ArticleContext, book: Book, claims: list[str]) -> list[Proposed]:
-    """A fact about the report the sentence relays, if an outlet says it."""
+    """A fact about the report the sentence relays, if an outlet says it: who published it
+    and when ("the Metro Post on May 3"), whom it cites, the claims and policies
+    it reports."""
     voice = reading.voice
     outlets = [ref for ref in (*voice.via, voice.asserted_by) if ref and _outlet(book, ref)]
     if not outlets:
@@ -23,10 +25,13 @@ def reports(reading: Reading, context: ArticleContext, book: Book, claims: list[
         f"{book.label(publisher)}'s report",
         "an outlet's report",
     )
+    mention = next(m for m in reading.mentions if m.known.ref == publisher)
+    when = next((d for d in reading.dates if 0 <= d.start - mention.end <= 5), None)  # "X on June 26"
     properties: dict[str, list[Value]] = {
         "kg:publishedBy": [publisher],
         "kg:citedSource": list(cited),
         "kg:reports": list(claims),
+        "kg:date": value_list(when, context),
     }
     return [fact(book, reading, report, report, properties, "a report")]
 

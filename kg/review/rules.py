@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When
+from kg.review.elements import elements
 from kg.review.events import events, referred
 from kg.review.links import links
 from kg.review.names import Mention
@@ -51,6 +52,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
         *nationalities(reading, book),
         *events(reading, context, book),
         *people(reading, book),
+        *elements(reading, book),
     ]
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
@@ -58,7 +60,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     if not facts or opinion or related or OPINION.search(reading.sentence.text):
         policy = [f.subject for f in facts if f.why == "a policy"]
         claims = _claim(reading, book, referred(reading, context) + policy)
-        facts += claims + reports(reading, context, book, [c.subject for c in claims])
+        facts += claims + reports(reading, context, book, [c.subject for c in claims] + policy)
     return facts
 
 
