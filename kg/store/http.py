@@ -66,13 +66,15 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Reply:
-    """A server's answer, read whole (within its cap)."""
+    """A server's answer, read whole (within its cap); `content` is empty when the body was
+    written to a file (`Http.download`), `size` its length either way."""
 
     status: int
     reason: str
     media_type: str
     content: bytes
     headers: httpx.Headers
+    size: int
 
 
 class Http:
@@ -194,7 +196,7 @@ class Http:
                     response = await client.send(request, stream=True)
                     try:
                         if not response.is_redirect:
-                            body = await _read(response, max_bytes, what, url, into)
+                            body, size = await _read(response, max_bytes, what, url, into)
                             media_type = (
                                 response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                             )
@@ -204,6 +206,7 @@ class Http:
                                 media_type,
                                 body,
                                 response.headers,
+                                size,
                             )
                         following = response.next_request
                     finally:
@@ -216,7 +219,7 @@ class Http:
     ) -> Reply:
         shown = safe_url(url)
         if 200 <= reply.status < 300:
-            if reply.content and reply.media_type in ("text/html", "application/xhtml+xml"):
+            if reply.size and reply.media_type in ("text/html", "application/xhtml+xml"):
                 raise KgError(
                     f"{what}: {shown} answered {reply.status} with an HTML page, not a store's answer"
                 )
@@ -260,8 +263,9 @@ def _redirected(
 
 async def _read(
     response: httpx.Response, max_bytes: int, what: str, url: str, into: BinaryIO | None
-) -> bytes:
-    """The answer's body, or b"" when it is written to `into` (a successful answer only)."""
+) -> tuple[bytes, int]:
+    """The answer's body (b"" when it is written to `into`, which only a successful answer
+    is) and its length."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise Refused(f"{what}: {safe_url(url)} answers {declared} bytes; the limit is {max_bytes}")
@@ -279,7 +283,7 @@ async def _read(
             parts.append(chunk)
         else:
             into.write(chunk)
-    return b"".join(parts)
+    return b"".join(parts), size
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
