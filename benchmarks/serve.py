@@ -103,7 +103,7 @@ async def client(
             await answer.read()
             status: int | str = answer.status
             timing = answer.headers.get("server-timing", "")
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:  # a request past the 60 s client timeout
             status, timing = type(exc).__name__, ""
         tally.add(time.monotonic() - started, status, kind_of(path), timing)
 
