@@ -4,10 +4,10 @@ Over the SPARQL 1.1 Graph Store HTTP Protocol, each graph is uploaded into a sta
 of its own, in chunks; then one SPARQL Update moves every staging graph onto its target, so
 readers see the old graph or the new one, never half of it. (A push larger than `swap_size`
 triples is swapped in by several updates, each atomic: Oxigraph holds an update's writes in
-memory, and moving 9 million triples at once took more than 18 GB here.) Every request can be retried:
-the first one of a graph PUTs (replaces) its staging graph with all the triples that hold
-blank nodes (whose labels only hold within one request), the others POST ground triples,
-which adding twice does not change. A store that loads datasets (Oxigraph, known by its
+memory, and moving 9 million triples at once took more than 18 GB here.) Every request can
+be retried: the first one of a graph PUTs (replaces) its staging graph with all the triples
+that hold blank nodes (whose labels only hold within one request), the others POST ground
+triples, which adding twice does not change. A store that loads datasets (Oxigraph, known by its
 `Server` header) gets the ground triples of every graph as N-Quads, graph after graph in
 chunks, rather than a request or two per graph: thousands of document graphs go in a few
 requests. Staging graphs an earlier, failed push left behind are dropped first.
