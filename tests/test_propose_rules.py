@@ -807,3 +807,23 @@ def test_people_listed_after_a_role_and_a_month_after_a_name() -> None:
         ("Di Wang", "kg:Person"),
         ("Ed Hu", "kg:Person"),
     ]
+
+
+def test_a_role_that_leaves_without_a_name_is_the_one_post_the_registry_knows() -> None:
+    book = _book()
+    role = frozenset({"kg:Role"})
+    book.names.add(Known("role:president", "kg:Role", "president", role), ["president", "presidents"])
+    book.names.add(Known("role:director", "kg:Role", "director", role), ["director", "directors"])
+    book.names.add(
+        Known("kg:Resigned", "kg:DepartureKind", "resigned", frozenset({"kg:DepartureKind"})), ["resigned"]
+    )
+    book.names.posts[("jo-park", "role:president", "corex")] = "post-jo-park-corex-president"
+    book.names.posts[("jo-park", "role:director", "corex")] = "post-jo-park-corex-director"
+    text = "Last week the president of Corex resigned, citing health reasons."
+    assert _facts(propose(_reading(book, text), _context(), book)) >= {
+        ("post-jo-park-corex-president", "kg:endedHow", "kg:Resigned"),
+        ("post-jo-park-corex-president", "kg:departureReason", "{'en': 'health reasons'}"),
+    }
+    for text in ("Three directors of Corex resigned.", "The president of Bolt Cars resigned."):
+        found = _facts(propose(_reading(book, text), _context(), book))
+        assert not any(p == "kg:endedHow" for _, p, _ in found), text

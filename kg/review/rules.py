@@ -19,6 +19,9 @@ from kg.review.relations import nationalities, relations, sources
 from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
+_COUNT_BEFORE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|some)\s+$", re.I
+)
 _REASON = re.compile(r"\b(?:citing|due to|because of|for)\s+[“\"]?((?:[\w’'-]+\s+){0,4}reasons?)\b", re.I)
 # Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
 # as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
@@ -71,7 +74,10 @@ def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
     people = reading.of("kg:Person")
     departures = reading.of("kg:DepartureKind")
     for role in reading.of("kg:Role"):
-        for person in _holders(reading, role, people):
+        holders = _holders(reading, role, people)
+        if not holders and departures:
+            facts += _unnamed_departure(reading, role, departures, context, book)
+        for person in holders:
             organisation = _organisation(reading, role, context)
             key = (person.known.ref, role.known.ref, organisation or "")
             post = book.names.posts.get(key) if organisation else None
@@ -106,6 +112,39 @@ def _posts(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
                 )
             )
     return facts
+
+
+def _unnamed_departure(
+    reading: Reading, role: Mention, departures: list[Mention], context: ArticleContext, book: Book
+) -> list[Proposed]:
+    """ "This month the general manager resigned": a role without a name that leaves, at the
+    organisation the sentence (or the article so far) is about, is the post the registry knows
+    of that role there, when it knows exactly one."""
+    organisation = _organisation(reading, role, context)
+    posts = [
+        post for (_, r, org), post in book.names.posts.items() if (r, org) == (role.known.ref, organisation)
+    ]
+    departed = next((d for d in departures if d.start >= role.end), None)
+    counted = _COUNT_BEFORE.search(reading.sentence.text[: role.start])
+    plural = role.text.lower().endswith("s") and not role.text.lower().endswith("ss")
+    if departed is None or plural or counted or len(posts) != 1:
+        return []  # "three board members resigned": which of them, the text does not say
+    properties: dict[str, list[Value]] = {
+        "kg:endedHow": [departed.known.ref],
+        "kg:endDate": value_list(next((d for d in reading.dates if d.start >= role.end), None), context),
+    }
+    if reason := _REASON.search(reading.sentence.text):
+        properties["kg:departureReason"] = [{reading.sentence.language: reason.group(1)}]
+    return [
+        fact(
+            book,
+            reading,
+            f"{posts[0]}-ended",
+            posts[0],
+            properties,
+            "a role that left, known to the registry",
+        )
+    ]
 
 
 def _departure(reading: Reading, role: Mention, person: Mention, departures: list[Mention]) -> Mention | None:
