@@ -827,3 +827,8 @@ def test_a_role_that_leaves_without_a_name_is_the_one_post_the_registry_knows() 
     for text in ("Three directors of Corex resigned.", "The president of Bolt Cars resigned."):
         found = _facts(propose(_reading(book, text), _context(), book))
         assert not any(p == "kg:endedHow" for _, p, _ in found), text
+
+
+def test_a_teacher_is_a_person_and_the_name_they_are_known_by_no_entity() -> None:
+    text = "Bo was a student of Ann Berg, who was known as the Queen of Nordic Kilns."
+    assert list(new_names(text, [], set(), set())) == [("Ann Berg", "kg:Person")]

@@ -218,6 +218,13 @@ _NEVER_NAMES = {
 _WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
 _LISTED_AFTER = re.compile(rf"(?:{_WORD} {_WORD}\s*(?:,|,?\s+and)\s+)+$")
 _PERSON_SHAPE = re.compile(rf"^{_WORD}(?: (?:(?:von|van|der|den|de|da|di|du|bin) )*{_WORD}){{1,2}}$")
+# Words that only a person is named after ("a student of Ann Berg") or before (", who").
+_PERSON_BEFORE = re.compile(
+    r"\b(?:student|pupil|disciple|protégé|apprentice|son|daughter|wife|husband|widow|mentor|teacher)\s+of\s+$",
+    re.I,
+)
+# A name someone is known by ("known as the Father of Kilns") is not an entity of its own.
+_NICKNAME = re.compile(r"\b(?:known|dubbed|nicknamed|hailed)\s+as\s+(?:the\s+)?[“\"]?([^,.;:“”\"]+)", re.I)
 
 
 def new_names(
@@ -229,6 +236,7 @@ def new_names(
     English names: every word in it is capitalised."""
     latin = not headline(text)
     yield from _compounds(text, found)
+    nicknames = [m.span(1) for m in _NICKNAME.finditer(text)]
     named: list[tuple[int, int]] = []  # where the first pass found a name
     for match in CAPITALISED.finditer(text) if latin else ():
         for part in _parts(match.group()):
@@ -259,7 +267,8 @@ def new_names(
                 continue
             if name and inside and _kind_word(name.split()) and all(len(m.text) < len(name) for m in inside):
                 offset = text.index(name, match.start())
-                yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
+                if not any(start <= offset < end for start, end in nicknames):
+                    yield name, _kind(name, text[:offset], text[offset + len(name) :], found, offset)
             elif name and len(inside) == 1 and _place(inside[0].known) and _REGION.fullmatch(name):
                 yield name, "kg:Place"  # "Northern Norway": a region of a country
     for start, end in _uncovered(text, found) if latin else ():
@@ -271,7 +280,7 @@ def new_names(
                 if name is None:
                     continue
                 offset = text.index(name, match.start())
-                if any(start <= offset < end for start, end in named):
+                if any(start <= offset < end for start, end in [*named, *nicknames]):
                     continue  # part of a name found whole ("Drone Association" of "Canada Drone Association")
                 opening = not text[:offset].strip(" \"“‘'(")
                 if opening and " " not in name and not name.isupper() and name not in capitalised_inside:
@@ -442,7 +451,9 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
     start = listed.start() if listed else offset
     next_to_role = any(0 <= start - m.end <= 2 or 0 <= m.start - offset - len(name) <= 4 for m in roles)
     titled = before.rstrip().endswith(TITLES)
-    if _PERSON_SHAPE.match(name) and (next_to_role or titled or re.match(r"^,\s+(?:a|an|the)\s", after)):
+    if _PERSON_SHAPE.match(name) and (
+        next_to_role or titled or _PERSON_BEFORE.search(before) or re.match(r"^,\s+(?:a|an|the|who)\s", after)
+    ):
         return "kg:Person"
     right_after_role = any(0 <= offset - m.end <= 2 for m in roles)
     if re.fullmatch(_WORD, name) and (right_after_role or titled):
