@@ -832,3 +832,8 @@ def test_a_role_that_leaves_without_a_name_is_the_one_post_the_registry_knows() 
 def test_a_teacher_is_a_person_and_the_name_they_are_known_by_no_entity() -> None:
     text = "Bo was a student of Ann Berg, who was known as the Queen of Nordic Kilns."
     assert list(new_names(text, [], set(), set())) == [("Ann Berg", "kg:Person")]
+
+
+def test_a_name_in_camel_case_takes_its_kind_from_its_last_part() -> None:
+    text = "Earlier rumours, as noted by KilnNews, said so."
+    assert ("KilnNews", "kg:NewsOutlet") in list(new_names(text, [], set(), set()))

@@ -217,6 +217,7 @@ _NEVER_NAMES = {
 }
 _WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
 _LISTED_AFTER = re.compile(rf"(?:{_WORD} {_WORD}\s*(?:,|,?\s+and)\s+)+$")
+_CAMEL_CASE = re.compile(r"(?:[A-Z][a-z]+)+([A-Z][a-z]+)")
 _PERSON_SHAPE = re.compile(rf"^{_WORD}(?: (?:(?:von|van|der|den|de|da|di|du|bin) )*{_WORD}){{1,2}}$")
 # Words that only a person is named after ("a student of Ann Berg") or before (", who").
 _PERSON_BEFORE = re.compile(
@@ -464,6 +465,9 @@ def _kind(name: str, before: str, after: str, found: list[Mention], offset: int)
 
 
 def _kind_word(words: list[str]) -> str | None:
+    """The kind a word of the name suggests; of a word written in camel case, its last part
+    ("TechNews": a news outlet)."""
+    words = [*words, *(camel.group(1) for w in words if (camel := _CAMEL_CASE.fullmatch(w)))]
     for kind, cues in KIND_BY_WORD:
         if any(word in cues for word in words):
             return kind
