@@ -837,3 +837,17 @@ def test_a_teacher_is_a_person_and_the_name_they_are_known_by_no_entity() -> Non
 def test_a_name_in_camel_case_takes_its_kind_from_its_last_part() -> None:
     text = "Earlier rumours, as noted by KilnNews, said so."
     assert ("KilnNews", "kg:NewsOutlet") in list(new_names(text, [], set(), set()))
+
+
+def test_a_post_at_its_named_unit_is_at_the_unit() -> None:
+    book = _book()
+    book.names.add(Known("jo-park", "kg:Person", "Jo Park", frozenset({"kg:Person"})), ["Jo Park"])
+    book.names.add(Known("role:president", "kg:Role", "president", frozenset({"kg:Role"})), ["president"])
+    lab = frozenset({"kg:ResearchInstitute", "kg:Organization"})
+    book.names.add(Known("kiln-lab", "kg:ResearchInstitute", "Kiln Lab", lab), ["Kiln Lab"])
+    text = "Corex says Jo Park now serves as president at its Kiln Lab."
+    reading = _reading(book, text)
+    assert any(m.how == "anaphor" for m in reading.mentions)
+    assert ("post-jo-park-kiln-lab-president", "org:organization", "kiln-lab") in _facts(
+        propose(reading, _context(), book)
+    )

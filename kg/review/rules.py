@@ -186,7 +186,8 @@ def _organisation(reading: Reading, role: Mention, context: ArticleContext) -> s
         if org.start >= role.end and re.match(
             r"^\s*(?:\([^)]*\)\W*)?(?:of|at|from|in|with)\s+(?:the\s+)?[“\"]?$", reading.gap(role, org), re.I
         ):
-            return org.known.ref
+            named = [o for o in orgs if o.start > org.start and re.fullmatch(r"\s*", reading.gap(org, o))]
+            return named[0].known.ref if org.how == "anaphor" and named else org.known.ref  # "at its lab"
         if org.end <= role.start and re.match(r"^\s*(?:'s|’s)?\s*$", reading.gap(org, role)):
             return org.known.ref
     if re.search(
