@@ -851,3 +851,31 @@ def test_a_post_at_its_named_unit_is_at_the_unit() -> None:
     assert ("post-jo-park-kiln-lab-president", "org:organization", "kiln-lab") in _facts(
         propose(reading, _context(), book)
     )
+
+
+def test_an_official_statement_after_however_denies_the_rumour_before_and_a_rumour_contradicts_it() -> None:
+    def disputes(first: str, second: str) -> set[tuple[str, str, str]]:
+        book, context = _book(), _context()
+        facts = [f for text in (first, second) for f in propose(_reading(book, text, context), context, book)]
+        return {t for t in _facts(facts) if t[1] in ("kg:denies", "kg:contradicts")}
+
+    rumour = "Rumours say Corex poached engineers from Bolt Cars."
+    assert disputes(rumour, "However, Bolt Cars stated the staff changes are normal.") == {
+        (
+            "claim-however-bolt-cars-stated-staff-changes",
+            "kg:denies",
+            "claim-rumours-corex-poached-engineers-from-bolt",
+        )
+    }
+    statement = "Corex stated that Acme Motors supplies it."
+    assert disputes(statement, "However, rumours claimed Corex buys zeta lithium.") == {
+        (
+            "claim-corex-stated-that-acme-motors-supplies",
+            "kg:contradicts",
+            "claim-however-rumours-claimed-corex-buys-zeta",
+        )
+    }
+    assert disputes(rumour, "Bolt Cars stated the staff changes are normal.") == set()  # no "However"
+    assert (
+        disputes(statement, "However, Bolt Cars stated the staff changes are normal.") == set()
+    )  # one voice

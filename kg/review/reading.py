@@ -63,6 +63,7 @@ class ArticleContext:
     events: dict[str, str] = field(default_factory=dict)  # kind -> the event reported last
     policies: dict[str, str] = field(default_factory=dict)  # kind -> the policy named last
     last_speaker: str | None = None
+    last_claim: tuple[str, str] | None = None  # the last claim proposed, and its stance
 
     @property
     def main_organisation(self) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.review.dates import When
+from kg.review.disputes import disputed
 from kg.review.elements import elements
 from kg.review.events import events, referred
 from kg.review.links import links
@@ -60,9 +61,12 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     facts += policies(reading, context, book) + sources(reading, context, book)
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
     related = len({m.known.ref for m in reading.things}) >= 2
-    if not facts or opinion or related or OPINION.search(reading.sentence.text):
+    dispute = disputed(reading, context)
+    if not facts or opinion or related or dispute or OPINION.search(reading.sentence.text):
         policy = [f.subject for f in facts if f.why == "a policy"]
-        claims = _claim(reading, book, referred(reading, context) + policy)
+        claims = _claim(reading, book, referred(reading, context) + policy, dispute)
+        if claims:
+            context.last_claim = (claims[0].subject, reading.voice.stance)
         facts += claims + reports(reading, context, book, [c.subject for c in claims] + policy)
     return facts
 
@@ -204,13 +208,16 @@ def _date_after(reading: Reading, person: Mention) -> When | None:
     return next((d for d in reading.dates if d.start >= person.end), None)
 
 
-def _claim(reading: Reading, book: Book, events: list[str]) -> list[Proposed]:
+def _claim(
+    reading: Reading, book: Book, events: list[str], dispute: tuple[str, str] | None
+) -> list[Proposed]:
     """What the sentence says, as a claim about the things it names and the events and
-    policies it reports ("The lawsuit is seen as …" is about the lawsuit)."""
+    policies it reports ("The lawsuit is seen as …" is about the lawsuit), and the earlier
+    claim it disputes (kg.review.disputes)."""
     voice = reading.voice
     about = [m.known.ref for m in reading.things if m.known.ref not in {voice.asserted_by, *voice.via}]
     about += events
-    if not about:
+    if not about and not dispute:
         return []
     words = [w for w in re.findall(r"[A-Za-z]+", reading.sentence.text) if len(w) > 3][:6]
     label = reading.sentence.text if len(reading.sentence.text) <= 160 else reading.sentence.text[:157] + "…"
@@ -222,4 +229,13 @@ def _claim(reading: Reading, book: Book, events: list[str]) -> list[Proposed]:
         "what the sentence says",
         zh,
     )
-    return [fact(book, reading, claim.removeprefix("claim-"), claim, {"kg:about": list(about)}, "a claim")]
+    facts = [fact(book, reading, claim.removeprefix("claim-"), claim, {"kg:about": list(about)}, "a claim")]
+    if dispute:
+        relation, other = dispute
+        subject, disputed_claim = (claim, other) if relation == "kg:denies" else (other, claim)
+        facts.append(
+            fact(
+                book, reading, f"{subject}-disputes", subject, {relation: [disputed_claim]}, "claims at odds"
+            )
+        )
+    return [f for f in facts if f.properties]
