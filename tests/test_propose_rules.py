@@ -879,3 +879,11 @@ def test_an_official_statement_after_however_denies_the_rumour_before_and_a_rumo
     assert (
         disputes(statement, "However, Bolt Cars stated the staff changes are normal.") == set()
     )  # one voice
+
+
+def test_the_initiative_is_the_event_reported_last() -> None:
+    book, context = _book(), _context()
+    for text in ("Corex hosted a lecture on kiln safety.", "Acme Motors competes with Bolt Cars."):
+        propose(_reading(book, text, context), context, book)
+    found = _facts(propose(_reading(book, "The initiative suggests a new approach.", context), context, book))
+    assert found == {("claim-initiative-suggests-approach", "kg:about", "lecture-corex")}

@@ -31,6 +31,7 @@ _CHARGE = re.compile(
     re.I,
 )
 _YEARS = {"one": 1, **NUMBER_WORDS}  # "sentenced to three years"
+_ANY_EVENT_BACK = re.compile(r"\b(?:the|this|that) (?:initiative|move|step|effort|event)\b", re.I)
 _FURTHER_INVESTMENT = re.compile(r"\b(?:investing|committing|pledging)\b", re.I)
 _WITH_PURPOSE = ("kg:Partnership", "kg:Listing", "kg:Launch", "kg:Investment")
 
@@ -123,7 +124,7 @@ def events(reading: Reading, context: ArticleContext, book: Book) -> list[Propos
             event = book.entity(f"{kind.name}-{first}", kind.kind, label, f"the words '{at.group()}'")
         else:
             continue
-        context.events[kind.kind] = event
+        context.events[kind.kind] = context.last_event = event
         when = next((d for d in reading.dates if d.year or d.month), None)
         properties["kg:date"] = value_list(when, context)
         if kind.kind in _WITH_PURPOSE:  # "… to develop a cloud platform", "aiming to expand overseas"
@@ -169,19 +170,23 @@ def _further_investments(reading: Reading, context: ArticleContext, book: Book, 
             "kg:location": _refs(places),
             "kg:purpose": words_of(PURPOSE, text[verb.end() : stop], reading.sentence.language),
         }
-        context.events["kg:Investment"] = event
+        context.events["kg:Investment"] = context.last_event = event
         facts.append(fact(book, reading, event, event, properties, "an event (investment)"))
     return facts
 
 
 def referred(reading: Reading, context: ArticleContext) -> list[str]:
-    """The events a sentence reports or refers back to (after `events` has read it)."""
+    """The events a sentence reports or refers back to (after `events` has read it); "the
+    initiative" or "this move" is the event reported last, of whatever kind."""
     text = reading.sentence.text
-    return [
+    found = [
         context.events[k.kind]
         for k in KINDS
         if k.kind in context.events and (k.words.search(text) or k.back.search(text))
     ]
+    if not found and context.last_event and _ANY_EVENT_BACK.search(text):
+        found = [context.last_event]
+    return found
 
 
 def _roles(kind: str, reading: Reading, start: int, end: int) -> dict[str, list[Value]]:

@@ -61,6 +61,7 @@ class ArticleContext:
     antecedent: Known | None = None  # what "the company" or "its" refers to, failing a nearer name
     country: Known | None = None  # what "the country" refers to, failing a nearer name
     events: dict[str, str] = field(default_factory=dict)  # kind -> the event reported last
+    last_event: str | None = None  # the event of any kind reported last
     policies: dict[str, str] = field(default_factory=dict)  # kind -> the policy named last
     last_speaker: str | None = None
     last_claim: tuple[str, str] | None = None  # the last claim proposed, and its stance
