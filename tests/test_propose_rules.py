@@ -887,3 +887,12 @@ def test_the_initiative_is_the_event_reported_last() -> None:
         propose(_reading(book, text, context), context, book)
     found = _facts(propose(_reading(book, "The initiative suggests a new approach.", context), context, book))
     assert found == {("claim-initiative-suggests-approach", "kg:about", "lecture-corex")}
+
+
+def test_a_country_s_authorities_issue_its_policy() -> None:
+    book = _book()
+    group = Known("japanese-authorities", "kg:Group", "Japanese authorities", frozenset({"kg:Group"}))
+    book.names.add(group, ["Japanese authorities"])
+    text = "Japanese authorities have instructed Corex to submit lists of engineers."
+    found = _facts(policies(_reading(book, text), _context(), book))
+    assert {p: v for _, p, v in found}.get("kg:issuedBy") == "country:JP"

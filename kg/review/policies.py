@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.review.groups import of_people
+from kg.review.names import Mention
 from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -45,6 +46,7 @@ _BACK = re.compile(r"\b(?:the|this|that|these|such)\s+$", re.I)  # words that re
 # Between a policy's words and whom it is aimed at, within its clause.
 _TO = re.compile(r"^[^,;.]{0,40}?\b(?:to|on|against)\s+(?:the\s+)?$", re.I)
 _GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
+_AUTHORITIES = re.compile(r"\b(?:authorities|government|regulators|officials|ministries)$", re.I)
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
     "kg:ExportControl": "export control",
@@ -107,9 +109,11 @@ def _policy(
     things = [m for m in reading.things if m.start >= after]
     named = [m for m in reading.of("kg:Policy") if m.known.isa(kind) and m.start >= after]
     before = [m for m in reading.things if m.end <= start]
-    issuers = [m for m in before if any(m.known.isa(f) for f in _GOVERNING)] or [
-        m for m in before if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet")
-    ]  # "The NU issued an ultimatum": a body of a kind not known yet
+    issuers = (
+        [m for m in before if any(m.known.isa(f) for f in _GOVERNING)]
+        or _authorities_of(before, book)
+        or [m for m in before if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet")]
+    )  # "The NU issued an ultimatum": a body of a kind not known yet
     # What a restriction controls ("rare earth export controls" too); what another policy, such
     # as an ultimatum or a national plan, concerns.
     restricting = kind in _RESTRICTING
@@ -156,6 +160,17 @@ def _policy(
     if not any(properties.values()):
         return []
     return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
+
+
+def _authorities_of(mentions: list[Mention], book: Book) -> list[Mention]:
+    """ "Chinese authorities have instructed …": the country whose authorities act."""
+    return [
+        country
+        for m in mentions
+        if m.known.isa("kg:Group") and (head := _AUTHORITIES.search(m.text))
+        for country in book.names.find(m.text[: head.start()].strip())
+        if country.known.isa("kg:Country")
+    ][-1:]
 
 
 def _duration(match: re.Match[str]) -> str:
