@@ -896,3 +896,19 @@ def test_a_country_s_authorities_issue_its_policy() -> None:
     text = "Japanese authorities have instructed Corex to submit lists of engineers."
     found = _facts(policies(_reading(book, text), _context(), book))
     assert {p: v for _, p, v in found}.get("kg:issuedBy") == "country:JP"
+
+
+def test_according_to_the_report_adds_to_the_report_relayed_last() -> None:
+    book, context = _book(), _context()
+    outlet = Known(
+        "metro-post", "kg:NewsOutlet", "Metro Post", frozenset({"kg:NewsOutlet", "kg:Organization"})
+    )
+    book.names.add(outlet, ["Metro Post"])
+    texts = [
+        "According to the Metro Post, Corex may sell Bolt Cars.",
+        "According to the report, Corex denied it.",
+    ]
+    facts = [f for text in texts for f in propose(_reading(book, text, context), context, book)]
+    reported = {v for s, p, v in _facts(facts) if s == "report-metro-post-1" and p == "kg:reports"}
+    claims = {f.subject for f in facts if f.why == "a claim"}
+    assert reported == claims and len(claims) == 2

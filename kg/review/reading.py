@@ -65,6 +65,7 @@ class ArticleContext:
     policies: dict[str, str] = field(default_factory=dict)  # kind -> the policy named last
     last_speaker: str | None = None
     last_claim: tuple[str, str] | None = None  # the last claim proposed, and its stance
+    last_report: str | None = None  # the report the article relayed last
 
     @property
     def main_organisation(self) -> str | None:
