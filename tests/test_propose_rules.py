@@ -912,3 +912,12 @@ def test_according_to_the_report_adds_to_the_report_relayed_last() -> None:
     reported = {v for s, p, v in _facts(facts) if s == "report-metro-post-1" and p == "kg:reports"}
     claims = {f.subject for f in facts if f.why == "a claim"}
     assert reported == claims and len(claims) == 2
+
+
+def test_a_count_in_a_sentence_naming_no_one_is_of_the_organisation_spoken_of_last() -> None:
+    book, context = _book(), _context()
+    propose(_reading(book, "Corex has seen heavy turnover.", context), context, book)
+    found = _facts(propose(_reading(book, "Three board members resigned.", context), context, book))
+    assert ("obs-corex-members", "kg:observedSubject", "corex") in found
+    found = _facts(propose(_reading(book, "Three board members resigned.", _context()), _context(), book))
+    assert not any(p == "kg:observedSubject" for _, p, _ in found)

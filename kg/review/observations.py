@@ -9,12 +9,13 @@ from kg.review.dates import When, period_values
 from kg.review.figures import QUALIFIERS, Figure
 from kg.review.names import Known
 from kg.review.proposal import Book, Proposed, Value, distinct, fact
-from kg.review.reading import Reading
+from kg.review.reading import ArticleContext, Reading
 
 
-def observations(reading: Reading, book: Book) -> list[Proposed]:
+def observations(reading: Reading, book: Book, context: ArticleContext) -> list[Proposed]:
     """An observation for each figure: what is measured, of whom, the value, its unit or
-    currency, the period and the source cited."""
+    currency, the period and the source cited. A count in a sentence that names no one
+    ("three board members resigned") is of the organisation the article spoke of last."""
     facts = []
     text = reading.sentence.text
     previous: tuple[Figure, str | None] | None = None
@@ -37,6 +38,8 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
         observed_all = before[-1:] or distinct([m.known.ref for m in candidates if m.start >= figure.end])
         if not observed_all and earlier:  # "China controls 60% of mining and 92% of refining"
             observed_all = earlier
+        if not observed_all and not reading.things and figure.unit == "count" and context.last_organisation:
+            observed_all = [context.last_organisation]
         earlier = observed_all
         observed = str(observed_all[0]) if observed_all else None
         measure = _measure(text, figure)

@@ -50,7 +50,7 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
     more things (what reviewers keep as a claim beside the facts it states)."""
     facts = [
         *_posts(reading, context, book),
-        *observations(reading, book),
+        *observations(reading, book, context),
         *relations(reading, context, book),
         *links(reading, book),
         *nationalities(reading, book),
