@@ -921,3 +921,9 @@ def test_a_count_in_a_sentence_naming_no_one_is_of_the_organisation_spoken_of_la
     assert ("obs-corex-members", "kg:observedSubject", "corex") in found
     found = _facts(propose(_reading(book, "Three board members resigned.", _context()), _context(), book))
     assert not any(p == "kg:observedSubject" for _, p, _ in found)
+
+
+def test_people_who_speak_as_a_group_without_a_name() -> None:
+    text = "Output recovered, but carmakers and suppliers say prices remain high."
+    assert ("carmakers and suppliers", "kg:Group") in list(new_names(text, [], set(), set()))
+    assert not any(kind == "kg:Group" for _, kind in new_names("Carmakers rely on Corex.", [], set(), set()))

@@ -100,6 +100,15 @@ _GROUP = re.compile(
     r"executives|experts|talents|engineers|researchers|staff|personnel|institutions|laboratories|investors|startups|"
     r"authorities|entities|chipmakers|producers|employees|leaders|officials|analysts|insiders)\b"
 )
+# People who speak as a group without a name: "automakers and suppliers say", "analysts warned".
+_PEOPLE_NOUNS = (
+    r"(?:automakers|carmakers|suppliers|analysts|investors|executives|experts|officials|insiders|"
+    r"manufacturers|producers|traders|economists|observers|buyers|customers|employees|workers)"
+)
+_SPEAKERS = re.compile(
+    rf"\b({_PEOPLE_NOUNS}(?:\s+and\s+(?:their\s+)?{_PEOPLE_NOUNS})?)\s+"
+    r"(?:say|said|warn|warned|believe|believed|expect|expected|note|noted|told|argue|argued|fear|feared)\b"
+)
 # Things named by a common noun: "rare earth purification technology", "dry stripping
 # equipment", "cathode materials" (up to four words before the head noun).
 _COMMON_THING = re.compile(
@@ -290,6 +299,9 @@ def new_names(
     for match in _GROUP.finditer(text):
         if not any(m.start < match.end() and match.start() < m.end and not _adjective(m) for m in found):
             yield match.group(), "kg:Group"
+    for match in _SPEAKERS.finditer(text):
+        if not any(m.start < match.end(1) and match.start(1) < m.end for m in found):
+            yield match.group(1), "kg:Group"
     for match in _COMMON_THING.finditer(text):
         words: list[str] = []  # the content words right before the head noun, nearest last
         for word in reversed(text[: match.start()].split()[-4:]):
