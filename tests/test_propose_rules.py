@@ -927,3 +927,18 @@ def test_people_who_speak_as_a_group_without_a_name() -> None:
     text = "Output recovered, but carmakers and suppliers say prices remain high."
     assert ("carmakers and suppliers", "kg:Group") in list(new_names(text, [], set(), set()))
     assert not any(kind == "kg:Group" for _, kind in new_names("Carmakers rely on Corex.", [], set(), set()))
+
+
+def test_two_clauses_with_verbs_of_their_own_are_two_claims() -> None:
+    book = _book()
+    text = "Corex may grow fast, but Bolt Cars says demand remains weak."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {(s, v) for s, p, v in found if p == "kg:about"} == {
+        ("claim-corex-grow-fast", "corex"),
+        ("claim-bolt-cars-says-demand-remains-weak", "bolt-cars"),
+    }
+    text = "Corex may sell to Acme Motors and Bolt Cars."
+    assert (
+        len({s for s, p, _ in _facts(propose(_reading(book, text), _context(), book)) if p == "kg:about"})
+        == 1
+    )

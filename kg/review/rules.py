@@ -3,6 +3,7 @@ observations, relations, policies, and claims with their stance."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from kg.review.dates import When
@@ -20,6 +21,12 @@ from kg.review.relations import nationalities, relations, sources
 from kg.review.reports import reports
 
 _DEPARTED_NEAR = 25
+# Where a sentence joins two clauses, each with a verb of its own.
+_CLAUSE_JOIN = re.compile(
+    r",\s+(?:but|and|while|whereas)\s+(?=[^,;]*?\b(?:is|are|was|were|has|have|had|says?|said|remains?|"
+    r"faces?|facing|warns?|warned|expects?|expected)\b)",
+    re.I,
+)
 _COUNT_BEFORE = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|some)\s+$", re.I
 )
@@ -213,25 +220,39 @@ def _claim(
 ) -> list[Proposed]:
     """What the sentence says, as a claim about the things it names and the events and
     policies it reports ("The lawsuit is seen as …" is about the lawsuit), and the earlier
-    claim it disputes (kg.review.disputes)."""
+    claim it disputes (kg.review.disputes). Clauses joined by ", but" or ", and" that each
+    name something and have a verb of their own are a claim each ("magnets have begun to
+    flow, but automakers say production remains uncertain")."""
     voice = reading.voice
-    about = [m.known.ref for m in reading.things if m.known.ref not in {voice.asserted_by, *voice.via}]
-    about += events
-    if not about and not dispute:
-        return []
-    words = [w for w in re.findall(r"[A-Za-z]+", reading.sentence.text) if len(w) > 3][:6]
-    label = reading.sentence.text if len(reading.sentence.text) <= 160 else reading.sentence.text[:157] + "…"
-    zh = reading.sentence.text if reading.sentence.language == "zh" else None
-    claim = book.entity(
-        "claim-" + ("-".join(words) or f"line-{reading.sentence.line}"),
-        "kg:Claim",
-        label,
-        "what the sentence says",
-        zh,
-    )
-    facts = [fact(book, reading, claim.removeprefix("claim-"), claim, {"kg:about": list(about)}, "a claim")]
-    if dispute:
+    text = reading.sentence.text
+    named = [m for m in reading.things if not m.known.isa("kg:NewsOutlet")]
+    cuts = [0, *(m.start() for m in _CLAUSE_JOIN.finditer(text)), len(text)]
+    clauses = [(a, b) for a, b in itertools.pairwise(cuts) if any(a <= m.start < b for m in named)]
+    things = named  # in a clause of its own, a speaker is what the clause is about too
+    if len(clauses) < 2:
+        clauses = [(0, len(text))]
+        things = [m for m in reading.things if m.known.ref not in {voice.asserted_by, *voice.via}]
+    facts = []
+    for n, (start, end) in enumerate(clauses):
+        about = [m.known.ref for m in things if start <= m.start < end] + (events if n == 0 else [])
+        if not about and not (dispute and n == 0):
+            continue
+        words = [w for w in re.findall(r"[A-Za-z]+", text[start:end]) if len(w) > 3][:6]
+        part = text[start:end].strip(" ,")
+        label = part if len(part) <= 160 else part[:157] + "…"
+        claim = book.entity(
+            "claim-" + ("-".join(words) or f"line-{reading.sentence.line}"),
+            "kg:Claim",
+            label,
+            "what the sentence says",
+            part if reading.sentence.language == "zh" else None,
+        )
+        facts.append(
+            fact(book, reading, claim.removeprefix("claim-"), claim, {"kg:about": list(about)}, "a claim")
+        )
+    if dispute and facts:
         relation, other = dispute
+        claim = facts[0].subject
         subject, disputed_claim = (claim, other) if relation == "kg:denies" else (other, claim)
         facts.append(
             fact(
