@@ -807,3 +807,35 @@ def test_people_listed_after_a_role_and_a_month_after_a_name() -> None:
         ("Di Wang", "kg:Person"),
         ("Ed Hu", "kg:Person"),
     ]
+
+
+def _norway_policies(book: Book) -> None:
+    """Norway, with two export controls of the registry: a licensing of zeta lithium and a
+    tracking system for it."""
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    for ref, label in [
+        ("no-licensing", "Norwegian export licensing of zeta lithium"),
+        ("no-tracking", "Norwegian tracking system for zeta lithium exports"),
+    ]:
+        kind = frozenset({"kg:ExportControl", "kg:Policy"})
+        book.names.add(Known(ref, "kg:ExportControl", label, kind), [])
+        book.names.policies[ref] = {"kg:issuedBy": {"country:NO"}, "kg:controls": {"zeta-lithium"}}
+    book.names.policies["no-licensing"]["kg:controls"].add("z1-chip")  # more is known of the licensing
+
+
+def test_a_described_policy_is_the_known_one_of_that_kind_issuer_and_thing() -> None:
+    book = _book()
+    _norway_policies(book)
+    context = _context()
+    text = "Norway's strict control measures on zeta lithium exports have become leverage."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert ("no-licensing", "kg:issuedBy", "country:NO") in found  # the one more is known of
+    assert any(p == "kg:about" and v == "no-licensing" for _, p, v in found)
+    text = "Norway is regulating zeta lithium exports with a new tracking system."
+    found = _facts(propose(_reading(book, text, _context()), _context(), book))
+    assert ("no-tracking", "kg:controls", "zeta-lithium") in found  # its label's words
+    text = "Norway's approach signals a tightening of export controls."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert ("no-licensing", "kg:issuedBy", "country:NO") in found  # the one the article named
+    found = _facts(propose(_reading(book, text, _context()), _context(), book))
+    assert ("norway-export-control", "kg:issuedBy", "country:NO") in found  # none named: a new one

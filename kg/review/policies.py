@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.review.groups import of_people
+from kg.review.known_policies import known_policy, remember
 from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -15,7 +16,12 @@ from kg.review.reading import ArticleContext, Reading
 _POLICY_WORDS = [
     (
         "kg:ExportControl",
-        re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
+        re.compile(
+            r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可|"
+            r"\b(?:controls?|restrictions?|bans?|curbs?)(?: measures)? on (?:[\w-]+ ){0,3}?exports\b|"
+            r"\b(?:regulat|restrict|curb)\w* (?:[\w-]+ ){0,3}?exports\b",  # "curbs on drone exports"
+            re.I,
+        ),
     ),
     ("kg:Ultimatum", re.compile(r"\bultimatum\b|最后通牒", re.I)),
     (
@@ -115,7 +121,7 @@ def _policy(
     restricting = kind in _RESTRICTING
     controlled = [m.known.ref for m in things if concern(m.known) and (restricting or m.start >= start)]
     groups = [m for m in things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)]
-    if restricting:  # the people it restricts are what it controls ("lists of technical personnel")
+    if restricting and kind != "kg:ExportControl":  # whom it restricts ("lists of technical personnel")
         controlled += [m.known.ref for m in groups if of_people(m.known)]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
@@ -128,10 +134,13 @@ def _policy(
     ]
     issuer = book.label(issuers[-1].known.ref) if issuers else ""
     back = (not issuer or kind == "kg:Agreement") and _BACK.search(text[:start])
+    issuer_ref = issuers[-1].known.ref if issuers else None
     if named:
         subject = named[0].known.ref
     elif back and kind in context.policies:  # "The export control also covers …"
         subject = context.policies[kind]
+    elif not after and (known := known_policy(book, context, kind, issuer_ref, controlled, text)):
+        subject = known
     else:
         what = _KIND_WORDS[kind]
         subject = book.entity(f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{words}'")
@@ -155,6 +164,7 @@ def _policy(
         properties["kg:party"] = [m.known.ref for m in agents if not m.known.isa("kg:NewsOutlet")]
     if not any(properties.values()):
         return []
+    remember(book, subject, properties)
     return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
 
 
