@@ -839,3 +839,16 @@ def test_a_described_policy_is_the_known_one_of_that_kind_issuer_and_thing() -> 
     assert ("no-licensing", "kg:issuedBy", "country:NO") in found  # the one the article named
     found = _facts(propose(_reading(book, text, _context()), _context(), book))
     assert ("norway-export-control", "kg:issuedBy", "country:NO") in found  # none named: a new one
+
+
+def test_the_policy_a_policy_responds_to() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    context = _context()
+    propose(_reading(book, "Canada imposed tariffs on zeta lithium.", context), context, book)
+    text = "In response to Canadian pressure, Norway issued a directive requiring firms to register drones."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert ("norway-directive", "kg:inResponseTo", "canada-tariff") in found
+    text = "In response to the protests, Norway issued a directive requiring firms to register drones."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert not any(p == "kg:inResponseTo" for _, p, _ in found)

@@ -7,9 +7,11 @@ import re
 
 from kg.review.names import fold
 from kg.review.proposal import Book, Value
-from kg.review.reading import ArticleContext
+from kg.review.reading import ArticleContext, Reading
 
 _KEPT = ("kg:issuedBy", "kg:controls", "kg:concerns")
+# What a policy answers: "In response to EU pressure, China issued a directive".
+_RESPONSE = re.compile(r"\b(?:in (?:response|retaliation|reaction|answer) to|responding to)\s+([^,;]+)", re.I)
 
 
 def known_policy(
@@ -31,6 +33,28 @@ def known_policy(
         return max(fitting, key=lambda ref: (len(_words(book.label(ref)) & words), _known(book, ref), ref))
     last = context.policies.get(kind)
     return last if last in same else None
+
+
+def responded_to(reading: Reading, context: ArticleContext, book: Book, policy: str) -> list[Value]:
+    """The policy a sentence says a policy answers: one it names after "in response to", else
+    the one by whom it names there (the one the article named last, or their only one)."""
+    match = _RESPONSE.search(reading.sentence.text)
+    if match is None:
+        return []
+    named = [m for m in reading.mentions if match.start(1) <= m.start < match.end(1)]
+    for mention in named:
+        if mention.known.isa("kg:Policy") and mention.known.ref != policy:
+            return [mention.known.ref]
+    for mention in named:
+        by = [
+            ref
+            for ref, facts in book.names.policies.items()
+            if mention.known.ref in facts.get("kg:issuedBy", ()) and ref != policy and _kind(book, ref)
+        ]
+        recent = [ref for ref in context.policies.values() if ref in by]
+        if recent or len(by) == 1:
+            return [(recent or by)[-1]]
+    return []
 
 
 def remember(book: Book, policy: str, properties: dict[str, list[Value]]) -> None:

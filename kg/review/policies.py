@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.review.groups import of_people
-from kg.review.known_policies import known_policy, remember
+from kg.review.known_policies import known_policy, remember, responded_to
 from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
 from kg.review.reading import ArticleContext, Reading
@@ -157,6 +157,7 @@ def _policy(
         "kg:requires": words_of(_REQUIRES, text[start:], reading.sentence.language),
         "kg:purpose": words_of(PURPOSE, text[after:], reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
+        "kg:inResponseTo": responded_to(reading, context, book, subject),
     }
     if kind == "kg:Agreement":  # "Norway and Canada announced reaching an agreement": its parties
         agents = [m for m in reading.things if any(m.known.isa(f) for f in (*_GOVERNING, "kg:Organization"))]
