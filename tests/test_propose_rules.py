@@ -852,3 +852,20 @@ def test_the_policy_a_policy_responds_to() -> None:
     text = "In response to the protests, Norway issued a directive requiring firms to register drones."
     found = _facts(propose(_reading(book, text, context), context, book))
     assert not any(p == "kg:inResponseTo" for _, p, _ in found)
+
+
+def test_demands_joined_by_and_are_two_directives() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    context = _context()
+    text = "Norway issued a directive requiring all drone firms and flight schools to report pilot lists and restrict their travel."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert {
+        ("norway-directive", "kg:requires", "{'en': 'report pilot lists'}"),
+        ("norway-directive-2", "kg:issuedBy", "country:NO"),
+        ("norway-directive-2", "kg:requires", "{'en': 'restrict their travel'}"),
+    } <= found
+    assert context.policies["kg:Directive"] == "norway-directive-2"  # named last
+    text = "Norway has mandated that drone firms submit lists of pilots and ground staff."
+    found = _facts(propose(_reading(book, text, _context()), _context(), book))
+    assert len({s for s, p, _ in found if p == "kg:requires"}) == 1

@@ -71,8 +71,13 @@ _CLAUSE = r"((?:(?![,;.。，；](?:\s|$))[^;。；])+?)(?=\s*(?:[,;.。，；]|
 _REQUIRES = re.compile(
     r"\b(?:demand|requir)(?:s|ed|es|ing)?\s+((?:a|an|the)\s+(?:(?!\s+(?:within|by|before)\b)[^,;.。，；])+)|"
     r"\b(?:instructed|required|requires|requiring|demanded|demanding|ordered|mandated|told|asked)\s+"
-    r"(?:that\s+|(?:[\w’'-]+\s+){0,5}?to\s+)" + _CLAUSE + r"|要求" + _CLAUSE,
+    r"(?:that\s+|(?:[\w’'-]+\s+){0,8}?to\s+)" + _CLAUSE + r"|要求" + _CLAUSE,
     re.I,
+)
+# A further demand joined to one: "… to report expert lists and restrict their travel".
+_AND_DEMAND = re.compile(
+    r"\s+and\s+((?!(?:then|also|for|with|to|in|on|at|by|from|of)\b)[a-z]+\s+"
+    r"(?:their|the|its|his|her|all|any|a|an)\s+[^,;.]+)"
 )
 PURPOSE = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
@@ -99,10 +104,29 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     kind, start, words = (described or named_only)[0]
     facts = _policy(reading, context, book, kind, start, words, 0)
     if kind == "kg:Directive" and facts:
+        facts += _joined_demands(reading, context, book, facts[0], start)
         for again in _DIRECTIVE.finditer(text, start + len(words)):
             if _CLAUSE_BREAK.search(text[start : again.start()]):
                 facts += _policy(reading, context, book, kind, again.start(), again.group(), again.start())
     return facts
+
+
+def _joined_demands(
+    reading: Reading, context: ArticleContext, book: Book, first: Proposed, start: int
+) -> list[Proposed]:
+    """ "requiring institutions to report expert lists and restrict their travel": a directive
+    for each demand joined by "and", with the first's issuer, addressees and what it controls."""
+    text = reading.sentence.text
+    demand = _REQUIRES.search(text, start)
+    joined = _AND_DEMAND.match(text, demand.end()) if demand else None
+    if joined is None:
+        return []
+    label = book.label(first.subject)
+    subject = book.entity(label, "kg:Directive", label, "a second demand")
+    properties = first.properties | {"kg:requires": [{reading.sentence.language: joined.group(1).strip()}]}
+    remember(book, subject, properties)
+    context.policies["kg:Directive"] = subject
+    return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
 
 
 def _policy(
