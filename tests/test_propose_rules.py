@@ -15,6 +15,7 @@ from kg.review.groups import with_groups
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
+from kg.review.measures import measures
 from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.people import people
 from kg.review.policies import policies
@@ -869,3 +870,38 @@ def test_demands_joined_by_and_are_two_directives() -> None:
     text = "Norway has mandated that drone firms submit lists of pilots and ground staff."
     found = _facts(propose(_reading(book, text, _context()), _context(), book))
     assert len({s for s, p, _ in found if p == "kg:requires"}) == 1
+
+
+def test_measures_put_in_place_or_listed_are_directives() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Random border inspections for drone pilots have been introduced, alongside new training."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert ("directive", "kg:requires", "{'en': 'Random border inspections for drone pilots'}") in found
+    text = (
+        "Norway has taken protective measures, including classifying zeta lithium as a strategic "
+        "material and creating research posts to retain skilled chemists [4]."
+    )
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-directive", "kg:issuedBy", "country:NO"),
+        ("norway-directive", "kg:requires", "{'en': 'classifying zeta lithium as a strategic material'}"),
+        ("norway-directive", "kg:controls", "zeta-lithium"),
+        ("norway-directive-2", "kg:issuedBy", "country:NO"),
+        ("norway-directive-2", "kg:requires", "{'en': 'creating research posts'}"),
+        ("norway-directive-2", "kg:purpose", "{'en': 'retain skilled chemists'}"),
+    } <= found
+    assert measures(_reading(book, "New engineers have been hired."), _context(), book) == []
+
+
+def test_an_export_control_controls_no_people() -> None:
+    book = _book()
+    group = frozenset({"kg:Group"})
+    book.names.add(Known("drone-staff", "kg:Group", "technical staff of drone firms", group), [])
+    text = "Japan is regulating zeta lithium exports and closely managing its technical staff."
+    mentions = with_groups(text, book.names.find(text), book.names)
+    assert "drone-staff" in [m.known.ref for m in mentions]
+    context = _context()
+    found = _facts(propose(read(Sentence(0, len(text), 1, text, "en"), mentions, context), context, book))
+    assert ("japan-export-control", "kg:controls", "zeta-lithium") in found
+    assert not any(v == "drone-staff" for s, _, v in found if s == "japan-export-control")

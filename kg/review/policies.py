@@ -82,7 +82,7 @@ _AND_DEMAND = re.compile(
 PURPOSE = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
     + _CLAUSE
-    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|develop|establish|promote|"
+    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|retain|develop|establish|promote|"
     + r"enhance|support|expand|build|strengthen|accelerate|speed up|expedite|facilitate)\b[^,;.]*)"
     + r"|(?:以|为了)((?:防止|确保|保护|保障)[^，。；]+)",
     re.I,
@@ -145,8 +145,8 @@ def _policy(
     restricting = kind in _RESTRICTING
     controlled = [m.known.ref for m in things if concern(m.known) and (restricting or m.start >= start)]
     groups = [m for m in things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)]
-    if restricting and kind != "kg:ExportControl":  # whom it restricts ("lists of technical personnel")
-        controlled += [m.known.ref for m in groups if of_people(m.known)]
+    if restricting:  # whom it restricts ("lists of technical personnel"), unless it restricts exports
+        controlled += [m.known.ref for m in groups if of_people(m.known) and kind != "kg:ExportControl"]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
     targets += [  # "an ultimatum to Corex", "tariffs as high as 50% on Canadian goods"
