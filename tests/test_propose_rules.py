@@ -905,3 +905,17 @@ def test_an_export_control_controls_no_people() -> None:
     found = _facts(propose(read(Sentence(0, len(text), 1, text, "en"), mentions, context), context, book))
     assert ("japan-export-control", "kg:controls", "zeta-lithium") in found
     assert not any(v == "drone-staff" for s, _, v in found if s == "japan-export-control")
+
+
+def test_technologies_named_as_examples() -> None:
+    text = "Mines use tools like edge computing, AI and quantum sensing for safety, especially underground."
+    ai = Known(
+        "artificial-intelligence", "kg:Technology", "artificial intelligence", frozenset({"kg:Technology"})
+    )
+    found = [Mention(text.index("AI"), text.index("AI") + 2, "AI", ai)]
+    names = list(new_names(text, found, set(), set()))
+    assert ("edge computing", "kg:Technology") in names
+    assert ("quantum sensing", "kg:Technology") in names
+    assert not any(
+        kind == "kg:Technology" for _, kind in new_names("Technologies such as these help.", [], set(), set())
+    )
