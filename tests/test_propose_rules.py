@@ -919,3 +919,18 @@ def test_technologies_named_as_examples() -> None:
     assert not any(
         kind == "kg:Technology" for _, kind in new_names("Technologies such as these help.", [], set(), set())
     )
+
+
+def test_measures_after_a_verb_a_share_a_noun_and_money_spent_in() -> None:
+    book = _book()
+
+    def measured(text: str) -> set[str]:
+        found = propose(_reading(book, text), _context(), book)
+        return {str(v) for f in found for v in f.properties.get("kg:measure", [])}
+
+    assert measured("Corex leads in refining, achieving a yield rate of 98%.") == {"{'en': 'yield rate'}"}
+    assert measured("Corex holds 40% of the market share and having built new plants, it grows.") == {
+        "{'en': 'share of the market share'}"
+    }
+    assert measured("Bolt Cars reached 90% purity.") == {"{'en': 'purity'}"}
+    assert measured("The design saves over $2 billion in R&D costs for partners.") == {"{'en': 'R&D costs'}"}

@@ -88,9 +88,11 @@ def _clause(text: str, figure: Figure) -> tuple[int, int]:
 def _measure(text: str, figure: Figure) -> str | None:
     """What a figure measures, in the text's words: "60% of global rare earth mining" ->
     "share of global rare earth mining"; "Yitang reported a net profit of 420 million yuan"
-    -> "net profit"; "the gross margin rose from 7.2%" -> "gross margin"."""
+    -> "net profit"; "the gross margin rose from 7.2%" -> "gross margin"; "saving $2 billion in
+    R&D costs" -> "R&D costs"."""
     after = re.match(
-        r"^\s+(of|in)\s+(?!(?:19|20)\d\d\b)((?:(?!\s+and\s+\d)[^,.;:()\[])+)", text[figure.end :]
+        r"^\s+(of|in)\s+(?!(?:19|20)\d\d\b)((?:(?!\s+and\s+(?:\d|\w+ing\b|ha[sd]\b|have\b))[^,.;:()\[])+)",
+        text[figure.end :],
     )
     if figure.unit in ("percent", "percent/year") and after:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
@@ -98,13 +100,20 @@ def _measure(text: str, figure: Figure) -> str | None:
         return change.group(1)
     if figure.unit == "count" and figure.noun:
         return figure.noun
+    if figure.unit not in ("percent", "percent/year", "count") and (
+        spent := _SPENT_IN.match(text[figure.end :])
+    ):
+        return spent.group(1)
     before = _BEFORE.search(text[: figure.start])
     if before:
         words = before.group(1).split()[-5:]
         while words and (
-            words[0][:1].isupper() or words[0].lower() in _NOT_MEASURE or words[0].endswith("ed")
+            words[0][:1].isupper()
+            or words[0].lower() in _NOT_MEASURE
+            or words[0].endswith("ed")
+            or (words[0].endswith("ing") and words[1:2] and words[1].lower() in _NOT_MEASURE)
         ):
-            words = words[1:]
+            words = words[1:]  # "achieving a purity level of …": the verb and its article go
         return " ".join(words) or None
     return None
 
@@ -122,7 +131,12 @@ _BEFORE = re.compile(
 # percentage is, named right after it.
 _CHANGE_AFTER = re.compile(
     r"^\s+((?:[a-z][\w-]*\s+){0,3}?(?:increase|decrease|growth|rise|decline|drop|gain|jump|stake|rate|margin|"
-    r"localization|localisation|penetration|discount|reduction|cut))\b"
+    r"localization|localisation|penetration|discount|reduction|cut|purity|yield|efficiency|utili[sz]ation))\b"
+)
+# What an amount of money is in: "saving $2 billion in R&D costs", "€5 million in annual sales".
+_SPENT_IN = re.compile(
+    r"^\s+in\s+((?:[\w&-]+\s+){0,3}?(?:costs|revenues?|sales|spending|investments?|funding|savings|losses|"
+    r"profits?|fees|subsidies|orders))\b"
 )
 _NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
