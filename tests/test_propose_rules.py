@@ -934,3 +934,13 @@ def test_measures_after_a_verb_a_share_a_noun_and_money_spent_in() -> None:
     }
     assert measured("Bolt Cars reached 90% purity.") == {"{'en': 'purity'}"}
     assert measured("The design saves over $2 billion in R&D costs for partners.") == {"{'en': 'R&D costs'}"}
+
+
+def test_a_figure_of_a_group_and_the_one_singled_out_of_it() -> None:
+    book = _book()
+    book.names.add(
+        Known("nordic-firms", "kg:Group", "Nordic firms", frozenset({"kg:Group"})), ["Nordic firms"]
+    )
+    text = "Nordic firms, particularly Corex, have lagged behind, with a yield of only 60%."
+    (obs,) = [f for f in propose(_reading(book, text), _context(), book) if f.why == "a figure"]
+    assert obs.properties["kg:observedSubject"] == ["nordic-firms", "corex"]

@@ -33,8 +33,11 @@ def observations(reading: Reading, book: Book) -> list[Proposed]:
                 and not m.known.isa("kg:NewsOutlet")
                 and m.known.ref not in reading.voice.cited
             ]
-        before: list[Value] = [m.known.ref for m in candidates if m.end <= figure.start]
-        observed_all = before[-1:] or distinct([m.known.ref for m in candidates if m.start >= figure.end])
+        before = [m for m in candidates if m.end <= figure.start][-2:]
+        if len(before) < 2 or not _SINGLED_OUT.fullmatch(reading.gap(before[0], before[1])):
+            before = before[-1:]  # the last name before it, or both of "Western firms, particularly Corex"
+        after: list[Value] = [m.known.ref for m in candidates if m.start >= figure.end]
+        observed_all: list[Value] = [m.known.ref for m in before] or distinct(after)
         if not observed_all and earlier:  # "China controls 60% of mining and 92% of refining"
             observed_all = earlier
         earlier = observed_all
@@ -138,6 +141,7 @@ _SPENT_IN = re.compile(
     r"^\s+in\s+((?:[\w&-]+\s+){0,3}?(?:costs|revenues?|sales|spending|investments?|funding|savings|losses|"
     r"profits?|fees|subsidies|orders))\b"
 )
+_SINGLED_OUT = re.compile(r",\s*(?:particularly|especially|notably|in particular)\s+(?:the\s+)?", re.I)
 _NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
 
