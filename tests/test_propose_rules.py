@@ -15,6 +15,7 @@ from kg.review.groups import with_groups
 from kg.review.heldback import _same_value
 from kg.review.layout import Sentence
 from kg.review.links import links
+from kg.review.measures import measures
 from kg.review.names import CAPITALISED, Known, Mention, Names
 from kg.review.people import people
 from kg.review.policies import policies
@@ -942,3 +943,139 @@ def test_two_clauses_with_verbs_of_their_own_are_two_claims() -> None:
         len({s for s, p, _ in _facts(propose(_reading(book, text), _context(), book)) if p == "kg:about"})
         == 1
     )
+
+
+def _norway_policies(book: Book) -> None:
+    """Norway, with two export controls of the registry: a licensing of zeta lithium and a
+    tracking system for it."""
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    for ref, label in [
+        ("no-licensing", "Norwegian export licensing of zeta lithium"),
+        ("no-tracking", "Norwegian tracking system for zeta lithium exports"),
+    ]:
+        kind = frozenset({"kg:ExportControl", "kg:Policy"})
+        book.names.add(Known(ref, "kg:ExportControl", label, kind), [])
+        book.names.policies[ref] = {"kg:issuedBy": {"country:NO"}, "kg:controls": {"zeta-lithium"}}
+    book.names.policies["no-licensing"]["kg:controls"].add("z1-chip")  # more is known of the licensing
+
+
+def test_a_described_policy_is_the_known_one_of_that_kind_issuer_and_thing() -> None:
+    book = _book()
+    _norway_policies(book)
+    context = _context()
+    text = "Norway's strict control measures on zeta lithium exports have become leverage."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert ("no-licensing", "kg:issuedBy", "country:NO") in found  # the one more is known of
+    assert any(p == "kg:about" and v == "no-licensing" for _, p, v in found)
+    text = "Norway is regulating zeta lithium exports with a new tracking system."
+    found = _facts(propose(_reading(book, text, _context()), _context(), book))
+    assert ("no-tracking", "kg:controls", "zeta-lithium") in found  # its label's words
+    text = "Norway's approach signals a tightening of export controls."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert ("no-licensing", "kg:issuedBy", "country:NO") in found  # the one the article named
+    found = _facts(propose(_reading(book, text, _context()), _context(), book))
+    assert ("norway-export-control", "kg:issuedBy", "country:NO") in found  # none named: a new one
+
+
+def test_the_policy_a_policy_responds_to() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    context = _context()
+    propose(_reading(book, "Canada imposed tariffs on zeta lithium.", context), context, book)
+    text = "In response to Canadian pressure, Norway issued a directive requiring firms to register drones."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert ("norway-directive", "kg:inResponseTo", "canada-tariff") in found
+    text = "In response to the protests, Norway issued a directive requiring firms to register drones."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert not any(p == "kg:inResponseTo" for _, p, _ in found)
+
+
+def test_demands_joined_by_and_are_two_directives() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    context = _context()
+    text = "Norway issued a directive requiring all drone firms and flight schools to report pilot lists and restrict their travel."
+    found = _facts(propose(_reading(book, text, context), context, book))
+    assert {
+        ("norway-directive", "kg:requires", "{'en': 'report pilot lists'}"),
+        ("norway-directive-2", "kg:issuedBy", "country:NO"),
+        ("norway-directive-2", "kg:requires", "{'en': 'restrict their travel'}"),
+    } <= found
+    assert context.policies["kg:Directive"] == "norway-directive-2"  # named last
+    text = "Norway has mandated that drone firms submit lists of pilots and ground staff."
+    found = _facts(propose(_reading(book, text, _context()), _context(), book))
+    assert len({s for s, p, _ in found if p == "kg:requires"}) == 1
+
+
+def test_measures_put_in_place_or_listed_are_directives() -> None:
+    book = _book()
+    book.names.add(Known("country:NO", "kg:Country", "Norway", frozenset({"kg:Country"})), ["Norway"])
+    text = "Random border inspections for drone pilots have been introduced, alongside new training."
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert ("directive", "kg:requires", "{'en': 'Random border inspections for drone pilots'}") in found
+    text = (
+        "Norway has taken protective measures, including classifying zeta lithium as a strategic "
+        "material and creating research posts to retain skilled chemists [4]."
+    )
+    found = _facts(propose(_reading(book, text), _context(), book))
+    assert {
+        ("norway-directive", "kg:issuedBy", "country:NO"),
+        ("norway-directive", "kg:requires", "{'en': 'classifying zeta lithium as a strategic material'}"),
+        ("norway-directive", "kg:controls", "zeta-lithium"),
+        ("norway-directive-2", "kg:issuedBy", "country:NO"),
+        ("norway-directive-2", "kg:requires", "{'en': 'creating research posts'}"),
+        ("norway-directive-2", "kg:purpose", "{'en': 'retain skilled chemists'}"),
+    } <= found
+    assert measures(_reading(book, "New engineers have been hired."), _context(), book) == []
+
+
+def test_an_export_control_controls_no_people() -> None:
+    book = _book()
+    group = frozenset({"kg:Group"})
+    book.names.add(Known("drone-staff", "kg:Group", "technical staff of drone firms", group), [])
+    text = "Japan is regulating zeta lithium exports and closely managing its technical staff."
+    mentions = with_groups(text, book.names.find(text), book.names)
+    assert "drone-staff" in [m.known.ref for m in mentions]
+    context = _context()
+    found = _facts(propose(read(Sentence(0, len(text), 1, text, "en"), mentions, context), context, book))
+    assert ("japan-export-control", "kg:controls", "zeta-lithium") in found
+    assert not any(v == "drone-staff" for s, _, v in found if s == "japan-export-control")
+
+
+def test_technologies_named_as_examples() -> None:
+    text = "Mines use tools like edge computing, AI and quantum sensing for safety, especially underground."
+    ai = Known(
+        "artificial-intelligence", "kg:Technology", "artificial intelligence", frozenset({"kg:Technology"})
+    )
+    found = [Mention(text.index("AI"), text.index("AI") + 2, "AI", ai)]
+    names = list(new_names(text, found, set(), set()))
+    assert ("edge computing", "kg:Technology") in names
+    assert ("quantum sensing", "kg:Technology") in names
+    assert not any(
+        kind == "kg:Technology" for _, kind in new_names("Technologies such as these help.", [], set(), set())
+    )
+
+
+def test_measures_after_a_verb_a_share_a_noun_and_money_spent_in() -> None:
+    book = _book()
+
+    def measured(text: str) -> set[str]:
+        found = propose(_reading(book, text), _context(), book)
+        return {str(v) for f in found for v in f.properties.get("kg:measure", [])}
+
+    assert measured("Corex leads in refining, achieving a yield rate of 98%.") == {"{'en': 'yield rate'}"}
+    assert measured("Corex holds 40% of the market share and having built new plants, it grows.") == {
+        "{'en': 'share of the market share'}"
+    }
+    assert measured("Bolt Cars reached 90% purity.") == {"{'en': 'purity'}"}
+    assert measured("The design saves over $2 billion in R&D costs for partners.") == {"{'en': 'R&D costs'}"}
+
+
+def test_a_figure_of_a_group_and_the_one_singled_out_of_it() -> None:
+    book = _book()
+    book.names.add(
+        Known("nordic-firms", "kg:Group", "Nordic firms", frozenset({"kg:Group"})), ["Nordic firms"]
+    )
+    text = "Nordic firms, particularly Corex, have lagged behind, with a yield of only 60%."
+    (obs,) = [f for f in propose(_reading(book, text), _context(), book) if f.why == "a figure"]
+    assert obs.properties["kg:observedSubject"] == ["nordic-firms", "corex"]

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from kg.review.dates import MONTHS
 from kg.review.elements import ANIONS
+from kg.review.examples import examples
 from kg.review.names import CAPITALISED, Known, Mention, Names, fold
 
 # The kind an organisation's name suggests, by a word in it (first match wins).
@@ -316,6 +317,7 @@ def new_names(
         start = match.end() - len(name)
         if not any(m.start < match.end() and start < m.end and not _adjective(m) for m in found):
             yield name, _THING_KINDS[match.group(1)]
+    yield from examples(text, found)
     for match in _CHINESE_ORGANISATION.finditer(text):
         name = match.group()
         cut = max((i for i, ch in enumerate(name) if ch in _STOP_CHARS), default=-1)

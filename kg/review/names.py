@@ -20,7 +20,7 @@ import ahocorasick
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from kg.vocab import ORG, RDF, RDFS, SKOS, compact
+from kg.vocab import ONTOLOGY_IRI, ORG, RDF, RDFS, SKOS, compact
 
 # Names of countries that the reference data (ISO 3166 names) lacks: short forms,
 # demonyms and capitals that news texts use for the country.
@@ -48,6 +48,7 @@ DEPARTURE_FORMS = {
     "kg:Reassigned": ["transferred", "调整"],
     "kg:Dismissed": ["removed from", "fired", "sacked", "免职", "免去"],
 }
+_POLICY_IRIS = {f"{ONTOLOGY_IRI}#{name}": f"kg:{name}" for name in ("issuedBy", "controls", "concerns")}
 UNNAMED = {"kg:Claim", "kg:Observation", "kg:Post", "kg:Article", "kg:Document", "kg:Evidence"}
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "-": " ", "‐": " ", "–": " "})
 _LETTER = r"[^\W\u3000-\u9fff\uf900-\uffef]"  # a word character that is not Chinese
@@ -89,6 +90,8 @@ class Names:
     known: dict[str, Known] = field(default_factory=dict)
     forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # folded name -> refs
     posts: dict[tuple[str, str, str], str] = field(default_factory=dict)  # member, role, org -> post
+    # policy -> kg:issuedBy, kg:controls or kg:concerns -> refs (the registry's, and those proposed)
+    policies: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     acronyms: set[str] = field(default_factory=set)  # folded names written only in capitals
     parents: dict[str, set[str]] = field(default_factory=dict)  # class -> superclasses (CURIEs)
     _automaton: ahocorasick.Automaton | None = None
@@ -101,6 +104,7 @@ class Names:
         english: dict[str, str] = {}
         parents: dict[str, set[str]] = defaultdict(set)
         post_parts: dict[str, dict[str, str]] = defaultdict(dict)
+        policy_parts: list[tuple[str, str, str]] = []
         for quad in quads:
             s, p, o = quad.subject, quad.predicate.value, quad.object
             if not isinstance(s, ox.NamedNode):
@@ -115,6 +119,8 @@ class Names:
                 parents[compact(s.value)].add(compact(o.value))
             elif p in (str(ORG.member), str(ORG.role), str(ORG.organization)) and isinstance(o, ox.NamedNode):
                 post_parts[s.value][p] = _ref(o.value)
+            elif p in _POLICY_IRIS and isinstance(o, ox.NamedNode):
+                policy_parts.append((_ref(s.value), _POLICY_IRIS[p], _ref(o.value)))
         names = cls(parents=parents)
         for iri, kinds in types.items():
             ref = _ref(iri)
@@ -134,6 +140,8 @@ class Names:
             if len(parts) == 3:
                 key = (parts[str(ORG.member)], parts[str(ORG.role)], parts[str(ORG.organization)])
                 names.posts[key] = _ref(iri)
+        for policy, prop, value in policy_parts:
+            names.policies.setdefault(policy, {}).setdefault(prop, set()).add(value)
         return names
 
     def new(self, ref: str, kind: str, label: str) -> Known:

@@ -34,8 +34,11 @@ def observations(reading: Reading, book: Book, context: ArticleContext) -> list[
                 and not m.known.isa("kg:NewsOutlet")
                 and m.known.ref not in reading.voice.cited
             ]
-        before: list[Value] = [m.known.ref for m in candidates if m.end <= figure.start]
-        observed_all = before[-1:] or distinct([m.known.ref for m in candidates if m.start >= figure.end])
+        before = [m for m in candidates if m.end <= figure.start][-2:]
+        if len(before) < 2 or not _SINGLED_OUT.fullmatch(reading.gap(before[0], before[1])):
+            before = before[-1:]  # the last name before it, or both of "Western firms, particularly Corex"
+        after: list[Value] = [m.known.ref for m in candidates if m.start >= figure.end]
+        observed_all: list[Value] = [m.known.ref for m in before] or distinct(after)
         if not observed_all and earlier:  # "China controls 60% of mining and 92% of refining"
             observed_all = earlier
         if not observed_all and not reading.things and figure.unit == "count" and context.last_organisation:
@@ -91,9 +94,11 @@ def _clause(text: str, figure: Figure) -> tuple[int, int]:
 def _measure(text: str, figure: Figure) -> str | None:
     """What a figure measures, in the text's words: "60% of global rare earth mining" ->
     "share of global rare earth mining"; "Yitang reported a net profit of 420 million yuan"
-    -> "net profit"; "the gross margin rose from 7.2%" -> "gross margin"."""
+    -> "net profit"; "the gross margin rose from 7.2%" -> "gross margin"; "saving $2 billion in
+    R&D costs" -> "R&D costs"."""
     after = re.match(
-        r"^\s+(of|in)\s+(?!(?:19|20)\d\d\b)((?:(?!\s+and\s+\d)[^,.;:()\[])+)", text[figure.end :]
+        r"^\s+(of|in)\s+(?!(?:19|20)\d\d\b)((?:(?!\s+and\s+(?:\d|\w+ing\b|ha[sd]\b|have\b))[^,.;:()\[])+)",
+        text[figure.end :],
     )
     if figure.unit in ("percent", "percent/year") and after:
         return f"share {after.group(1)} {after.group(2).strip()}"[:100]
@@ -101,13 +106,20 @@ def _measure(text: str, figure: Figure) -> str | None:
         return change.group(1)
     if figure.unit == "count" and figure.noun:
         return figure.noun
+    if figure.unit not in ("percent", "percent/year", "count") and (
+        spent := _SPENT_IN.match(text[figure.end :])
+    ):
+        return spent.group(1)
     before = _BEFORE.search(text[: figure.start])
     if before:
         words = before.group(1).split()[-5:]
         while words and (
-            words[0][:1].isupper() or words[0].lower() in _NOT_MEASURE or words[0].endswith("ed")
+            words[0][:1].isupper()
+            or words[0].lower() in _NOT_MEASURE
+            or words[0].endswith("ed")
+            or (words[0].endswith("ing") and words[1:2] and words[1].lower() in _NOT_MEASURE)
         ):
-            words = words[1:]
+            words = words[1:]  # "achieving a purity level of …": the verb and its article go
         return " ".join(words) or None
     return None
 
@@ -125,8 +137,14 @@ _BEFORE = re.compile(
 # percentage is, named right after it.
 _CHANGE_AFTER = re.compile(
     r"^\s+((?:[a-z][\w-]*\s+){0,3}?(?:increase|decrease|growth|rise|decline|drop|gain|jump|stake|rate|margin|"
-    r"localization|localisation|penetration|discount|reduction|cut))\b"
+    r"localization|localisation|penetration|discount|reduction|cut|purity|yield|efficiency|utili[sz]ation))\b"
 )
+# What an amount of money is in: "saving $2 billion in R&D costs", "€5 million in annual sales".
+_SPENT_IN = re.compile(
+    r"^\s+in\s+((?:[\w&-]+\s+){0,3}?(?:costs|revenues?|sales|spending|investments?|funding|savings|losses|"
+    r"profits?|fees|subsidies|orders))\b"
+)
+_SINGLED_OUT = re.compile(r",\s*(?:particularly|especially|notably|in particular)\s+(?:the\s+)?", re.I)
 _NOT_MEASURE = {"a", "an", "the", "its", "their", "his", "her", "this", "that", "with", "and", "equating"}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.review.groups import of_people
+from kg.review.known_policies import known_policy, remember, responded_to
 from kg.review.names import Mention
 from kg.review.observations import concern
 from kg.review.proposal import Book, Proposed, Value, fact, value_list
@@ -16,7 +17,12 @@ from kg.review.reading import ArticleContext, Reading
 _POLICY_WORDS = [
     (
         "kg:ExportControl",
-        re.compile(r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可", re.I),
+        re.compile(
+            r"export (?:control|restriction|ban|permit|licen[cs])\w*|出口管制|出口许可|"
+            r"\b(?:controls?|restrictions?|bans?|curbs?)(?: measures)? on (?:[\w-]+ ){0,3}?exports\b|"
+            r"\b(?:regulat|restrict|curb)\w* (?:[\w-]+ ){0,3}?exports\b",  # "curbs on drone exports"
+            re.I,
+        ),
     ),
     ("kg:Ultimatum", re.compile(r"\bultimatum\b|最后通牒", re.I)),
     (
@@ -67,13 +73,18 @@ _CLAUSE = r"((?:(?![,;.。，；](?:\s|$))[^;。；])+?)(?=\s*(?:[,;.。，；]|
 _REQUIRES = re.compile(
     r"\b(?:demand|requir)(?:s|ed|es|ing)?\s+((?:a|an|the)\s+(?:(?!\s+(?:within|by|before)\b)[^,;.。，；])+)|"
     r"\b(?:instructed|required|requires|requiring|demanded|demanding|ordered|mandated|told|asked)\s+"
-    r"(?:that\s+|(?:[\w’'-]+\s+){0,5}?to\s+)" + _CLAUSE + r"|要求" + _CLAUSE,
+    r"(?:that\s+|(?:[\w’'-]+\s+){0,8}?to\s+)" + _CLAUSE + r"|要求" + _CLAUSE,
     re.I,
+)
+# A further demand joined to one: "… to report expert lists and restrict their travel".
+_AND_DEMAND = re.compile(
+    r"\s+and\s+((?!(?:then|also|for|with|to|in|on|at|by|from|of)\b)[a-z]+\s+"
+    r"(?:their|the|its|his|her|all|any|a|an)\s+[^,;.]+)"
 )
 PURPOSE = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|in order|so as|designed|intended|meant)\s+(?:to|at)\s+"
     + _CLAUSE
-    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|develop|establish|promote|"
+    + r"|\bto\s+((?:prevent|ensure|protect|curb|avoid|stop|secure|safeguard|retain|develop|establish|promote|"
     + r"enhance|support|expand|build|strengthen|accelerate|speed up|expedite|facilitate)\b[^,;.]*)"
     + r"|(?:以|为了)((?:防止|确保|保护|保障)[^，。；]+)",
     re.I,
@@ -95,10 +106,29 @@ def policies(reading: Reading, context: ArticleContext, book: Book) -> list[Prop
     kind, start, words = (described or named_only)[0]
     facts = _policy(reading, context, book, kind, start, words, 0)
     if kind == "kg:Directive" and facts:
+        facts += _joined_demands(reading, context, book, facts[0], start)
         for again in _DIRECTIVE.finditer(text, start + len(words)):
             if _CLAUSE_BREAK.search(text[start : again.start()]):
                 facts += _policy(reading, context, book, kind, again.start(), again.group(), again.start())
     return facts
+
+
+def _joined_demands(
+    reading: Reading, context: ArticleContext, book: Book, first: Proposed, start: int
+) -> list[Proposed]:
+    """ "requiring institutions to report expert lists and restrict their travel": a directive
+    for each demand joined by "and", with the first's issuer, addressees and what it controls."""
+    text = reading.sentence.text
+    demand = _REQUIRES.search(text, start)
+    joined = _AND_DEMAND.match(text, demand.end()) if demand else None
+    if joined is None:
+        return []
+    label = book.label(first.subject)
+    subject = book.entity(label, "kg:Directive", label, "a second demand")
+    properties = first.properties | {"kg:requires": [{reading.sentence.language: joined.group(1).strip()}]}
+    remember(book, subject, properties)
+    context.policies["kg:Directive"] = subject
+    return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
 
 
 def _policy(
@@ -119,8 +149,8 @@ def _policy(
     restricting = kind in _RESTRICTING
     controlled = [m.known.ref for m in things if concern(m.known) and (restricting or m.start >= start)]
     groups = [m for m in things if m.start >= start and m.known.isa("kg:Group") and not concern(m.known)]
-    if restricting:  # the people it restricts are what it controls ("lists of technical personnel")
-        controlled += [m.known.ref for m in groups if of_people(m.known)]
+    if restricting:  # whom it restricts ("lists of technical personnel"), unless it restricts exports
+        controlled += [m.known.ref for m in groups if of_people(m.known) and kind != "kg:ExportControl"]
         groups = [m for m in groups if not of_people(m.known)]
     targets = [m.known.ref for m in groups]
     targets += [  # "an ultimatum to Corex", "tariffs as high as 50% on Canadian goods"
@@ -132,10 +162,13 @@ def _policy(
     ]
     issuer = book.label(issuers[-1].known.ref) if issuers else ""
     back = (not issuer or kind == "kg:Agreement") and _BACK.search(text[:start])
+    issuer_ref = issuers[-1].known.ref if issuers else None
     if named:
         subject = named[0].known.ref
     elif back and kind in context.policies:  # "The export control also covers …"
         subject = context.policies[kind]
+    elif not after and (known := known_policy(book, context, kind, issuer_ref, controlled, text)):
+        subject = known
     else:
         what = _KIND_WORDS[kind]
         subject = book.entity(f"{issuer} {what}", kind, f"{issuer} {what}".strip(), f"the words '{words}'")
@@ -152,6 +185,7 @@ def _policy(
         "kg:requires": words_of(_REQUIRES, text[start:], reading.sentence.language),
         "kg:purpose": words_of(PURPOSE, text[after:], reading.sentence.language),
         "kg:deadline": [_duration(deadline)] if deadline else [],
+        "kg:inResponseTo": responded_to(reading, context, book, subject),
     }
     if kind == "kg:Agreement":  # "Norway and Canada announced reaching an agreement": its parties
         agents = [m for m in reading.things if any(m.known.isa(f) for f in (*_GOVERNING, "kg:Organization"))]
@@ -159,6 +193,7 @@ def _policy(
         properties["kg:party"] = [m.known.ref for m in agents if not m.known.isa("kg:NewsOutlet")]
     if not any(properties.values()):
         return []
+    remember(book, subject, properties)
     return [fact(book, reading, f"{subject}-policy", subject, properties, "a policy")]
 
 

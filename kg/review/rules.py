@@ -11,6 +11,7 @@ from kg.review.disputes import disputed
 from kg.review.elements import elements
 from kg.review.events import events, referred
 from kg.review.links import links
+from kg.review.measures import measures
 from kg.review.names import Mention
 from kg.review.observations import observations
 from kg.review.people import people
@@ -65,7 +66,9 @@ def propose(reading: Reading, context: ArticleContext, book: Book) -> list[Propo
         *people(reading, book),
         *elements(reading, book),
     ]
-    facts += policies(reading, context, book) + sources(reading, context, book)
+    facts += (policies(reading, context, book) or measures(reading, context, book)) + sources(
+        reading, context, book
+    )
     opinion = reading.voice.asserted_by is not None or reading.voice.stance != "reported"
     related = len({m.known.ref for m in reading.things}) >= 2
     dispute = disputed(reading, context)
