@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -19,15 +19,14 @@ from kg.compile.entailment import inferred_quads, is_instance, rdfs_closure
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_FILE,
+    INFERRED_GRAPH,
     MANIFEST,
-    distinct_triples,
     replace_directory,
     sha256,
-    sorted_quads,
-    with_graph,
     write_graph_files,
     write_json,
 )
+from kg.compile.quadtable import QuadTable
 from kg.compile.reference import reference_quads
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import Source, SourceMap
@@ -123,28 +122,29 @@ def build(
         project, include_drafts=include_drafts, progress=progress, cache=cache
     )
     progress("sorting")
-    asserted = sorted_quads([*generated, *compiled.quads])
+    graph, compiled.quads = compiled.quads, QuadTable()  # the one table, let go once sorted
+    graph.extend(generated)
     del generated
-    compiled.quads.clear()  # all in `asserted` now: one copy of the graph, not two
-    triples = distinct_triples(asserted)
+    triples = graph.triples()
     outcome = None
     if reasoning:
         progress(f"reasoning (engine: {reasoning.engine})")
-        outcome = reasoning(triples, compiled.sources, project.ontology)
+        outcome = reasoning(list(triples), compiled.sources, project.ontology)
     progress("adding the RDFS subclass and subproperty closure")
     start = time.perf_counter()
     reasoned = outcome.inferred if outcome else []
-    entailed = rdfs_closure([*triples, *reasoned])
+    entailed = rdfs_closure([*triples, *reasoned] if reasoned else triples)
     supertypes = [t for t in entailed if t.predicate.value == str(RDF.type) and is_instance(t.subject)]
-    others = set(entailed) - set(supertypes)
-    inferred = inferred_quads(sorted({*reasoned, *others}, key=str), supertypes)
+    graph.extend(inferred_quads({*reasoned, *entailed.difference(supertypes)}, supertypes))
     seconds = time.perf_counter() - start
-    quads = with_graph(asserted, sorted_quads(inferred))
+    progress("sorting")
+    quads = graph.sorted()
+    del graph
     report = BuildReport(
         target,
         len(triples),
-        dict(sorted(Counter(q.graph_name.value for q in quads).items())),  # type: ignore[union-attr]
-        _instances_per_class(triples),
+        quads.graph_sizes(),
+        _instances_per_class(triples.with_predicate(str(RDF.type))),
         compiled.documents,
         include_drafts,
         outcome,
@@ -152,15 +152,12 @@ def build(
         len(entailed),
         seconds,
     )
+    del entailed, supertypes
 
     def fill(staging: Path) -> None:
         progress("writing Turtle, N-Triples, TriG and N-Quads")
         files = write_graph_files(staging, quads, triples)
-        ox.serialize(
-            distinct_triples(sorted_quads(inferred)),
-            str(staging / INFERRED_FILE),
-            ox.RdfFormat.N_TRIPLES,
-        )
+        ox.serialize(quads.graph(INFERRED_GRAPH), str(staging / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
         compiled.sources.write(staging / SOURCES)
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
@@ -181,7 +178,7 @@ def _check_output_folder(target: Path, project: Project) -> None:
             raise KgError(f"{target} is inside {folder.name}/, an input of the build; build elsewhere")
 
 
-def _instances_per_class(triples: list[ox.Triple]) -> dict[str, int]:
+def _instances_per_class(triples: Iterable[ox.Triple]) -> dict[str, int]:
     kg = str(KG._NS)
     counts = Counter(
         t.object.value.removeprefix(kg)

@@ -14,7 +14,7 @@ what `kg build --reason` infers, each fact about an entity with a statement mark
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -26,30 +26,32 @@ _INSTANCES = tuple(BASE + kind for kind in ("entity/", "element/", "country/"))
 _TYPE = ox.NamedNode(RDF.type)
 
 
-def rdfs_closure(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """The triples that the subclass and subproperty rules add to `triples`, sorted."""
-    given = set(triples)
-    classes = _ancestors(given, RDFS.subClassOf)
-    properties = _ancestors(given, RDFS.subPropertyOf)
+def rdfs_closure(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The triples that the subclass and subproperty rules add to `triples`.
+
+    `triples` is read three times (the hierarchies, what they add, what was there already),
+    never held whole: give a collection, not an iterator."""
+    classes, properties = _ancestors(triples)
     found: set[ox.Triple] = set()
     for hierarchy, link in ((classes, RDFS.subClassOf), (properties, RDFS.subPropertyOf)):
         for node, above in hierarchy.items():
             found.update(ox.Triple(node, ox.NamedNode(link), parent) for parent in above)
-    for t in given:
+    for t in triples:
         if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
             found.update(ox.Triple(t.subject, _TYPE, parent) for parent in classes.get(t.object, ()))
         found.update(ox.Triple(t.subject, parent, t.object) for parent in properties.get(t.predicate, ()))
-    return sorted(found - given, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    found.difference_update(triples)
+    return found
 
 
-def inferred_quads(inferred: Iterable[ox.Triple], supertypes: Iterable[ox.Triple] = ()) -> list[ox.Quad]:
+def inferred_quads(inferred: Iterable[ox.Triple], supertypes: Iterable[ox.Triple] = ()) -> Iterator[ox.Quad]:
     """The inferred triples in graph:inferred, each about an entity with its statement, marked
     `kg:derivation kg:InferredByReasoning`: provenance queries and the evidence shapes tell
     it from a fact a document states. `supertypes` (what the closure adds to an entity's
     kinds) get no statement, as the kinds declared in the registry have none."""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in supertypes]
+    yield from (ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in supertypes)
     for triple in inferred:
-        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH))
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH)
         if not is_instance(triple.subject):
             continue
         node = statement_node(triple)
@@ -60,8 +62,7 @@ def inferred_quads(inferred: Iterable[ox.Triple], supertypes: Iterable[ox.Triple
             (RDF.object, triple.object),
             (KG.derivation, ox.NamedNode(KG.InferredByReasoning)),
         ):
-            quads.append(ox.Quad(node, ox.NamedNode(predicate), value, INFERRED_GRAPH))
-    return quads
+            yield ox.Quad(node, ox.NamedNode(predicate), value, INFERRED_GRAPH)
 
 
 def is_instance(node: object) -> bool:
@@ -69,14 +70,24 @@ def is_instance(node: object) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith(_INSTANCES)
 
 
-def _ancestors(triples: set[ox.Triple], link: str) -> dict[ox.NamedNode, set[ox.NamedNode]]:
-    """Each named node's strict ancestors along `link` (cycles allowed, self left out)."""
-    parents: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+Hierarchy = dict[ox.NamedNode, set[ox.NamedNode]]
+
+
+def _ancestors(triples: Iterable[ox.Triple]) -> tuple[Hierarchy, Hierarchy]:
+    """Each named class's and property's strict ancestors along rdfs:subClassOf and
+    rdfs:subPropertyOf (cycles allowed, self left out)."""
+    links = {str(RDFS.subClassOf): 0, str(RDFS.subPropertyOf): 1}
+    parents: tuple[Hierarchy, Hierarchy] = (defaultdict(set), defaultdict(set))
     for t in triples:
+        link = links.get(t.predicate.value)
         named = isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)
-        if t.predicate.value == str(link) and named and t.subject != t.object:
-            parents[t.subject].add(t.object)  # type: ignore[index, arg-type]
-    closed: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+        if link is not None and named and t.subject != t.object:
+            parents[link][t.subject].add(t.object)  # type: ignore[index, arg-type]
+    return _closed(parents[0]), _closed(parents[1])
+
+
+def _closed(parents: Hierarchy) -> Hierarchy:
+    closed: Hierarchy = {}
     for node in parents:
         seen: set[ox.NamedNode] = set()
         todo = list(parents[node])

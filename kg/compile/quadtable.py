@@ -1,0 +1,146 @@
+"""The quads of a build, held compactly: each distinct term once, each quad as four numbers.
+
+A pyoxigraph `Quad` costs about 480 bytes and a key of four strings to sort it by as much
+again; at 10,000 documents (4.5 million quads) the graph held that way several times took
+7 GiB. Here a quad is a row of four term numbers (16 bytes, in an `array`), and sorting
+sorts the rows with numpy by each term's rank in N-Triples text order, so the outputs come
+out in the same stable order as sorting the quads by their text (code point order).
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple
+Rows = npt.NDArray[np.uintc]
+T = TypeVar("T", ox.Quad, ox.Triple)
+CHUNK = 1 << 16  # rows turned into pyoxigraph objects at a time
+
+
+class QuadTable:
+    """Quads in the order they were added (duplicates kept until `sorted`)."""
+
+    def __init__(self, quads: Iterable[ox.Quad] = ()) -> None:
+        self._number: dict[Term, int] = {}
+        self._terms: list[Term] = []
+        self._rows = array("I")  # graph, subject, predicate, object; 4 bytes each
+        self.extend(quads)
+
+    def append(self, quad: ox.Quad) -> None:
+        number = self._term
+        self._rows.extend(
+            (number(quad.graph_name), number(quad.subject), number(quad.predicate), number(quad.object))
+        )
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        for quad in quads:
+            self.append(quad)
+
+    def __len__(self) -> int:
+        return len(self._rows) // 4
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(Ordered[ox.Quad](self._terms, self._array()))
+
+    def with_predicate(self, predicates: Collection[str]) -> Iterator[ox.Quad]:
+        """The quads whose predicate is one of `predicates` (IRIs)."""
+        known = [self._number[p] for p in map(ox.NamedNode, predicates) if p in self._number]
+        rows = self._array()
+        return iter(Ordered[ox.Quad](self._terms, rows[np.isin(rows[:, 2], known)]))
+
+    def discard(self, triples: Collection[ox.Triple]) -> None:
+        """Leave out every quad of these triples, in whichever graph."""
+        number = self._number.get
+        wanted = {(number(t.subject), number(t.predicate), number(t.object)) for t in triples}
+        rows = self._array()
+        about = np.flatnonzero(np.isin(rows[:, 1], [s for s, _, _ in wanted if s is not None]))
+        drop = [i for i, row in zip(about, rows[about, 1:].tolist(), strict=True) if tuple(row) in wanted]
+        kept = np.delete(rows, drop, axis=0)
+        del rows
+        self._rows = array("I", kept.tobytes())
+
+    def sorted(self) -> Ordered[ox.Quad]:
+        """The distinct quads, by graph, subject, predicate and object."""
+        return Ordered(*self._ordered(self._array()))
+
+    def triples(self) -> Ordered[ox.Triple]:
+        """The union of all graphs: the distinct triples, by subject, predicate and object."""
+        return Ordered(*self._ordered(self._array()[:, 1:]))
+
+    def _ordered(self, rows: Rows) -> tuple[list[Term], Rows]:
+        """`rows` sorted and without duplicates, over terms renumbered in text order."""
+        text = [str(term) for term in self._terms]
+        by_text = sorted(range(len(text)), key=text.__getitem__)
+        rank = np.empty(len(text), dtype=np.uintc)
+        terms: list[Term] = []
+        last = None
+        for i in by_text:
+            if text[i] != last:
+                terms.append(self._terms[i])
+                last = text[i]
+            rank[i] = len(terms) - 1
+        del text, by_text
+        ranked = rank[rows]
+        ranked = ranked[np.lexsort(ranked.T[::-1])]
+        distinct = np.ones(len(ranked), dtype=bool)
+        distinct[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+        return terms, ranked[distinct]
+
+    def _term(self, term: Term) -> int:
+        number = self._number.get(term)
+        if number is None:
+            number = self._number[term] = len(self._terms)
+            self._terms.append(term)
+        return number
+
+    def _array(self) -> Rows:
+        """The rows as a numpy copy (a view would stop the array from growing)."""
+        return np.array(self._rows, dtype=np.uintc).reshape(-1, 4)
+
+
+@dataclass(frozen=True)
+class Ordered(Generic[T]):
+    """Rows of term numbers: quads (graph, subject, predicate, object) or triples (subject,
+    predicate, object); iterated as pyoxigraph objects, a chunk at a time."""
+
+    terms: list[Term]
+    rows: Rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[T]:
+        terms = self.terms
+        for start in range(0, len(self.rows), CHUNK):
+            chunk = self.rows[start : start + CHUNK].tolist()
+            if self.rows.shape[1] == 4:
+                yield from (ox.Quad(terms[s], terms[p], terms[o], terms[g]) for g, s, p, o in chunk)  # type: ignore[misc]
+            else:
+                yield from (ox.Triple(terms[s], terms[p], terms[o]) for s, p, o in chunk)  # type: ignore[misc]
+
+    def graph(self, name: ox.NamedNode) -> Ordered[ox.Triple]:
+        """The triples of one graph of these quads."""
+        return Ordered(self.terms, self.rows[self.rows[:, 0] == self._number(name)][:, 1:])
+
+    def with_predicate(self, predicate: str) -> Ordered[T]:
+        """The rows whose predicate is `predicate` (an IRI)."""
+        return Ordered(self.terms, self.rows[self.rows[:, -2] == self._number(ox.NamedNode(predicate))])
+
+    def graph_sizes(self) -> dict[str, int]:
+        """How many quads each named graph holds, by graph IRI."""
+        graphs, counts = np.unique(self.rows[:, 0], return_counts=True)
+        named = [(self.terms[g], c) for g, c in zip(graphs.tolist(), counts.tolist(), strict=True)]
+        return dict(sorted((g.value, c) for g, c in named if isinstance(g, ox.NamedNode)))
+
+    def _number(self, term: Term) -> int:
+        """The number of `term` (the terms are in text order), or -1 if it is not among them."""
+        at = bisect.bisect_left(self.terms, str(term), key=str)
+        return at if at < len(self.terms) and self.terms[at] == term else -1
