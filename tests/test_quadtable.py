@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph as ox
 
 from kg import BuildReport
@@ -68,6 +69,14 @@ def test_one_graph_and_one_predicate_of_the_sorted_quads() -> None:
         if isinstance(name, ox.NamedNode)
     }
     assert list(ordered.graph(ox.NamedNode(EX + "nowhere"))) == []
+
+
+def test_others_are_the_rows_not_already_there_once_each_in_order() -> None:
+    triples = QuadTable(_quads()).triples()
+    candidates = np.concatenate([triples.rows[::7], triples.rows[:, ::-1], triples.rows[:, ::-1]])
+    there = {tuple(row) for row in triples.rows.tolist()}
+    expected = sorted({tuple(row) for row in candidates.tolist()} - there)
+    assert [tuple(row) for row in triples.others(candidates).rows.tolist()] == expected
 
 
 def test_discard_leaves_out_a_triple_in_every_graph() -> None:

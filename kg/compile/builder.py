@@ -17,7 +17,7 @@ from kg import __version__
 from kg.cache import FOLDER, Cache
 from kg.compile.compiler import compile_mappings
 from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
-from kg.compile.entailment import inferred_quads, is_instance, rdfs_closure
+from kg.compile.entailment import inferred_quads, rdfs_closure
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_FILE,
@@ -150,9 +150,10 @@ def build(
     progress("adding the RDFS subclass and subproperty closure")
     start = time.perf_counter()
     reasoned = outcome.inferred if outcome else []
-    entailed = rdfs_closure([*triples, *reasoned] if reasoned else triples)
-    supertypes = [t for t in entailed if t.predicate.value == str(RDF.type) and is_instance(t.subject)]
-    graph.extend(inferred_quads({*reasoned, *entailed.difference(supertypes)}, supertypes))
+    if reasoned:  # the closure of what is asserted and what was reasoned
+        graph.extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in reasoned)
+    entailed = rdfs_closure(graph.triples() if reasoned else triples)
+    graph.extend(inferred_quads(entailed, reasoned))
     seconds = time.perf_counter() - start
     progress("sorting")
     quads = graph.sorted()
@@ -169,7 +170,6 @@ def build(
         len(entailed),
         seconds,
     )
-    del entailed, supertypes
 
     def fill(staging: Path) -> None:
         progress("writing Turtle, N-Triples, TriG and N-Quads")

@@ -69,14 +69,15 @@ class QuadTable:
 
     def sorted(self) -> Ordered[ox.Quad]:
         """The distinct quads, by graph, subject, predicate and object."""
-        return Ordered(*self._ordered(self._array()))
+        return Ordered(*self._ordered(slice(0, 4)))
 
     def triples(self) -> Ordered[ox.Triple]:
         """The union of all graphs: the distinct triples, by subject, predicate and object."""
-        return Ordered(*self._ordered(self._array()[:, 1:]))
+        return Ordered(*self._ordered(slice(1, 4)))
 
-    def _ordered(self, rows: Rows) -> tuple[list[Term], Rows]:
-        """`rows` sorted and without duplicates, over terms renumbered in text order."""
+    def _ordered(self, columns: slice) -> tuple[list[Term], Rows]:
+        """These columns of the rows sorted and without duplicates, over terms renumbered in
+        text order."""
         text = [str(term) for term in self._terms]
         by_text = sorted(range(len(text)), key=text.__getitem__)
         rank = np.empty(len(text), dtype=np.uintc)
@@ -88,11 +89,7 @@ class QuadTable:
                 last = text[i]
             rank[i] = len(terms) - 1
         del text, by_text
-        ranked = rank[rows]
-        ranked = ranked[np.lexsort(ranked.T[::-1])]
-        distinct = np.ones(len(ranked), dtype=bool)
-        distinct[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
-        return terms, ranked[distinct]
+        return terms, _distinct(rank[np.frombuffer(self._rows, dtype=np.uintc).reshape(-1, 4)[:, columns]])
 
     def _term(self, term: Term) -> int:
         number = self._number.get(term)
@@ -128,11 +125,22 @@ class Ordered(Generic[T]):
 
     def graph(self, name: ox.NamedNode) -> Ordered[ox.Triple]:
         """The triples of one graph of these quads."""
-        return Ordered(self.terms, self.rows[self.rows[:, 0] == self._number(name)][:, 1:])
+        return Ordered(self.terms, self.rows[self.rows[:, 0] == self.number(name)][:, 1:])
 
     def with_predicate(self, predicate: str) -> Ordered[T]:
         """The rows whose predicate is `predicate` (an IRI)."""
-        return Ordered(self.terms, self.rows[self.rows[:, -2] == self._number(ox.NamedNode(predicate))])
+        return Ordered(self.terms, self.rows[self.rows[:, -2] == self.number(ox.NamedNode(predicate))])
+
+    def others(self, rows: Rows) -> Ordered[T]:
+        """`rows` (over the same terms) that are not among these rows, distinct and sorted."""
+        rows = _distinct(rows)
+        both: Rows = np.concatenate([rows, self.rows])
+        mine = np.concatenate([np.ones(len(rows), dtype=bool), np.zeros(len(self.rows), dtype=bool)])
+        order = np.lexsort((~mine, *both.T[::-1]))  # a row of `rows` just before its twin here
+        merged, mine = both[order], mine[order]
+        known = np.zeros(len(merged), dtype=bool)
+        known[:-1] = (merged[1:] == merged[:-1]).all(axis=1)
+        return Ordered(self.terms, merged[mine & ~known])
 
     def graph_sizes(self) -> dict[str, int]:
         """How many quads each named graph holds, by graph IRI."""
@@ -140,7 +148,13 @@ class Ordered(Generic[T]):
         named = [(self.terms[g], c) for g, c in zip(graphs.tolist(), counts.tolist(), strict=True)]
         return dict(sorted((g.value, c) for g, c in named if isinstance(g, ox.NamedNode)))
 
-    def _number(self, term: Term) -> int:
+    def number(self, term: Term) -> int:
         """The number of `term` (the terms are in text order), or -1 if it is not among them."""
         at = bisect.bisect_left(self.terms, str(term), key=str)
         return at if at < len(self.terms) and self.terms[at] == term else -1
+
+
+def _distinct(rows: Rows) -> Rows:
+    """The rows sorted (by the first column, then the next...), without repeats."""
+    rows = rows[np.lexsort(rows.T[::-1])]
+    return np.delete(rows, np.flatnonzero((rows[1:] == rows[:-1]).all(axis=1)) + 1, axis=0)
