@@ -48,24 +48,26 @@ class QuadTable:
         return len(self._rows) // 4
 
     def __iter__(self) -> Iterator[ox.Quad]:
-        return iter(Ordered[ox.Quad](self._terms, self._array()))
+        return iter(Ordered[ox.Quad](self._terms, self._view().copy()))
 
     def with_predicate(self, predicates: Collection[str]) -> Iterator[ox.Quad]:
         """The quads whose predicate is one of `predicates` (IRIs)."""
         known = [self._number[p] for p in map(ox.NamedNode, predicates) if p in self._number]
-        rows = self._array()
+        rows = self._view()
         return iter(Ordered[ox.Quad](self._terms, rows[np.isin(rows[:, 2], known)]))
 
     def discard(self, triples: Collection[ox.Triple]) -> None:
         """Leave out every quad of these triples, in whichever graph."""
         number = self._number.get
         wanted = {(number(t.subject), number(t.predicate), number(t.object)) for t in triples}
-        rows = self._array()
+        rows = self._view()
         about = np.flatnonzero(np.isin(rows[:, 1], [s for s, _, _ in wanted if s is not None]))
         drop = [i for i, row in zip(about, rows[about, 1:].tolist(), strict=True) if tuple(row) in wanted]
-        kept = np.delete(rows, drop, axis=0)
-        del rows
-        self._rows = array("I", kept.tobytes())
+        if drop:
+            kept = np.delete(rows, drop, axis=0)
+            del rows
+            self._rows = array("I")
+            self._rows.frombytes(kept.data.cast("B"))
 
     def sorted(self) -> Ordered[ox.Quad]:
         """The distinct quads, by graph, subject, predicate and object."""
@@ -89,7 +91,7 @@ class QuadTable:
                 last = text[i]
             rank[i] = len(terms) - 1
         del text, by_text
-        return terms, _distinct(rank[np.frombuffer(self._rows, dtype=np.uintc).reshape(-1, 4)[:, columns]])
+        return terms, _distinct(rank[self._view()[:, columns]])
 
     def _term(self, term: Term) -> int:
         number = self._number.get(term)
@@ -98,9 +100,10 @@ class QuadTable:
             self._terms.append(term)
         return number
 
-    def _array(self) -> Rows:
-        """The rows as a numpy copy (a view would stop the array from growing)."""
-        return np.array(self._rows, dtype=np.uintc).reshape(-1, 4)
+    def _view(self) -> Rows:
+        """The rows as a numpy array over the same memory: to let go of before the table
+        grows (an array lent out cannot be resized)."""
+        return np.frombuffer(self._rows, dtype=np.uintc).reshape(-1, 4)
 
 
 @dataclass(frozen=True)
