@@ -19,7 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from reasoning import scaled
 
-from kg.compile.output import INFERRED_FILE, distinct_triples, sorted_quads
+from kg.compile.output import INFERRED_FILE, INFERRED_GRAPH
+from kg.compile.quadtable import QuadTable
 from kg.store.export import FORMATS
 
 MEASURE = """
@@ -36,17 +37,17 @@ def scaled_build(dist: Path, copies: int, folder: Path) -> int:
     by_graph: dict[str, list[ox.Triple]] = {}
     for quad in ox.parse(path=str(dist / "graph.nq"), format=ox.RdfFormat.N_QUADS):
         by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-    quads = sorted_quads(
+    quads = [
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
         for graph, triples in by_graph.items()
         for t in scaled(triples, copies)
-    )
-    inferred = [q for q in quads if q.graph_name.value.endswith("/graph/inferred")]  # type: ignore[union-attr]
-    asserted = [q for q in quads if not q.graph_name.value.endswith("/graph/inferred")]  # type: ignore[union-attr]
-    ox.serialize(quads, str(folder / "graph.nq"), ox.RdfFormat.N_QUADS)
-    ox.serialize(distinct_triples(asserted), str(folder / "graph.nt"), ox.RdfFormat.N_TRIPLES)
-    ox.serialize(distinct_triples(inferred), str(folder / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
-    return len(quads)
+    ]
+    ordered = QuadTable(quads).sorted()
+    asserted = QuadTable(q for q in quads if q.graph_name != INFERRED_GRAPH)
+    ox.serialize(ordered, str(folder / "graph.nq"), ox.RdfFormat.N_QUADS)
+    ox.serialize(asserted.triples(), str(folder / "graph.nt"), ox.RdfFormat.N_TRIPLES)
+    ox.serialize(ordered.graph(INFERRED_GRAPH), str(folder / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
+    return len(ordered)
 
 
 def main(sizes: list[int]) -> None:

@@ -4,6 +4,8 @@ bounds are worked out by hand from the calendar."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import date
 
 import pytest
@@ -210,3 +212,20 @@ def test_a_period_needs_a_year() -> None:
 def test_plain_dates_have_the_bounds_the_edtf_grammar_gives(day: date, length: int) -> None:
     value = day.isoformat()[:length]
     assert dates._plain_bounds(value) == dates._edtf_bounds(value)
+
+
+def test_parsing_an_edtf_date_keeps_nothing_of_its_caller_alive() -> None:
+    """pyparsing's packrat cache keeps the exceptions it re-raised, with their tracebacks: at
+    10,000 documents, the build's compile context (every mapping, 700 MB) outlived compiling."""
+
+    class Held:
+        pass
+
+    def caller() -> weakref.ref[Held]:
+        held = Held()
+        dates.parse("1987-33")  # a quarter: read by the EDTF grammar, not the plain fast path
+        return weakref.ref(held)
+
+    held = caller()
+    gc.collect()
+    assert held() is None

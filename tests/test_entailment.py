@@ -12,6 +12,7 @@ import pytest
 from kg import BuildReport, Project, build, open_graph
 from kg.ask.query import Graph
 from kg.compile.entailment import rdfs_closure
+from kg.compile.quadtable import QuadTable
 from kg.vocab import PREFIXES
 from tests.conftest import REPO, select
 
@@ -115,13 +116,29 @@ def test_the_closure_is_transitive_tolerates_cycles_and_adds_nothing_already_the
         ox.Triple(n("party"), sub_property, n("participant")),
         ox.Triple(n("case"), n("plaintiff"), n("acme")),
     ]
-    assert set(rdfs_closure(given)) == {
+    table = QuadTable(ox.Quad(t.subject, t.predicate, t.object) for t in given)
+    assert set(rdfs_closure(table.triples())) == {
         ox.Triple(n("Firm"), sub_class, n("Agent")),
         ox.Triple(n("plaintiff"), sub_property, n("participant")),
         ox.Triple(n("acme"), a, n("Organisation")),
         ox.Triple(n("case"), n("party"), n("acme")),
         ox.Triple(n("case"), n("participant"), n("acme")),
     }
+
+
+def test_a_hierarchy_without_instances_closes_over_named_classes_only() -> None:
+    def n(name: str) -> ox.NamedNode:
+        return ox.NamedNode("http://example.org/" + name)
+
+    sub_class = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+    given = [
+        ox.Triple(n("Firm"), sub_class, n("Organisation")),
+        ox.Triple(n("Organisation"), sub_class, n("Agent")),
+        ox.Triple(n("Firm"), sub_class, ox.BlankNode("restriction")),  # an OWL restriction
+        ox.Triple(ox.BlankNode("restriction"), sub_class, n("Thing")),
+    ]
+    table = QuadTable(ox.Quad(t.subject, t.predicate, t.object) for t in given)
+    assert list(rdfs_closure(table.triples())) == [ox.Triple(n("Firm"), sub_class, n("Agent"))]
 
 
 def test_the_build_manifest_counts_what_the_closure_added(plain_build: BuildReport) -> None:

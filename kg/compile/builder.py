@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -15,19 +17,18 @@ from kg import __version__
 from kg.cache import FOLDER, Cache
 from kg.compile.compiler import compile_mappings
 from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
-from kg.compile.entailment import inferred_quads, is_instance, rdfs_closure
+from kg.compile.entailment import inferred_quads, rdfs_closure
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_FILE,
+    INFERRED_GRAPH,
     MANIFEST,
-    distinct_triples,
     replace_directory,
     sha256,
-    sorted_quads,
-    with_graph,
     write_graph_files,
     write_json,
 )
+from kg.compile.quadtable import QuadTable
 from kg.compile.reference import reference_quads
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import Source, SourceMap
@@ -102,6 +103,21 @@ def compile_project(
     return [*ontology.quads, *reference], compiled
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a build makes millions of objects that live to its
+    end and next to no cyclic garbage, and the collector's passes over them took a third
+    of the time (N=1,000: 15.9 s -> 10.4 s, peak memory the same)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_cycle_collector_paused()
 def build(
     project: Project,
     out: Path | None = None,
@@ -123,28 +139,30 @@ def build(
         project, include_drafts=include_drafts, progress=progress, cache=cache
     )
     progress("sorting")
-    asserted = sorted_quads([*generated, *compiled.quads])
+    graph, compiled.quads = compiled.quads, QuadTable()  # the one table, let go once sorted
+    graph.extend(generated)
     del generated
-    compiled.quads.clear()  # all in `asserted` now: one copy of the graph, not two
-    triples = distinct_triples(asserted)
+    triples = graph.triples()
     outcome = None
     if reasoning:
         progress(f"reasoning (engine: {reasoning.engine})")
-        outcome = reasoning(triples, compiled.sources, project.ontology)
+        outcome = reasoning(list(triples), compiled.sources, project.ontology)
     progress("adding the RDFS subclass and subproperty closure")
     start = time.perf_counter()
     reasoned = outcome.inferred if outcome else []
-    entailed = rdfs_closure([*triples, *reasoned])
-    supertypes = [t for t in entailed if t.predicate.value == str(RDF.type) and is_instance(t.subject)]
-    others = set(entailed) - set(supertypes)
-    inferred = inferred_quads(sorted({*reasoned, *others}, key=str), supertypes)
+    if reasoned:  # the closure of what is asserted and what was reasoned
+        graph.extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in reasoned)
+    entailed = rdfs_closure(graph.triples() if reasoned else triples)
+    graph.extend(inferred_quads(entailed, reasoned))
     seconds = time.perf_counter() - start
-    quads = with_graph(asserted, sorted_quads(inferred))
+    progress("sorting")
+    quads = graph.sorted()
+    del graph
     report = BuildReport(
         target,
         len(triples),
-        dict(sorted(Counter(q.graph_name.value for q in quads).items())),  # type: ignore[union-attr]
-        _instances_per_class(triples),
+        quads.graph_sizes(),
+        _instances_per_class(triples.with_predicate(str(RDF.type))),
         compiled.documents,
         include_drafts,
         outcome,
@@ -156,11 +174,7 @@ def build(
     def fill(staging: Path) -> None:
         progress("writing Turtle, N-Triples, TriG and N-Quads")
         files = write_graph_files(staging, quads, triples)
-        ox.serialize(
-            distinct_triples(sorted_quads(inferred)),
-            str(staging / INFERRED_FILE),
-            ox.RdfFormat.N_TRIPLES,
-        )
+        ox.serialize(quads.graph(INFERRED_GRAPH), str(staging / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
         compiled.sources.write(staging / SOURCES)
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
@@ -181,7 +195,7 @@ def _check_output_folder(target: Path, project: Project) -> None:
             raise KgError(f"{target} is inside {folder.name}/, an input of the build; build elsewhere")
 
 
-def _instances_per_class(triples: list[ox.Triple]) -> dict[str, int]:
+def _instances_per_class(triples: Iterable[ox.Triple]) -> dict[str, int]:
     kg = str(KG._NS)
     counts = Counter(
         t.object.value.removeprefix(kg)

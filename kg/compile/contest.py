@@ -23,8 +23,8 @@ def contest(ctx: Context) -> tuple[set[ox.Triple], set[ox.NamedNode]]:
     returns the contested triples (to leave out of the plain layer) and statements."""
     disputing = ctx.resolve.ontology.below({str(KG.disputes)}, str(RDFS.subPropertyOf))
     other_side: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    for q in ctx.result.quads:
-        if q.predicate.value in disputing and isinstance(q.object, ox.NamedNode):
+    for q in ctx.result.quads.with_predicate(disputing):
+        if isinstance(q.object, ox.NamedNode):
             assert isinstance(q.subject, ox.NamedNode)
             other_side.setdefault(q.subject, set()).add(q.object)
             other_side.setdefault(q.object, set()).add(q.subject)

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.compile.dating import Dated, calendar_quads, date_node
 from kg.compile.ontology import Ontology
+from kg.compile.quadtable import QuadTable
 from kg.compile.resolve import Resolver
 from kg.compile.sourcemap import Source, SourceMap
 from kg.errors import ErrorCollector, Location
@@ -69,7 +70,7 @@ class Spans:
 
 @dataclass
 class Compiled:
-    quads: list[ox.Quad] = field(default_factory=list)
+    quads: QuadTable = field(default_factory=QuadTable)
     documents: dict[str, DocumentStats] = field(default_factory=dict)
     sources: SourceMap = field(default_factory=SourceMap)
     spans: dict[str, Spans] = field(default_factory=dict)

@@ -8,60 +8,79 @@ super-properties), over named classes and properties. Domains and ranges (rdfs2,
 are not applied: a typo'd fact would silently retype its subject, where the shapes should
 catch it. The asserted graph is left as it is; what follows goes in graph:inferred, beside
 what `kg build --reason` infers, each fact about an entity with a statement marked
-`kg:derivation kg:InferredByReasoning` (supertypes excepted: see `inferred_quads`).
+`kg:derivation kg:InferredByReasoning` (supertypes excepted: see `inferred_quads`). The
+closure is worked out on the term numbers of the build's quad table (kg.compile.quadtable).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pyoxigraph as ox
 
 from kg.compile.facts import statement_node
 from kg.compile.output import INFERRED_GRAPH
+from kg.compile.quadtable import Ordered, Rows
 from kg.vocab import BASE, KG, RDF, RDFS
 
 _INSTANCES = tuple(BASE + kind for kind in ("entity/", "element/", "country/"))
 _TYPE = ox.NamedNode(RDF.type)
 
 
-def rdfs_closure(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """The triples that the subclass and subproperty rules add to `triples`, sorted."""
-    given = set(triples)
-    classes = _ancestors(given, RDFS.subClassOf)
-    properties = _ancestors(given, RDFS.subPropertyOf)
-    found: set[ox.Triple] = set()
-    for hierarchy, link in ((classes, RDFS.subClassOf), (properties, RDFS.subPropertyOf)):
-        for node, above in hierarchy.items():
-            found.update(ox.Triple(node, ox.NamedNode(link), parent) for parent in above)
-    for t in given:
-        if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
-            found.update(ox.Triple(t.subject, _TYPE, parent) for parent in classes.get(t.object, ()))
-        found.update(ox.Triple(t.subject, parent, t.object) for parent in properties.get(t.predicate, ()))
-    return sorted(found - given, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+def rdfs_closure(triples: Ordered[ox.Triple]) -> Ordered[ox.Triple]:
+    """The triples that the subclass and subproperty rules add to `triples` (distinct,
+    sorted), worked out on the term numbers of the rows."""
+    rows = triples.rows
+    found = [np.empty((0, 3), dtype=np.uintc)]
+    hierarchies = []
+    for link in (RDFS.subClassOf, RDFS.subPropertyOf):
+        number = triples.number(ox.NamedNode(link))
+        hierarchy = _ancestors(triples, rows[rows[:, 1] == number])
+        found += [_rows(node, number, parent) for node, above in hierarchy.items() for parent in above]
+        hierarchies.append(hierarchy)
+    classes, properties = hierarchies
+    a = triples.number(_TYPE)
+    typed = rows[rows[:, 1] == a]
+    for node, above in classes.items():  # rdfs9: an instance of a class is one of its superclasses
+        instances = typed[typed[:, 2] == node][:, 0]
+        found += [_rows(instances, a, parent) for parent in above if len(instances)]
+    for node, above in properties.items():  # rdfs7: a sub-property's triple holds for its parents
+        uses = rows[rows[:, 1] == node]
+        found += [_rows(uses[:, 0], parent, uses[:, 2]) for parent in above]
+    return triples.others(np.concatenate(found))
 
 
-def inferred_quads(inferred: Iterable[ox.Triple], supertypes: Iterable[ox.Triple] = ()) -> list[ox.Quad]:
-    """The inferred triples in graph:inferred, each about an entity with its statement, marked
-    `kg:derivation kg:InferredByReasoning`: provenance queries and the evidence shapes tell
-    it from a fact a document states. `supertypes` (what the closure adds to an entity's
-    kinds) get no statement, as the kinds declared in the registry have none."""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in supertypes]
-    for triple in inferred:
-        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH))
-        if not is_instance(triple.subject):
-            continue
-        node = statement_node(triple)
-        for predicate, value in (
-            (RDF.type, ox.NamedNode(KG.Statement)),
-            (RDF.subject, triple.subject),
-            (RDF.predicate, triple.predicate),
-            (RDF.object, triple.object),
-            (KG.derivation, ox.NamedNode(KG.InferredByReasoning)),
-        ):
-            quads.append(ox.Quad(node, ox.NamedNode(predicate), value, INFERRED_GRAPH))
-    return quads
+def _rows(*columns: int | Rows) -> Rows:
+    """Triples of term numbers, from columns of numbers (a number alone repeated)."""
+    return np.column_stack(np.broadcast_arrays(*(np.asarray(c, dtype=np.uintc) for c in columns)))
+
+
+def inferred_quads(entailed: Iterable[ox.Triple], reasoned: Iterable[ox.Triple] = ()) -> Iterator[ox.Quad]:
+    """The entailed and the reasoned triples in graph:inferred, each about an entity with its
+    statement, marked `kg:derivation kg:InferredByReasoning`: provenance queries and the
+    evidence shapes tell it from a fact a document states. A supertype that the closure adds to
+    an entity's kinds gets no statement, as the kinds declared in the registry have none."""
+    for triple in entailed:
+        yield from _inferred(triple, statement=triple.predicate != _TYPE)
+    for triple in reasoned:
+        yield from _inferred(triple, statement=True)
+
+
+def _inferred(triple: ox.Triple, statement: bool) -> Iterator[ox.Quad]:
+    yield ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH)
+    if not statement or not is_instance(triple.subject):
+        return
+    node = statement_node(triple)
+    for predicate, value in (
+        (RDF.type, ox.NamedNode(KG.Statement)),
+        (RDF.subject, triple.subject),
+        (RDF.predicate, triple.predicate),
+        (RDF.object, triple.object),
+        (KG.derivation, ox.NamedNode(KG.InferredByReasoning)),
+    ):
+        yield ox.Quad(node, ox.NamedNode(predicate), value, INFERRED_GRAPH)
 
 
 def is_instance(node: object) -> bool:
@@ -69,16 +88,19 @@ def is_instance(node: object) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith(_INSTANCES)
 
 
-def _ancestors(triples: set[ox.Triple], link: str) -> dict[ox.NamedNode, set[ox.NamedNode]]:
-    """Each named node's strict ancestors along `link` (cycles allowed, self left out)."""
-    parents: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-    for t in triples:
-        named = isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)
-        if t.predicate.value == str(link) and named and t.subject != t.object:
-            parents[t.subject].add(t.object)  # type: ignore[index, arg-type]
-    closed: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+def _ancestors(triples: Ordered[ox.Triple], links: Rows) -> dict[int, set[int]]:
+    """Each named node's strict ancestors along the `links` (rows of triples of one hierarchy;
+    cycles allowed, self left out)."""
+    parents: dict[int, set[int]] = defaultdict(set)
+    for child, _, parent in links.tolist():
+        named = isinstance(triples.terms[child], ox.NamedNode) and isinstance(
+            triples.terms[parent], ox.NamedNode
+        )
+        if named and child != parent:
+            parents[child].add(parent)
+    closed: dict[int, set[int]] = {}
     for node in parents:
-        seen: set[ox.NamedNode] = set()
+        seen: set[int] = set()
         todo = list(parents[node])
         while todo:
             parent = todo.pop()

@@ -1,8 +1,8 @@
 """Writing outputs that cannot destroy: the build folder, and single files (exports, reports).
 
-Quads are sorted (graph, subject, predicate, object) before serialising with pyoxigraph,
-so the same input gives byte-identical files whatever PYTHONHASHSEED is; there are no blank
-nodes. The output folder is written beside the target and swapped into place, so a failed
+Quads are sorted (graph, subject, predicate, object; see kg.compile.quadtable) before
+serialising with pyoxigraph, so the same input gives byte-identical files whatever
+PYTHONHASHSEED is. The output folder is written beside the target and swapped into place, so a failed
 build leaves the previous output as it was.
 
 A build writes a marker file into its output, and replaces only a folder holding that marker
@@ -18,7 +18,6 @@ target and renamed over it, so the old file stays whole if anything fails.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import os
@@ -47,32 +46,11 @@ GRAPH_FILES = {
 }
 
 
-def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Distinct quads in a stable order: by graph, then subject, predicate, object."""
-    keyed = {(str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q for q in quads}
-    return [keyed[key] for key in sorted(keyed)]
-
-
-def with_graph(quads: list[ox.Quad], graph: list[ox.Quad]) -> list[ox.Quad]:
-    """`quads` (as sorted_quads gives them) with the quads of one more named graph, sorted
-    likewise, put in their place: in place, without sorting (or copying) the whole again."""
-    if not graph:
-        return quads
-    name = str(graph[0].graph_name)
-    at = bisect.bisect_left(quads, name, key=lambda q: str(q.graph_name))
-    assert at == len(quads) or str(quads[at].graph_name) != name, f"{name} is there already"
-    quads[at:at] = graph
-    return quads
-
-
-def distinct_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    """The union of all graphs as triples, in a stable order."""
-    keyed = {(str(q.subject), str(q.predicate), str(q.object)): q.triple for q in quads}
-    return [keyed[key] for key in sorted(keyed)]
-
-
-def write_graph_files(directory: Path, quads: list[ox.Quad], triples: list[ox.Triple]) -> dict[str, str]:
-    """Write every graph file into `directory`; return their SHA-256 digests."""
+def write_graph_files(
+    directory: Path, quads: Iterable[ox.Quad], triples: Iterable[ox.Triple]
+) -> dict[str, str]:
+    """Write every graph file into `directory`, each streamed from `quads` or `triples` (read
+    twice each: collections, not iterators); return their SHA-256 digests."""
     digests = {}
     for name, fmt in GRAPH_FILES.items():
         data = quads if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else triples

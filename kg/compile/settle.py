@@ -27,7 +27,7 @@ def settle(ctx: Context) -> None:
     contested, disputed = contest(ctx)
     ctx.result.quads.extend(rank_dates(ctx.dated, disputed))
     ctx.result.quads.extend(normal_ranks(ctx, disputed, {item.statement for item in ctx.dated}))
-    ctx.result.quads = [q for q in ctx.result.quads if q.triple not in contested]
+    ctx.result.quads.discard(contested)
 
 
 def _inferred_references(ctx: Context) -> None:
@@ -56,10 +56,8 @@ def _reported_on(ctx: Context) -> None:
     kinds = ctx.resolve.ontology.below({str(kind) for kind in REPORTED_KINDS}, str(RDFS.subClassOf))
     typed = {
         q.subject
-        for q in ctx.result.quads
-        if q.predicate.value == str(RDF.type)
-        and isinstance(q.object, ox.NamedNode)
-        and q.object.value in kinds
+        for q in ctx.result.quads.with_predicate({str(RDF.type)})
+        if isinstance(q.object, ox.NamedNode) and q.object.value in kinds
     }
     for subject, by_article in ctx.reported.items():
         if subject not in typed:

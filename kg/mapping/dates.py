@@ -21,6 +21,7 @@ from functools import cache
 
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
+from pyparsing import ParserElement
 
 
 class Precision(Enum):
@@ -179,6 +180,10 @@ def _edtf_bounds(value: str) -> Interval:
         parsed = parse_edtf(value)
     except EDTFParseException:
         raise ValueError(f"'{value}' is not a valid EDTF date (impossible or malformed)") from None
+    finally:
+        # pyparsing's packrat cache keeps the exceptions it re-raised, tracebacks and all: left
+        # until the next parse, they keep every caller's frame alive (in a build, every mapping)
+        ParserElement.reset_cache()
     return Interval(_day(parsed.lower_fuzzy()), _day(parsed.upper_fuzzy()))
 
 
