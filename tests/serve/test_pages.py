@@ -110,6 +110,10 @@ def test_an_unknown_entity_is_404(server: str) -> None:
     assert httpx.get(f"{server}/entity/no-such-thing", headers={"Accept": "text/turtle"}).status_code == 404
 
 
+def test_a_document_the_graph_does_not_hold_is_404(server: str) -> None:
+    assert httpx.get(f"{server}/document/999").status_code == 404
+
+
 def test_a_document_page_highlights_quotes_and_marks_skipped_text(server: str) -> None:
     html = httpx.get(f"{server}/document/002").text
     assert re.search(r'<a class="quote" id="q[0-9]+" href="#fact-', html)
