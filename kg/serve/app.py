@@ -8,7 +8,6 @@ error shows a trace or a path: a refused or failed query is one line of text.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.ask.load import check_graph
 from kg.errors import KgError
-from kg.serve import document, pages
+from kg.serve import pages
 from kg.serve.config import ServeConfig
 from kg.serve.protocol import failure, refuse_write, sparql
 from kg.serve.site import Site
@@ -77,7 +76,6 @@ def create_app(config: ServeConfig) -> Starlette:
         try:
             await site.start()
             await site.warm(pages.QUERIES)
-            threading.Thread(target=document.prepare_sentences, args=(config.root,), daemon=True).start()
             yield
         finally:
             site.close()

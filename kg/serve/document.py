@@ -9,7 +9,6 @@ one the build recorded is shown with a warning, since its offsets may no longer 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import threading
@@ -20,7 +19,6 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from kg.check.coverage import Status, coverage_report
-from kg.errors import KgError
 from kg.mapping.sources import SourceDocument
 from kg.project import Project
 from kg.serve.site import Site
@@ -86,17 +84,9 @@ class DocumentView:
 def sentences(root: Path) -> dict[str, list[tuple[str, int, int, str, str]]]:
     """Per document: (article, start, end, status, reason) of every sentence, as kg coverage
     sees them: computed once (the project does not change while the server runs), by one
-    caller while the others wait; the server starts it when it starts (it compiles every
-    mapping: 108 s at 10,000 documents)."""
+    caller while the others wait (it compiles every mapping: 108 s at 10,000 documents)."""
     with _computing:
         return _sentences(root)
-
-
-def prepare_sentences(root: Path) -> None:
-    """Work out `sentences` ahead (the server does, in a thread, when it starts); a project
-    that cannot be read is reported to the page that needs it."""
-    with contextlib.suppress(KgError, OSError):
-        sentences(root)
 
 
 _computing = threading.Lock()
