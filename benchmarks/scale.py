@@ -410,6 +410,11 @@ def _serve(table: Table, project: Path, n: int, seed: int) -> None:
                     return
                 time.sleep(0.2)
         ready = time.perf_counter() - started
+        for path in load.PAGES:  # each page once, before the load
+            began = time.perf_counter()
+            status = httpx.get(url + path, timeout=600).status_code
+            took = f"{status} after {time.perf_counter() - began:.2f} s"
+            table.row(f"serve: {path}", took, "", "", "", "", "", "")
         tally, _ = asyncio.run(load.run(url, 10, 20, 3, with_slow=False))
     finally:
         if server.poll() is None:
