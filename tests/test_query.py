@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -83,3 +84,19 @@ def test_cli_query_needs_exactly_one_source(seed_build: BuildReport) -> None:
     result = CliRunner().invoke(app, ["query", "--graph", str(seed_build.out)])
     assert result.exit_code == 1
     assert "give exactly one of: a query, --file, --name" in result.stderr
+
+
+def test_a_store_on_disk_holds_the_same_graphs_as_one_in_memory(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    from kg.ask.load import load_graph, open_store, store_on_disk
+
+    folder = store_on_disk(seed_build.out, tmp_path)
+    on_disk, in_memory = open_store(folder), load_graph(seed_build.out)
+
+    def quads(store: ox.Store) -> list[str]:  # blank nodes get new labels in each load
+        return sorted(re.sub(r"_:[0-9a-f]+", "_:b", str(quad)) for quad in store)
+
+    assert quads(on_disk) == quads(in_memory)  # every quad, the default graph's too
+    assert len(list(on_disk.named_graphs())) == len(list(in_memory.named_graphs())) > 3
+    assert open_store(seed_build.out) is not None  # a build folder is loaded as before

@@ -1,4 +1,5 @@
-"""Loading the built graph into an in-memory Oxigraph store.
+"""Loading the built graph into an in-memory Oxigraph store (or, for several processes, once
+into a store on disk that each opens read-only).
 
 The default graph holds the merged graph (`graph.nt`: each triple once, whichever documents
 state it) and, when the build reasoned, the inferred triples; the named graphs of
@@ -15,6 +16,9 @@ import pyoxigraph as ox
 from kg.compile.output import INFERRED_FILE
 from kg.errors import KgError, Location
 
+_DATABASE = "database"  # the store's own files, in a folder of their own
+_READY = "kg-store"  # written once the store is filled
+
 
 def check_graph(dist: Path) -> None:
     """Fail clearly when there is no build in `dist`."""
@@ -26,7 +30,31 @@ def load_graph(dist: Path) -> ox.Store:
     """The build in `dist` as a store (ask `GRAPH graph:inferred { … }` whether a triple
     was inferred)."""
     check_graph(dist)
-    store = ox.Store()
+    return _filled(ox.Store(), dist)
+
+
+def store_on_disk(dist: Path, folder: Path) -> Path:
+    """The build in `dist` loaded once into an Oxigraph store on disk under `folder` (the
+    same graphs as `load_graph`), for several processes to open read-only (`open_store`)
+    instead of each loading its own copy into memory."""
+    check_graph(dist)
+    store = _filled(ox.Store(str(folder / _DATABASE)), dist)
+    store.flush()
+    del store
+    (folder / _READY).write_text(
+        "an Oxigraph store of a kg build, for kg serve's workers\n", encoding="utf-8"
+    )
+    return folder
+
+
+def open_store(source: Path) -> ox.Store:
+    """A store folder `store_on_disk` made, opened read-only; else a build folder, loaded."""
+    if (source / _READY).is_file():
+        return ox.Store.read_only(str(source / _DATABASE))
+    return load_graph(source)
+
+
+def _filled(store: ox.Store, dist: Path) -> ox.Store:
     for default in (dist / "graph.nt", dist / INFERRED_FILE):
         if default.is_file():
             _load(store, default, ox.RdfFormat.N_TRIPLES)

@@ -77,7 +77,8 @@ class Answer:
 
 class Runner:
     """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
-    `workers` processes, within `limits` unless a call gives its own."""
+    `workers` processes, within `limits` unless a call gives its own. `dist` may also be a
+    store on disk (kg.ask.load.store_on_disk), which every worker opens read-only."""
 
     def __init__(
         self, dist: Path | None, limits: Limits | None = None, workers: int = 1, nice: int = 0
@@ -298,9 +299,9 @@ def _address_space() -> int:
 def _loaded(dist: Path | None, memory_mb: int) -> tuple[ox.Store | None, tuple[str, str] | None]:
     """The build loaded, or the reply every query gets instead."""
     try:
-        from kg.ask.load import load_graph
+        from kg.ask.load import open_store
 
-        return (load_graph(dist) if dist is not None else None), None
+        return (open_store(dist) if dist is not None else None), None
     except KgError as exc:
         return None, ("error", str(exc))
     except MemoryError:
