@@ -11,7 +11,7 @@ import re
 from kg.review.groups import of_people
 from kg.review.known_policies import remember, responded_to
 from kg.review.observations import concern
-from kg.review.policies import PURPOSE
+from kg.review.policies import GOVERNING, PURPOSE
 from kg.review.proposal import Book, Proposed, Value, fact
 from kg.review.reading import ArticleContext, Reading
 
@@ -28,7 +28,6 @@ _PUT_IN_PLACE = re.compile(
 _LISTED = re.compile(r"\b(?:measures|steps|actions)\s*,?\s+(?:including|such as|like)\s+(?=[a-z]+ing\b)")
 _NEXT_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?=[a-z]+ing\b)")
 _END = re.compile(r"(?:\s*\[\d+\])*\s*[.;]?\s*$")
-_GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
 
 
 def measures(reading: Reading, context: ArticleContext, book: Book) -> list[Proposed]:
@@ -50,7 +49,7 @@ def _directive(reading: Reading, context: ArticleContext, book: Book, start: int
     for), who issued it (named before them), what it controls (named in them)."""
     text = reading.sentence.text
     purpose = PURPOSE.search(text, start, end)
-    issuers = [m for m in reading.things if m.end <= start and any(m.known.isa(f) for f in _GOVERNING)]
+    issuers = [m for m in reading.things if m.end <= start and any(m.known.isa(f) for f in GOVERNING)]
     inside = [m for m in reading.things if start <= m.start < end]
     issuer = book.label(issuers[-1].known.ref) if issuers else ""
     subject = book.entity(f"{issuer} directive", "kg:Directive", f"{issuer} directive".strip(), "a measure")

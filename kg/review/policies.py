@@ -51,7 +51,7 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
 _BACK = re.compile(r"\b(?:the|this|that|these|such)\s+$", re.I)  # words that refer back to a policy
 # Between a policy's words and whom it is aimed at, within its clause.
 _TO = re.compile(r"^[^,;.]{0,40}?\b(?:to|on|against)\s+(?:the\s+)?$", re.I)
-_GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
+GOVERNING = ("kg:Country", "kg:GovernmentBody", "kg:IntergovernmentalBody")
 _AUTHORITIES = re.compile(r"\b(?:authorities|government|regulators|officials|ministries)$", re.I)
 _RESTRICTING = ("kg:ExportControl", "kg:Directive", "kg:Regulation", "kg:Tariff")
 _KIND_WORDS = {
@@ -140,7 +140,7 @@ def _policy(
     named = [m for m in reading.of("kg:Policy") if m.known.isa(kind) and m.start >= after]
     before = [m for m in reading.things if m.end <= start]
     issuers = (
-        [m for m in before if any(m.known.isa(f) for f in _GOVERNING)]
+        [m for m in before if any(m.known.isa(f) for f in GOVERNING)]
         or _authorities_of(before, book)
         or [m for m in before if m.known.isa("kg:Organization") and not m.known.isa("kg:NewsOutlet")]
     )  # "The NU issued an ultimatum": a body of a kind not known yet
@@ -188,7 +188,7 @@ def _policy(
         "kg:inResponseTo": responded_to(reading, context, book, subject),
     }
     if kind == "kg:Agreement":  # "Norway and Canada announced reaching an agreement": its parties
-        agents = [m for m in reading.things if any(m.known.isa(f) for f in (*_GOVERNING, "kg:Organization"))]
+        agents = [m for m in reading.things if any(m.known.isa(f) for f in (*GOVERNING, "kg:Organization"))]
         properties["kg:issuedBy"] = []
         properties["kg:party"] = [m.known.ref for m in agents if not m.known.isa("kg:NewsOutlet")]
     if not any(properties.values()):

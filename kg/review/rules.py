@@ -10,6 +10,7 @@ from kg.review.dates import When
 from kg.review.disputes import disputed
 from kg.review.elements import elements
 from kg.review.events import events, referred
+from kg.review.figures import NUMBER_WORDS
 from kg.review.links import links
 from kg.review.measures import measures
 from kg.review.names import Mention
@@ -28,9 +29,7 @@ _CLAUSE_JOIN = re.compile(
     r"faces?|facing|warns?|warned|expects?|expected)\b)",
     re.I,
 )
-_COUNT_BEFORE = re.compile(
-    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|some)\s+$", re.I
-)
+_COUNT_BEFORE = re.compile(r"\b(?:\d+|several|many|some|" + "|".join(NUMBER_WORDS) + r")\s+$", re.I)
 _REASON = re.compile(r"\b(?:citing|due to|because of|for)\s+[“\"]?((?:[\w’'-]+\s+){0,4}reasons?)\b", re.I)
 # Between a person and their role: "A, a researcher at", "A, the president of", "A resigned
 # as chief financial officer", "A stepped down as", "A now serves as a", "A, who was".
