@@ -4,9 +4,11 @@ An entry is JSON, named by the SHA-256 of everything it was computed from: the k
 result, the input's name and bytes, and the code (every source file of the `kg` package),
 so a change to any of them misses the entry. The file holds the SHA-256 of its own JSON on
 its first line: an entry that does not match (a torn write, a disk error, an edit by hand)
-is deleted and computed again, never used. Entries are written whole (a temporary file,
-renamed), and only once the build they belong to has succeeded; a cache that cannot be
-written is left alone. Delete the folder to empty it.
+is deleted and computed again, never used. An entry is written to a temporary file as soon
+as it is computed (a build's entries are not held in memory), and renamed into place only
+once the build it belongs to has succeeded (`transaction`); a failed build deletes its
+temporary files, and one a killed build left is deleted by a later build an hour on. A
+cache that cannot be written is left alone. Delete the folder to empty it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 FOLDER = ".kg-cache"
+PENDING = ".pending"  # an entry of a build still running
 
 
 class Cache:
@@ -28,7 +33,8 @@ class Cache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.pending: dict[str, bytes] = {}
+        self.pending: dict[str, Path] = {}  # key -> its temporary file
+        self.created = False  # whether this cache made the folder (removed again if nothing is kept)
 
     def key(self, kind: str, name: str, content: str) -> str:
         digest = hashlib.sha256()
@@ -53,36 +59,58 @@ class Cache:
         return None
 
     def put(self, key: str, value: Any) -> None:
-        """Keep `value` under `key` once `save` is called (when the build has succeeded)."""
-        if self.folder is not None:
-            body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            self.pending[key] = body.encode("utf-8", "surrogatepass")
-
-    def save(self) -> None:
-        """Write the entries kept since the last save; a failed build writes none."""
-        pending, self.pending = self.pending, {}
-        if self.folder is None or not pending:
+        """Keep `value` under `key` once the transaction succeeds."""
+        if self.folder is None:
             return
+        body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         try:
-            if not self.folder.is_dir():
-                self.folder.mkdir()
-                (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-            for key, body in pending.items():
-                self._write(
-                    self.folder / f"{key}.json", hashlib.sha256(body).hexdigest().encode() + b"\n" + body
-                )
+            self._make_folder(self.folder)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=PENDING)
+            with os.fdopen(handle, "wb") as out:
+                out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         except OSError:
             return  # a read-only project builds without a cache
+        self.pending[key] = Path(temporary)
 
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Cache]:
+        """Entries put inside are kept if it ends normally, deleted if it raises."""
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+            yield self
+        except BaseException:
+            self._discard()
+            raise
+        self._save()
+
+    def _save(self) -> None:
+        pending, self.pending = self.pending, {}
+        if self.folder is None:
+            return
+        for key, temporary in pending.items():
+            try:
+                os.replace(temporary, self.folder / f"{key}.json")
+            except OSError:
+                temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            stale = time.time() - 3600
+            for left in self.folder.glob(f".*{PENDING}"):
+                if left.lstat().st_mtime < stale:
+                    left.unlink(missing_ok=True)
+
+    def _discard(self) -> None:
+        pending, self.pending = self.pending, {}
+        for temporary in pending.values():
+            temporary.unlink(missing_ok=True)
+        if self.created and self.folder is not None:
+            with contextlib.suppress(OSError):
+                (self.folder / ".gitignore").unlink()
+                self.folder.rmdir()  # only if empty
+
+    def _make_folder(self, folder: Path) -> None:
+        if not folder.is_dir():
+            folder.mkdir()
+            self.created = True
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
 
 
 @cache

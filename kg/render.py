@@ -194,6 +194,11 @@ def build_summary(report: BuildReport) -> RenderableType:
         f"{report.quotes_verified} quotes verified in their documents. "
         f"RDFS closure: {report.entailed} triples in {report.entailment_seconds:.2f} s, in graph:inferred."
     )
+    if report.replayed:
+        headline += (
+            f" {report.replayed} of {len(report.documents)} documents unchanged since an earlier build,"
+            " taken from the cache."
+        )
     if report.reasoning:
         headline += (
             f" Consistent; {len(report.reasoning.inferred)} triples inferred by {report.reasoning.engine}"

@@ -73,6 +73,7 @@ class BuildReport:
     unplaced: list[Unplaced] = field(default_factory=list)
     entailed: int = 0  # triples the RDFS closure added
     entailment_seconds: float = 0.0
+    replayed: int = 0  # documents taken from the cache, not compiled again
 
     @property
     def quotes_verified(self) -> int:
@@ -96,7 +97,7 @@ def compile_project(
     mappings = load_mappings(project.mappings, project.display(project.mappings), cache)
     progress("compiling facts and verifying quotes")
     compiled = compile_mappings(
-        mappings, ontology, Paths(project.root, project.seeds), include_drafts=include_drafts
+        mappings, ontology, Paths(project.root, project.seeds), include_drafts=include_drafts, cache=cache
     )
     for iri, location in ontology.declarations.items():
         compiled.sources.node(ox.NamedNode(iri), Source.at(location))
@@ -130,11 +131,24 @@ def build(
     """Compile the graph and write it atomically to `out` (default `dist/`). The RDFS
     closure (see kg.compile.entailment) and, with `reasoning`, what the reasoner infers go in
     their own graph, graph:inferred, of the TriG and N-Quads files and in inferred.nt; Turtle
-    and N-Triples keep the asserted graph only. With `use_cache`, what was read from an
-    unchanged mapping file is taken from the project's .kg-cache/ (see kg.cache)."""
+    and N-Triples keep the asserted graph only. With `use_cache`, what was read and compiled
+    from an unchanged mapping file is taken from the project's .kg-cache/ (see kg.cache and
+    kg.compile.replay), and kept there when the build succeeds."""
     target = out or project.dist
     _check_output_folder(target, project)
     cache = Cache(project.root / FOLDER if use_cache else None)
+    with cache.transaction():
+        return _build(project, target, cache, include_drafts, reasoning, progress)
+
+
+def _build(
+    project: Project,
+    target: Path,
+    cache: Cache,
+    include_drafts: bool,
+    reasoning: Reasoner | None,
+    progress: Progress,
+) -> BuildReport:
     generated, compiled = compile_project(
         project, include_drafts=include_drafts, progress=progress, cache=cache
     )
@@ -169,6 +183,7 @@ def build(
         compiled.unplaced,
         len(entailed),
         seconds,
+        compiled.replayed,
     )
 
     def fill(staging: Path) -> None:
@@ -179,7 +194,6 @@ def build(
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
     replace_directory(target, fill)
-    cache.save()
     return report
 
 

@@ -75,6 +75,7 @@ class Compiled:
     sources: SourceMap = field(default_factory=SourceMap)
     spans: dict[str, Spans] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
+    replayed: int = 0  # documents taken from the cache (kg.compile.replay), not compiled
 
     def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> Adder:
         return Adder(self, subject, graph)

@@ -7,6 +7,7 @@ ontology is the single place where the data model is decided.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ class Ontology:
     properties: dict[str, Property] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
     individuals: set[str] = field(default_factory=set)
+    digest: str = ""  # SHA-256 of the files' names and text
 
     @classmethod
     def load(cls, directory: Path, version: str, display: Path | None = None) -> Ontology:
@@ -50,8 +52,10 @@ class Ontology:
             raise KgError("no ontology files (*.ttl) found", Location(shown))
         quads: list[ox.Quad] = []
         declarations: dict[str, Location] = {}
+        digest = hashlib.sha256()
         for path in files:
             text = read_text(path, shown / path.name)  # a regular file, its size checked first
+            digest.update(f"{path.name}\0{len(text)}\0{text}".encode("utf-8", "surrogatepass"))
             declarations.update(_declaration_lines(text, shown / path.name))
             try:
                 triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
@@ -72,7 +76,7 @@ class Ontology:
             )
         )
         quads.append(ox.Quad(ontology, _n(OWL.versionInfo), ox.Literal(version), ONTOLOGY_GRAPH))
-        result = cls(quads, declarations)
+        result = cls(quads, declarations, digest=digest.hexdigest())
         result._index()
         return result
 

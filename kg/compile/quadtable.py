@@ -47,6 +47,19 @@ class QuadTable:
     def __len__(self) -> int:
         return len(self._rows) // 4
 
+    def parts(self) -> tuple[list[Term], Rows]:
+        """The terms, and the rows of their numbers (graph, subject, predicate, object) in the
+        order the quads were added (a copy)."""
+        return list(self._terms), self._view().copy()
+
+    def add_rows(self, terms: list[Term], rows: Rows) -> None:
+        """Add the quads of rows of numbers into `terms` (as `parts` gives them)."""
+        if len(rows):
+            used = np.unique(rows)
+            number = np.zeros(len(terms), dtype=np.uintc)
+            number[used] = [self._term(terms[i]) for i in used.tolist()]
+            self._rows.frombytes(number[rows].tobytes())
+
     def __iter__(self) -> Iterator[ox.Quad]:
         return iter(Ordered[ox.Quad](self._terms, self._view().copy()))
 

@@ -53,6 +53,16 @@ class SourceMap:
     def triple(self, triple: ox.Triple, source: Source) -> None:
         _add(self.triples, triple_key(triple.subject, triple.predicate, triple.object), source)
 
+    def update(self, nodes: dict[str, tuple[Source, ...]], triples: dict[str, tuple[Source, ...]]) -> None:
+        """Add the entries of another map's tables (each a tuple of distinct sources)."""
+        for table, into in ((nodes, self.nodes), (triples, self.triples)):
+            for key, sources in table.items():
+                if key not in into:
+                    into[key] = sources
+                else:
+                    for source in sources:
+                        _add(into, key, source)
+
     def lookup(self, focus: str, triple: str | None = None) -> list[Source]:
         """The sources of a triple if known, else where its subject was declared."""
         found = self.triples.get(triple or "") or self.nodes.get(focus) or ()

@@ -10,6 +10,7 @@ by kg.mapping.textfile: a regular file, its size checked first, no control chara
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class YamlDocument:
     path: Path
     data: Any
     lines: dict[YamlPath, int] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the text
 
     def line_of(self, path: YamlPath) -> int:
         """Line of the value at `path`, or of its nearest enclosing value."""
@@ -108,14 +110,16 @@ def load_yaml(path: Path, display: Path | None = None, cache: Cache | None = Non
     `cache` by the file's name and text)."""
     shown = display or path
     text = read_text(path, shown, MAX_BYTES)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     key = cache.key("yaml", shown.as_posix(), text) if cache else ""
     if cache and (kept := cache.get(key)) is not None:
-        return YamlDocument(shown, kept["data"], {tuple(where): line for where, line in kept["lines"]})
+        lines = {tuple(where): line for where, line in kept["lines"]}
+        return YamlDocument(shown, kept["data"], lines, digest)
     try:
         node = _compose(_FastLoader, text, shown)
     except yaml.YAMLError:
         node = _compose(_Loader, text, shown)  # raises, with PyYAML's message
-    document = YamlDocument(shown, None)
+    document = YamlDocument(shown, None, digest=digest)
     document.data = {} if node is None else _convert(node, (), document)
     if cache:
         cache.put(key, {"data": document.data, "lines": [[list(p), n] for p, n in document.lines.items()]})

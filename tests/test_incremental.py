@@ -1,0 +1,129 @@
+"""Incremental builds (kg.compile.replay): a document unchanged since an earlier build is
+replayed from the cache, not compiled again, and the build writes the same bytes as a clean
+build, after a document, the registry or the ontology changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg import Project, build
+from kg.cache import FOLDER, PENDING, Cache
+from kg.compile.builder import compile_project
+from kg.compile.replay import Recorded, Replay, decode, encode
+from kg.errors import KgErrors
+from kg.mapping.sources import SourceDocument
+from kg.synth.corpus import synthesize
+from tests.conftest import REPO
+
+DOCUMENTS = 12
+
+
+def _files(dist: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(dist.iterdir()) if p.is_file()}
+
+
+def _compiled(root: Path) -> set[str]:
+    return {p.name for p in (root / FOLDER).glob("compiled-*.json")}
+
+
+def _replayed_and_same_as_clean(root: Path, tmp_path: Path, name: str) -> tuple[int, dict[str, bytes]]:
+    """Build with the cache and without: the same bytes; how many documents were replayed."""
+    report = build(Project.at(root), tmp_path / f"{name}-incremental")
+    clean = build(Project.at(root), tmp_path / f"{name}-clean", use_cache=False)
+    files = _files(report.out)
+    assert files == _files(clean.out)
+    assert clean.replayed == 0
+    return report.replayed, files
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    root = tmp_path / "synthetic"
+    synthesize(Project.at(REPO), DOCUMENTS, root, seed=7)
+    return root
+
+
+def test_an_unchanged_document_is_replayed_and_the_build_is_byte_identical(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    replayed, first = _replayed_and_same_as_clean(synthetic, tmp_path, "first")
+    assert replayed == 0
+    assert len(_compiled(synthetic)) == DOCUMENTS
+    replayed, again = _replayed_and_same_as_clean(synthetic, tmp_path, "again")
+    assert (replayed, again) == (DOCUMENTS, first)
+
+    mapping = synthetic / "mappings" / "documents" / "005.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert "Xu Huawei has joined Honglong Battery" in text
+    label = "en: Xu Huawei has joined Honglong Battery"
+    mapping.write_text(
+        text.replace(label, "en: Xu Huawei has moved to Honglong Battery", 1), encoding="utf-8"
+    )
+    replayed, edited = _replayed_and_same_as_clean(synthetic, tmp_path, "edited")
+    assert replayed == DOCUMENTS - 1  # only the edited document compiled again
+    assert b"has moved to Honglong" in edited["graph.nt"]
+    assert b"has moved to Honglong" not in first["graph.nt"]
+
+
+def test_a_registry_edit_replays_every_document_and_an_ontology_edit_none(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    _replayed_and_same_as_clean(synthetic, tmp_path, "fill")
+    registry = sorted((synthetic / "mappings" / "registry").glob("*.yaml"))[0]
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("label:\n    en: ", "label:\n    en: The ", 1), encoding="utf-8")
+    replayed, files = _replayed_and_same_as_clean(synthetic, tmp_path, "registry")
+    assert replayed == DOCUMENTS  # the documents refer to the same entities
+    assert b'"The ' in files["graph.nt"]
+
+    ontology = synthetic / "ontology" / "kg.ttl"
+    ontology.write_text(ontology.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    replayed, _ = _replayed_and_same_as_clean(synthetic, tmp_path, "ontology")
+    assert replayed == 0
+
+
+def test_a_record_is_not_replayed_once_an_entity_it_refers_to_is_gone(tmp_path: Path) -> None:
+    project = Project.at(REPO)
+    cache = Cache(tmp_path / "cache")
+    with cache.transaction():
+        compile_project(project, cache=cache)
+    key = next(p.stem for p in (tmp_path / "cache").glob("compiled-*.json"))
+    kept = cache.get(key)
+    assert kept is not None
+    source = SourceDocument.read(REPO / "seeds" / "000_2c6faabbbc8f7456.txt", Path("seeds/000.txt"))
+    replay = Replay(cache, "", False)
+    declared = dict.fromkeys(kept["entities"], None)
+    assert replay.get(key, source, declared) is not None  # type: ignore[arg-type]
+    del declared[kept["entities"][0]]
+    assert replay.get(key, source, declared) is None  # type: ignore[arg-type]
+
+
+def test_every_seed_document_record_survives_encoding(tmp_path: Path) -> None:
+    """What is kept in the cache decodes to the record it was made from."""
+    project = Project.at(REPO)
+    cache = Cache(tmp_path / "cache")
+    with cache.transaction():
+        compile_project(project, cache=cache)
+    kept = [
+        json.loads(p.read_bytes().partition(b"\n")[2]) for p in (tmp_path / "cache").glob("compiled-*.json")
+    ]
+    assert {entry["doc"] for entry in kept} == {"000", "003"}  # 001, 002, 004 wait for evidence
+    for entry in kept:
+        recorded: Recorded = decode(entry, SourceDocument(Path("x"), "", "", [0]))
+        assert json.loads(json.dumps(encode(recorded))) == entry
+        assert recorded.rows.shape == (len(entry["rows"]) // 4, 4)
+
+
+def test_a_failed_build_keeps_nothing_in_the_cache(synthetic: Path, tmp_path: Path) -> None:
+    mapping = synthetic / "mappings" / "documents" / "011.yaml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace("subject: ", "subject: nobody-", 1), encoding="utf-8"
+    )
+    with pytest.raises(KgErrors, match="unknown entity 'nobody-"):
+        build(Project.at(synthetic), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert _compiled(synthetic) == set()
+    assert list((synthetic / FOLDER).glob(f".*{PENDING}")) == []
