@@ -189,7 +189,7 @@ class Replay:
 
     def get(self, key: str, source: SourceDocument, entities: Mapping[str, Location]) -> Recorded | None:
         """The record kept under `key`, if every entity it looked up is still declared."""
-        if self.cache.folder is None or (kept := self.cache.get(key)) is None:
+        if (kept := self.cache.get(key)) is None:
             return None
         if not all(entity in entities for entity in kept["entities"]):
             return None
