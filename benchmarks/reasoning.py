@@ -12,6 +12,7 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
-from kg.reason.engine import reason
+from kg.reason.engine import asserted_store, reason
 
 ENTITIES = "https://w3id.org/sovereignty-kg/"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -59,7 +60,8 @@ def main(sizes: list[int]) -> None:
         for engine in ("hermit", "rules"):
             start = time.perf_counter()
             try:
-                outcome = reason(graph, sources, engine=engine, timeout=900, memory_mb=8000)
+                load = partial(asserted_store, graph)
+                outcome = reason(load, lambda: sources, engine=engine, timeout=900, memory_mb=8000)
             except KgError as error:
                 print(f"| {copies} | {len(graph)} | {engine} | | | failed: {error} | |")
                 continue

@@ -557,13 +557,15 @@ def _plain_pyshacl(project: str) -> None:
 
 def _hermit(dist: str) -> None:
     """HermiT alone on the input kg's reasoner gives it (the ontology and domain facts)."""
-    from kg.reason.engine import _domain_triples, _store
+    from kg.ask.load import load_file
+    from kg.reason.engine import _domain_store, _sorted
     from kg.reason.hermit import java_executable
 
-    triples = [q.triple for q in ox.parse(path=f"{dist}/graph.nt", format=ox.RdfFormat.N_TRIPLES)]
+    store = ox.Store()
+    load_file(store, Path(dist) / "graph.nt", ox.RdfFormat.N_TRIPLES)
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "input.nt"
-        ox.serialize(_domain_triples(_store(triples)), str(source), ox.RdfFormat.N_TRIPLES)
+        ox.serialize(_sorted(_domain_store(store)), str(source), ox.RdfFormat.N_TRIPLES)
         os.environ["KG_JAVA"] = java_executable()
         code = subprocess.call(
             [sys.executable, "-m", "kg.reason.hermit", str(source), f"{work}/out.nt", "8000"]

@@ -57,12 +57,13 @@ def open_store(source: Path) -> ox.Store:
 def _filled(store: ox.Store, dist: Path) -> ox.Store:
     for default in (dist / "graph.nt", dist / INFERRED_FILE):
         if default.is_file():
-            _load(store, default, ox.RdfFormat.N_TRIPLES)
-    _load(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
+            load_file(store, default, ox.RdfFormat.N_TRIPLES)
+    load_file(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
     return store
 
 
-def _load(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    """Bulk-load one built file into `store`, or explain what is wrong with it."""
     try:
         store.bulk_load(path=str(path), format=fmt)
     except SyntaxError as exc:

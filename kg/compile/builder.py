@@ -56,7 +56,7 @@ class Reasoner(Protocol):
     @property
     def engine(self) -> str: ...
 
-    def __call__(self, triples: list[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Inference: ...
+    def __call__(self, triples: Iterable[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Inference: ...
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _build(
     outcome = None
     if reasoning:
         progress(f"reasoning (engine: {reasoning.engine})")
-        outcome = reasoning(list(triples), compiled.sources, project.ontology)
+        outcome = reasoning(triples, compiled.sources, project.ontology)
     progress("adding the RDFS subclass and subproperty closure")
     start = time.perf_counter()
     reasoned = outcome.inferred if outcome else []

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.ask.load import load_file
 from kg.compile.entailment import is_instance
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap
@@ -74,11 +75,11 @@ class ReasoningOptions:
     timeout: float = 300.0
     memory_mb: int = 2000
 
-    def __call__(self, triples: list[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Reasoning:
+    def __call__(self, triples: Iterable[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Reasoning:
         """Reason, or raise the explained inconsistency."""
         outcome = reason(
-            triples,
-            sources,
+            lambda: asserted_store(triples),
+            lambda: sources,
             engine=self.engine,
             timeout=self.timeout,
             memory_mb=self.memory_mb,
@@ -90,34 +91,41 @@ class ReasoningOptions:
 
 
 def reason(
-    triples: Iterable[ox.Triple],
-    sources: SourceMap,
+    load: Callable[[], ox.Store],
+    sources: Callable[[], SourceMap],
     *,
     engine: str = "auto",
     timeout: float = 300,
     memory_mb: int = 2000,
     ontology_dir: Path | None = None,
 ) -> Reasoning:
-    """Reason over the ontology and asserted data in `triples` (one graph, no duplicates);
-    `ontology_dir` lets a clash name the line of the disjointness axiom."""
+    """Reason over the ontology and asserted data in the default graph of the store `load`
+    gives (let go once the domain facts and the clashes are out of it); `sources` gives the
+    source map, read only to explain a clash, and `ontology_dir` lets a clash name the line
+    of the disjointness axiom. Only HermiT's input (or its sample) is held as Python objects."""
     start = time.perf_counter()
-    store = _store(triples)
-    domain = _domain_triples(store)
-    chosen = engine if engine != "auto" else ("hermit" if len(domain) <= HERMIT_LIMIT else "rules")
-    consistent, from_hermit = _hermit(domain if chosen == "hermit" else _sample(domain), timeout, memory_mb)
-    found = clashes(store, sources, ontology_dir) if chosen == "rules" or not consistent else []
+    store = load()
+    domain = _domain_store(store)
+    found = clashes(store, sources, ontology_dir)
+    del store
+    size = len(domain)
+    chosen = engine if engine != "auto" else ("hermit" if size <= HERMIT_LIMIT else "rules")
+    consistent, from_hermit = _hermit(
+        _sorted(domain) if chosen == "hermit" else _sample(domain), timeout, memory_mb
+    )
     if not consistent or found:
-        return Reasoning(chosen, False, [], found, len(domain), time.perf_counter() - start)
+        return Reasoning(chosen, False, [], found, size, time.perf_counter() - start)
     if chosen == "hermit":
-        inferred = from_hermit | rules.infer(_store([*domain, *from_hermit]), classes=False)
+        domain.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in from_hermit)
+        inferred = from_hermit | rules.infer(domain, classes=False)
     else:  # from HermiT, only what it found about the ontology itself
         ontology_level = {t for t in from_hermit if not is_instance(t.subject)}
-        inferred = ontology_level | rules.infer(_store(domain), classes=True)
+        inferred = ontology_level | rules.infer(domain, classes=True)
     kept = sorted(
         (t for t in inferred if not _is_noise(t)),
         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
     )
-    return Reasoning(chosen, True, kept, [], len(domain), time.perf_counter() - start)
+    return Reasoning(chosen, True, kept, [], size, time.perf_counter() - start)
 
 
 def reason_over_build(
@@ -131,15 +139,27 @@ def reason_over_build(
     path = dist / "graph.nt"
     if not path.is_file():
         raise KgError(f"no built graph in {dist}; run 'kg build' first")
-    triples = [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)]
+
+    def load() -> ox.Store:
+        store = ox.Store()
+        load_file(store, path, ox.RdfFormat.N_TRIPLES)
+        return store
+
     return reason(
-        triples,
-        SourceMap.read(dist / SOURCES),
+        load,
+        lambda: SourceMap.read(dist / SOURCES),
         engine=engine,
         timeout=timeout,
         memory_mb=memory_mb,
         ontology_dir=ontology_dir,
     )
+
+
+def asserted_store(triples: Iterable[ox.Triple]) -> ox.Store:
+    """A store whose default graph holds `triples` (the ontology and the asserted data)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
 
 
 def inconsistency(outcome: Reasoning) -> KgError:
@@ -162,41 +182,42 @@ def _hermit(triples: list[ox.Triple], timeout: float, memory_mb: int) -> tuple[b
     return result.consistent, inferred
 
 
-def _sample(domain: list[ox.Triple]) -> list[ox.Triple]:
+def _sample(domain: ox.Store) -> list[ox.Triple]:
     """The ontology, and the facts about the first SAMPLE_SUBJECTS entities (sorted)."""
-    subjects = sorted({str(t.subject) for t in domain if is_instance(t.subject)})[:SAMPLE_SUBJECTS]
+    subjects = sorted({q.subject.value for q in domain if is_instance(q.subject)})[:SAMPLE_SUBJECTS]
     chosen = set(subjects)
-    return [t for t in domain if not is_instance(t.subject) or str(t.subject) in chosen]
+    return sorted(
+        (q.triple for q in domain if not is_instance(q.subject) or q.subject.value in chosen), key=str
+    )
 
 
-def _store(triples: Iterable[ox.Triple]) -> ox.Store:
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return store
+def _sorted(store: ox.Store) -> list[ox.Triple]:
+    return sorted((q.triple for q in store), key=str)
 
 
-def _domain_triples(store: ox.Store) -> list[ox.Triple]:
-    """The ontology and the domain facts, in a form HermiT accepts."""
+def _domain_store(store: ox.Store) -> ox.Store:
+    """The ontology and the domain facts, in a form HermiT accepts, in a store of their own."""
     provenance = {
         q.subject
         for cls in _PROVENANCE
         for q in store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(cls))
     }
-    kept = []
-    for quad in store.quads_for_pattern(None, None, None):
+
+    def kept(quad: ox.Quad) -> bool:
         obj = quad.object
         if quad.subject in provenance or quad.predicate.value in _LEFT_OUT:
-            continue
+            return False
         if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value not in _OWL2_DATATYPES:
-            continue
-        if (
+            return False
+        return not (
             quad.predicate.value == str(RDFS.range)
             and isinstance(obj, ox.NamedNode)
             and _is_datatype(store, obj)
-        ):
-            continue
-        kept.append(quad.triple)
-    return sorted(kept, key=str)
+        )
+
+    domain = ox.Store()
+    domain.bulk_extend(q for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()) if kept(q))
+    return domain
 
 
 def _is_datatype(store: ox.Store, node: ox.NamedNode) -> bool:

@@ -4,7 +4,7 @@ range implies it), and the mapping line each of those came from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,9 +57,12 @@ class Clash:
         return "\n".join(lines)
 
 
-def clashes(store: ox.Store, sources: SourceMap, ontology_dir: Path | None = None) -> list[Clash]:
+def clashes(
+    store: ox.Store, sources: Callable[[], SourceMap], ontology_dir: Path | None = None
+) -> list[Clash]:
     """Every entity typed, directly or through a property's domain or range, with two
-    disjoint classes; the store holds the ontology and the asserted data."""
+    disjoint classes; the store holds the ontology and the asserted data, and `sources`
+    gives the source map (asked for only when there is a clash to explain)."""
     disjoint = {(a.value, b.value) for a, b in _named(_rows(store, _DISJOINT)) if a.value < b.value}
     if not disjoint:
         return []
@@ -68,12 +71,9 @@ def clashes(store: ox.Store, sources: SourceMap, ontology_dir: Path | None = Non
     for entity, cls in _named(_rows(store, _MEMBERS % classes)):
         members.setdefault(entity.value, set()).add(cls.value)
     axiom = axiom_line(ontology_dir) if ontology_dir else "owl:AllDisjointClasses"
-    return [
-        Clash(entity, pair, axiom, _reasons(store, sources, entity, pair))
-        for entity in sorted(members)
-        for pair in sorted(disjoint)
-        if set(pair) <= members[entity]
-    ]
+    found = [(e, pair) for e in sorted(members) for pair in sorted(disjoint) if set(pair) <= members[e]]
+    source_map = sources() if found else SourceMap()
+    return [Clash(e, pair, axiom, _reasons(store, source_map, e, pair)) for e, pair in found]
 
 
 def _reasons(
