@@ -41,6 +41,9 @@ RootOption = Annotated[
     Path, typer.Option("--root", help="Project folder holding ontology/, mappings/ and seeds/.")
 ]
 GraphOption = Annotated[Path | None, typer.Option("--graph", help="Built graph folder (default: dist/).")]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Read and compile every mapping file again, ignoring .kg-cache/.")
+]
 
 
 class ReportFormat(StrEnum):
@@ -130,9 +133,7 @@ def build(
     engine: EngineOption = Engine.auto,
     timeout: TimeoutOption = 300.0,
     memory: MemoryOption = 2000,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Read every mapping file again, ignoring .kg-cache/.")
-    ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Compile ontology, reference data and reviewed mappings into dist/.
 
@@ -567,6 +568,7 @@ def coverage(
             "or a date unplaced.",
         ),
     ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show, per article, the sentences that carry evidence, those the mapping skips (with the
     reason) and those that are neither: the mapping work still to do. A mapped sentence whose
@@ -576,7 +578,7 @@ def coverage(
     from kg.render import coverage_report
 
     with _reporting_errors():
-        found = mapping_coverage(Project.at(root))
+        found = mapping_coverage(Project.at(root), use_cache=not no_cache)
     out.print(coverage_report(found, every=every), soft_wrap=True)
     gaps = sum(a.gaps for a in found.articles) + len(found.unplaced)
     raise typer.Exit(1 if strict and gaps else 0)

@@ -11,6 +11,7 @@ import pytest
 
 from kg import Project, build
 from kg.cache import FOLDER, PENDING, Cache
+from kg.check.coverage import coverage_report
 from kg.compile.builder import compile_project
 from kg.compile.replay import Recorded, Replay, decode, encode
 from kg.errors import KgErrors
@@ -127,3 +128,21 @@ def test_a_failed_build_keeps_nothing_in_the_cache(synthetic: Path, tmp_path: Pa
     assert not (tmp_path / "out").exists()
     assert _compiled(synthetic) == set()
     assert list((synthetic / FOLDER).glob(f".*{PENDING}")) == []
+
+
+def test_coverage_replays_a_builds_records_but_not_those_of_a_document_with_drafts(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """A document without draft facts compiles alike with drafts or without, so kg coverage
+    and kg serve (drafts included) replay what kg build kept; one with drafts compiles again."""
+    mapping = synthetic / "mappings" / "documents" / "003.yaml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace("status: reviewed", "status: draft", 1), encoding="utf-8"
+    )
+    report = build(Project.at(synthetic), tmp_path / "dist")
+    assert report.documents["003"].drafts_left_out > 0
+    cache = Cache(synthetic / FOLDER)
+    with cache.transaction():
+        _, compiled = compile_project(Project.at(synthetic), include_drafts=True, cache=cache)
+    assert compiled.replayed == DOCUMENTS - 1
+    assert coverage_report(Project.at(synthetic)) == coverage_report(Project.at(synthetic), use_cache=False)

@@ -17,6 +17,7 @@ from enum import Enum
 
 import pyoxigraph as ox
 
+from kg.cache import FOLDER, Cache
 from kg.compile.builder import compile_project
 from kg.compile.context import Spans, Unplaced
 from kg.mapping.sentences import split_clauses, split_units
@@ -84,9 +85,12 @@ def coverage(project: Project) -> list[ArticleCoverage]:
     return coverage_report(project).articles
 
 
-def coverage_report(project: Project) -> Coverage:
-    """The coverage of every article, and the dates that could not be placed."""
-    generated, compiled = compile_project(project, include_drafts=True)
+def coverage_report(project: Project, use_cache: bool = True) -> Coverage:
+    """The coverage of every article, and the dates that could not be placed; with
+    `use_cache`, documents unchanged since a build are taken from its cache (kg.cache)."""
+    cache = Cache(project.root / FOLDER if use_cache else None)
+    with cache.transaction():
+        generated, compiled = compile_project(project, include_drafts=True, cache=cache)
     names = _names([*generated, *compiled.quads])
     result = []
     for doc_id, spans in sorted(compiled.spans.items()):

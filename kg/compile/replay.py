@@ -6,8 +6,8 @@ article reports) are collected apart, then added to the build's (`merge`). The s
 kept in the cache (kg.cache) under the hash of everything it was computed from, is what a
 later build adds instead of compiling the document again:
 
-- the code, the ontology's files, the versions of the reference-data libraries, whether
-  drafts are included;
+- the code, the ontology's files, the versions of the reference-data libraries, and
+  whether drafts are included if the document has draft facts;
 - the mapping file's name and text, the seed file's name and SHA-256;
 - not the registry as a whole: a document refers to a few entities, and compiles the same
   whatever else is declared. The record lists the entity ids the document looked up, and
@@ -179,12 +179,16 @@ class Replay:
 
     def __init__(self, cache: Cache, ontology_digest: str, include_drafts: bool) -> None:
         self.cache = cache
+        self.include_drafts = include_drafts
         libraries = {name: version(name) for name in LIBRARIES}
-        self.context = json.dumps([ontology_digest, include_drafts, libraries], sort_keys=True)
+        self.context = json.dumps([ontology_digest, libraries], sort_keys=True)
 
     def key(self, loaded: Loaded[schema.DocumentFile], source: SourceDocument) -> str:
+        """The document's key; a document with no draft fact compiles alike with drafts or
+        without, so `kg coverage` and `kg serve` (drafts included) share a build's records."""
         mapping = loaded.source
-        content = [self.context, mapping.digest, source.path.as_posix(), source.sha256]
+        drafts = self.include_drafts and _has_drafts(loaded.model)
+        content = [self.context, drafts, mapping.digest, source.path.as_posix(), source.sha256]
         return self.cache.key("compiled", mapping.path.as_posix(), json.dumps(content))
 
     def get(self, key: str, source: SourceDocument, entities: Mapping[str, Location]) -> Recorded | None:
@@ -201,6 +205,10 @@ class Replay:
     def put(self, key: str, recorded: Recorded) -> None:
         if self.cache.folder is not None and not recorded.waiting:
             self.cache.put(key, encode(recorded))
+
+
+def _has_drafts(document: schema.DocumentFile) -> bool:
+    return any((fact.review or document.review).status != "reviewed" for fact in document.facts)
 
 
 class _Terms:
