@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,18 +38,32 @@ from kg.errors import KgError, Location
 from kg.vocab import CHECKS, PREFIXES, RDFS, compact
 
 SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+Origin = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | None]  # shape, component, constraint
+# A finding before its labels and sources: severity, shape, focus, message, path, value, origin.
+Result = tuple[
+    Severity,
+    str,
+    ox.NamedNode | ox.BlankNode,
+    str,
+    ox.NamedNode | None,
+    ox.NamedNode | ox.BlankNode | ox.Literal | None,
+    Origin,
+]
 
 
 def validate(ontology_dir: Path, dist: Path) -> Report:
     """Run every shape and check on the graph built in `dist`: the asserted triples and,
-    when the build reasoned, the inferred ones."""
-    store = load_graph(dist)
-    sources = SourceMap.read(dist / SOURCES)
+    when the build reasoned, the inferred ones. One copy of the graph at a time: the SHACL
+    engine's (which reads the built files itself) first, then the store the checks run on;
+    the source map last, for the findings."""
     shapes = load_shapes(ontology_dir / "shapes")
+    results = [*_shacl_results(shacl_report(dist, shapes))]
+    store = load_graph(dist)
     labels = _english_labels(store)
-    checked = _check_findings(store, ontology_dir / "checks", labels, sources)
-    del store  # the SHACL engine reads the built files itself: not two copies of the graph at once
-    findings = [*_shacl_findings(dist, shapes, labels, sources), *checked]
+    results += _check_results(store, ontology_dir / "checks")
+    del store
+    sources = SourceMap.read(dist / SOURCES)
+    findings = [_finding(*result, labels, sources) for result in results]
     names = sorted(
         {*_shape_names(shapes), *(f"check:{p.stem}" for p in (ontology_dir / "checks").glob("*.rq"))}
     )
@@ -91,9 +106,8 @@ def _named_property_shapes(shapes: Graph, directory: Path) -> Graph:
     return named
 
 
-def _shacl_findings(dist: Path, shapes: Graph, labels: dict[str, str], sources: SourceMap) -> list[Finding]:
-    results = shacl_report(dist, shapes)
-    findings = []
+def _shacl_results(results: Graph) -> Iterator[Result]:
+    """The top-level results of a SHACL report."""
     top_level = (
         result
         for report in results.subjects(RDF.type, SH.ValidationReport)
@@ -105,20 +119,15 @@ def _shacl_findings(dist: Path, shapes: Graph, labels: dict[str, str], sources: 
         value = results.value(result, SH.value)
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
-        findings.append(
-            _finding(
-                SEVERITIES[URIRef(str(results.value(result, SH.resultSeverity)))],
-                compact(str(constraint if isinstance(constraint, URIRef) else shape)),
-                focus,  # type: ignore[arg-type]
-                str(results.value(result, SH.resultMessage) or "constraint not met"),
-                _ox(path) if isinstance(path, URIRef) else None,  # type: ignore[arg-type]
-                _ox(value) if value is not None else None,
-                labels,
-                sources,
-                _origin(results, result),
-            )
+        yield (
+            SEVERITIES[URIRef(str(results.value(result, SH.resultSeverity)))],
+            compact(str(constraint if isinstance(constraint, URIRef) else shape)),
+            focus,  # type: ignore[misc]
+            str(results.value(result, SH.resultMessage) or "constraint not met"),
+            _ox(path) if isinstance(path, URIRef) else None,
+            _ox(value) if value is not None else None,
+            _origin(results, result),
         )
-    return findings
 
 
 def shacl_report(dist: Path, shapes: Graph) -> Graph:
@@ -152,9 +161,7 @@ def _name_sparql_constraints(results: Graph, shapes: Graph) -> None:
             results.add((result, SH.sourceConstraint, candidates[0]))
 
 
-def _origin(
-    results: Graph, result: Node
-) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | None]:
+def _origin(results: Graph, result: Node) -> Origin:
     """A result's source shape, constraint component and (SPARQL-based) constraint."""
     shape = _ox(results.value(result, SH.sourceShape))
     component = _ox(results.value(result, SH.sourceConstraintComponent))
@@ -163,10 +170,8 @@ def _origin(
     return shape, component, ox.NamedNode(str(constraint)) if isinstance(constraint, URIRef) else None
 
 
-def _check_findings(
-    store: ox.Store, directory: Path, labels: dict[str, str], sources: SourceMap
-) -> list[Finding]:
-    findings = []
+def _check_results(store: ox.Store, directory: Path) -> list[Result]:
+    found: list[Result] = []
     for path in sorted(directory.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         severity = (
@@ -188,22 +193,19 @@ def _check_findings(
         names = {v.value for v in solutions.variables}
         check = ox.NamedNode(CHECKS[path.stem])
         for row in solutions:
-            focus = row["this"]
             message = row["message"] if "message" in names else None
-            findings.append(
-                _finding(
+            found.append(
+                (
                     severity,
                     f"check:{path.stem}",
-                    focus,
+                    row["this"],
                     message.value if isinstance(message, ox.Literal) else default,
                     row["path"] if "path" in names else None,
                     row["value"] if "value" in names else None,
-                    labels,
-                    sources,
                     (check, ox.NamedNode(SH.SPARQLConstraintComponent), None),
                 )
             )
-    return findings
+    return found
 
 
 def _finding(
@@ -213,9 +215,9 @@ def _finding(
     message: str,
     path: ox.NamedNode | None,
     value: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+    origin: Origin,
     labels: dict[str, str],
     sources: SourceMap,
-    origin: tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | None],
 ) -> Finding:
     """A finding; `origin` is its source shape, constraint component and SPARQL constraint."""
     key = triple_key(focus, path, value) if path is not None and value is not None else None
