@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
@@ -64,7 +65,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     build(Project.at(root))
     before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
 
-    def disk_full(*args: object) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
         (args[0] / "graph.nq").write_text("half written")  # type: ignore[operator]
         raise OSError(28, "No space left on device")
 
@@ -72,6 +73,27 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     with pytest.raises(OSError, match="No space left"):
         build(Project.at(root))
 
+    assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
+    assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]
+
+
+def test_a_failure_in_the_process_writing_the_quads_fails_the_build_and_keeps_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """graph.trig is written by a forked child (kg.compile.sidebyside): its error is the build's."""
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    serialize = ox.serialize
+
+    def disk_full_for_trig(data: object, output: str, fmt: ox.RdfFormat, **kwargs: object) -> None:
+        if fmt == ox.RdfFormat.TRIG:
+            raise OSError(28, "No space left on device")
+        serialize(data, output, fmt, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("kg.compile.output.ox.serialize", disk_full_for_trig)
+    with pytest.raises(KgError, match="No space left on device"):
+        build(Project.at(root))
     assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
     assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]
 

@@ -187,10 +187,12 @@ def _build(
     )
 
     def fill(staging: Path) -> None:
+        def rest() -> None:
+            ox.serialize(quads.graph(INFERRED_GRAPH), str(staging / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
+            compiled.sources.write(staging / SOURCES)
+
         progress("writing Turtle, N-Triples, TriG and N-Quads")
-        files = write_graph_files(staging, quads, triples)
-        ox.serialize(quads.graph(INFERRED_GRAPH), str(staging / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
-        compiled.sources.write(staging / SOURCES)
+        files = write_graph_files(staging, quads, triples, alongside=rest)
         write_json(staging / MANIFEST, _manifest(project, report, files))
 
     replace_directory(target, fill)

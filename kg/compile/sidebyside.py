@@ -1,0 +1,69 @@
+"""Two pieces of work at once on two cores: one in a forked child process, one here.
+
+A build's last stage writes files that do not depend on each other, each mostly Python
+turning rows into pyoxigraph objects, so one core each halves it. The child is a fork:
+it sees the sorted graph as it is, without copying or pickling it, and sends back only
+its (JSON) result through a pipe. Where `os.fork` does not exist, the two run one after
+the other. Either failing fails the whole: a failure here stops the child, and the
+child's failure (an exception, or a signal that killed it) is raised here as a KgError.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kg.errors import KgError
+
+T = TypeVar("T")
+
+
+def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[Any, T]:
+    """`in_child()` in a forked child (its result must be JSON) and `here()` in this process,
+    at once; both results."""
+    if not hasattr(os, "fork"):
+        return in_child(), here()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its work is checked through its result
+        os.close(read)
+        _child(in_child, write)
+    os.close(write)
+    try:
+        own = here()
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read)
+        raise
+    with os.fdopen(read, "rb") as pipe:
+        sent = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise KgError(f"the process working beside this one was stopped by signal {os.WTERMSIG(status)}")
+    if not sent:
+        raise KgError("the process working beside this one ended without an answer")
+    answer = json.loads(sent)
+    if "error" in answer:
+        raise KgError(answer["error"])
+    return answer["result"], own
+
+
+def _child(work: Callable[[], Any], write: int) -> None:
+    """Run `work`, send its result or its error down `write`, and end the process without
+    running the parent's exit handlers or flushing its buffers a second time."""
+    code = 0
+    try:
+        answer = {"result": work()}
+    except (KgError, OSError) as exc:
+        answer, code = {"error": str(exc)}, 1
+    except BaseException as exc:
+        answer, code = {"error": f"{type(exc).__name__}: {exc}"}, 1
+    try:
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(json.dumps(answer).encode())
+    finally:
+        os._exit(code)

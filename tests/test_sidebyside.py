@@ -1,0 +1,51 @@
+"""kg.compile.sidebyside: work in a forked child beside work here; either failing fails both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.compile.sidebyside import side_by_side
+from kg.errors import KgError
+
+
+def test_both_results_come_back_and_the_child_ran_in_another_process() -> None:
+    child, here = side_by_side(lambda: {"pid": os.getpid()}, lambda: os.getpid())
+    assert here == os.getpid()
+    assert child["pid"] != os.getpid()
+
+
+def test_the_childs_error_is_raised_here_after_this_sides_work() -> None:
+    done: list[str] = []
+
+    def failing() -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(KgError, match=r"\[Errno 28\] No space left on device"):
+        side_by_side(failing, lambda: done.append("here"))
+    assert done == ["here"]
+
+
+def test_a_child_killed_by_a_signal_is_an_error() -> None:
+    with pytest.raises(KgError, match=f"stopped by signal {int(signal.SIGKILL)}"):
+        side_by_side(lambda: os.kill(os.getpid(), signal.SIGKILL), lambda: None)
+
+
+def test_a_failure_here_stops_the_child(tmp_path: Path) -> None:
+    late = tmp_path / "written by the child after a second"
+
+    def slow() -> None:
+        time.sleep(1)
+        late.write_text("too late")
+
+    def failing() -> None:
+        raise ValueError("failed here")
+
+    with pytest.raises(ValueError, match="failed here"):
+        side_by_side(slow, failing)
+    time.sleep(1.5)
+    assert not late.exists()
