@@ -184,10 +184,10 @@ def _hermit(triples: list[ox.Triple], timeout: float, memory_mb: int) -> tuple[b
 
 def _sample(domain: ox.Store) -> list[ox.Triple]:
     """The ontology, and the facts about the first SAMPLE_SUBJECTS entities (sorted)."""
-    subjects = sorted({q.subject.value for q in domain if is_instance(q.subject)})[:SAMPLE_SUBJECTS]
+    subjects = sorted({str(q.subject) for q in domain if is_instance(q.subject)})[:SAMPLE_SUBJECTS]
     chosen = set(subjects)
     return sorted(
-        (q.triple for q in domain if not is_instance(q.subject) or q.subject.value in chosen), key=str
+        (q.triple for q in domain if not is_instance(q.subject) or str(q.subject) in chosen), key=str
     )
 
 
