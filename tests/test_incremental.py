@@ -5,6 +5,7 @@ build, after a document, the registry or the ontology changes."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from kg.check.coverage import coverage_report
 from kg.compile.builder import compile_project
 from kg.compile.replay import Recorded, Replay, decode, encode
 from kg.errors import KgErrors
+from kg.mapping.load import Loaded, load_mappings
+from kg.mapping.schema import DocumentFile
 from kg.mapping.sources import SourceDocument
 from kg.synth.corpus import synthesize
 from tests.conftest import REPO
@@ -86,6 +89,11 @@ def test_a_registry_edit_replays_every_document_and_an_ontology_edit_none(
     assert replayed == 0
 
 
+def _seed_mappings() -> dict[str, Loaded[DocumentFile]]:
+    mappings = load_mappings(REPO / "mappings", Path("mappings"))
+    return {loaded.model.id: loaded for loaded in mappings.documents}
+
+
 def test_a_record_is_not_replayed_once_an_entity_it_refers_to_is_gone(tmp_path: Path) -> None:
     project = Project.at(REPO)
     cache = Cache(tmp_path / "cache")
@@ -95,11 +103,12 @@ def test_a_record_is_not_replayed_once_an_entity_it_refers_to_is_gone(tmp_path: 
     kept = cache.get(key)
     assert kept is not None
     source = SourceDocument.read(REPO / "seeds" / "000_2c6faabbbc8f7456.txt", Path("seeds/000.txt"))
+    loaded = _seed_mappings()[kept["doc"]]
     replay = Replay(cache, "", False)
     declared = dict.fromkeys(kept["entities"], None)
-    assert replay.get(key, source, declared) is not None  # type: ignore[arg-type]
+    assert replay.get(key, loaded, source, declared) is not None  # type: ignore[arg-type]
     del declared[kept["entities"][0]]
-    assert replay.get(key, source, declared) is None  # type: ignore[arg-type]
+    assert replay.get(key, loaded, source, declared) is None  # type: ignore[arg-type]
 
 
 def test_every_seed_document_record_survives_encoding(tmp_path: Path) -> None:
@@ -111,9 +120,11 @@ def test_every_seed_document_record_survives_encoding(tmp_path: Path) -> None:
     kept = [
         json.loads(p.read_bytes().partition(b"\n")[2]) for p in (tmp_path / "cache").glob("compiled-*.json")
     ]
-    assert {entry["doc"] for entry in kept} == {"000", "003"}  # 001, 002, 004 wait for evidence
+    assert {entry["doc"] for entry in kept} == {"000", "001", "003", "004"}  # 002 combines others' facts
+    assert [len(entry["references"]) for entry in sorted(kept, key=lambda e: e["doc"])] == [0, 1, 0, 1]
+    mappings = _seed_mappings()
     for entry in kept:
-        recorded: Recorded = decode(entry, SourceDocument(Path("x"), "", "", [0]))
+        recorded: Recorded = decode(entry, SourceDocument(Path("x"), "", "", [0]), mappings[entry["doc"]])
         assert json.loads(json.dumps(encode(recorded))) == entry
         assert recorded.rows.shape == (len(entry["rows"]) // 4, 4)
 
@@ -146,3 +157,16 @@ def test_coverage_replays_a_builds_records_but_not_those_of_a_document_with_draf
         _, compiled = compile_project(Project.at(synthetic), include_drafts=True, cache=cache)
     assert compiled.replayed == DOCUMENTS - 1
     assert coverage_report(Project.at(synthetic)) == coverage_report(Project.at(synthetic), use_cache=False)
+
+
+def test_seed_documents_with_inferred_reference_times_are_replayed(tmp_path: Path) -> None:
+    """001 and 004 give reference times based on other documents' facts: kept as the article
+    and its mapping entry, settled with the rest; 002 combines other documents' facts."""
+    root = tmp_path / "seed"
+    for folder in ("ontology", "mappings", "seeds"):
+        shutil.copytree(REPO / folder, root / folder)
+    replayed, first = _replayed_and_same_as_clean(root, tmp_path, "first")
+    assert replayed == 0
+    replayed, again = _replayed_and_same_as_clean(root, tmp_path, "again")
+    assert (replayed, again) == (4, first)
+    assert b"InferredReferenceTime" in first["graph.nt"]

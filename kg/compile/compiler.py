@@ -37,7 +37,7 @@ def compile_mappings(
     replay = Replay(cache or Cache(None), ontology.digest, include_drafts)
     for loaded, source in sources(ctx):
         key = replay.key(loaded, source)
-        recorded = replay.get(key, source, ctx.entities)
+        recorded = replay.get(key, loaded, source, ctx.entities)
         if recorded is not None:
             ctx.result.replayed += 1
         else:

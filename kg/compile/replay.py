@@ -13,8 +13,9 @@ later build adds instead of compiling the document again:
   whatever else is declared. The record lists the entity ids the document looked up, and
   is used only while every one of them is still declared.
 
-A document with facts that combine other documents' facts, or a reference time based on
-them, is compiled every time (what it adds waits for every document's evidence). A
+A document with facts that combine other documents' facts is compiled every time (what it
+adds waits for every document's evidence); a reference time a reviewer based on other facts
+is kept as the article and the index of its mapping entry, and settled with the rest. A
 replayed build writes the same bytes as a clean one (tests/test_incremental.py).
 """
 
@@ -127,8 +128,8 @@ class Recorded:
 
     @property
     def waiting(self) -> bool:
-        """Whether some of it waits for other documents' evidence (then it is not kept)."""
-        return bool(self.combinations or self.references)
+        """Whether some of its facts combine other documents' (then it is not kept)."""
+        return bool(self.combinations)
 
     @classmethod
     def of(cls, doc_id: str, ctx: DocumentContext) -> Recorded:
@@ -191,15 +192,21 @@ class Replay:
         content = [self.context, drafts, mapping.digest, source.path.as_posix(), source.sha256]
         return self.cache.key("compiled", mapping.path.as_posix(), json.dumps(content))
 
-    def get(self, key: str, source: SourceDocument, entities: Mapping[str, Location]) -> Recorded | None:
+    def get(
+        self,
+        key: str,
+        loaded: Loaded[schema.DocumentFile],
+        source: SourceDocument,
+        entities: Mapping[str, Location],
+    ) -> Recorded | None:
         """The record kept under `key`, if every entity it looked up is still declared."""
         if (kept := self.cache.get(key)) is None:
             return None
         if not all(entity in entities for entity in kept["entities"]):
             return None
         try:
-            return decode(kept, source)
-        except (KeyError, TypeError, ValueError, SyntaxError):
+            return decode(kept, source, loaded)
+        except (KeyError, IndexError, TypeError, ValueError, SyntaxError):
             return None  # written by other code: compiled again
 
     def put(self, key: str, recorded: Recorded) -> None:
@@ -264,12 +271,17 @@ def encode(recorded: Recorded) -> dict[str, Any]:
             for subject, items in recorded.reported.items()
         ],
         "entities": recorded.entities,
+        "references": [
+            [term(ref.article), _date(ref.value), term(ref.graph), _article_index(ref.at)]
+            for ref in recorded.references
+        ],
         "terms": term.text,
     }
 
 
-def decode(kept: dict[str, Any], source: SourceDocument) -> Recorded:
-    """A record from its JSON data (`source`: the seed document it was compiled from)."""
+def decode(kept: dict[str, Any], source: SourceDocument, loaded: Loaded[schema.DocumentFile]) -> Recorded:
+    """A record from its JSON data (`source` and `loaded`: the seed document and the mapping
+    it was compiled from)."""
     terms = _parse_terms(kept["terms"])
     rows = kept["rows"]
     spans = kept["spans"]
@@ -307,7 +319,30 @@ def decode(kept: dict[str, Any], source: SourceDocument) -> Recorded:
             for subject, items in kept["reported"]
         },
         kept["entities"],
+        references=[
+            _read_reference(terms[article], _read_date(value), terms[graph], loaded, i)
+            for article, value, graph, i in kept["references"]
+        ],
     )
+
+
+def _article_index(at: At) -> int:
+    """The index of the article an inferred reference time is given in."""
+    kind, index = at.path
+    if kind != "articles" or not isinstance(index, int):
+        raise ValueError(f"a reference time at {at.path} is not an article's")
+    return index
+
+
+def _read_reference(
+    article: Term, value: DateValue, graph: Term, loaded: Loaded[schema.DocumentFile], index: int
+) -> InferredReference:
+    reference = loaded.model.articles[index].reference
+    if reference is None or not isinstance(value, Placed):
+        raise ValueError(f"article {index} gives no reference time")
+    if not isinstance(article, ox.NamedNode) or not isinstance(graph, ox.NamedNode):
+        raise ValueError("an article and its graph are named nodes")
+    return InferredReference(article, value, reference, graph, At(loaded, ("articles", index)))
 
 
 def _parse_terms(texts: list[str | None]) -> list[Term]:
