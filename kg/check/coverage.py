@@ -98,14 +98,22 @@ def coverage_report(project: Project, use_cache: bool = True) -> Coverage:
         for article, (start, end, language) in spans.articles.items():
             units = _units(spans, split_units(spans.source.text, start, end, language), names)
             result.append(ArticleCoverage(doc_id, article, path, tuple(units)))
-        outside = [
-            unit
-            for unit in split_units(spans.source.text, 0, len(spans.source.text))
-            if not any(a <= unit[0] < b for a, b, _ in spans.articles.values())
-        ]
+        outside = list(_outside_articles(spans))
         if outside:
             result.append(ArticleCoverage(doc_id, OUTSIDE, path, tuple(_units(spans, iter(outside), names))))
     return Coverage(result, compiled.unplaced)
+
+
+def _outside_articles(spans: Spans) -> Iterator[tuple[int, int]]:
+    """The units of the lines no article covers (articles are whole lines: each line is split
+    on its own, so splitting only these lines finds what splitting the whole text would)."""
+    text, cursor = spans.source.text, 0
+    for start, end in sorted((a, b) for a, b, _ in spans.articles.values()):
+        if start > cursor:
+            yield from split_units(text, cursor, start)
+        cursor = max(cursor, end)
+    if cursor < len(text):
+        yield from split_units(text, cursor, len(text))
 
 
 def _units(spans: Spans, found: Iterator[tuple[int, int]], names: frozenset[str]) -> list[Unit]:
