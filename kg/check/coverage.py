@@ -10,6 +10,7 @@ sentence is then partly mapped, and counts as a gap like an unaccounted sentence
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class Coverage:
 
 
 OUTSIDE = "outside articles"
+NAME_PREDICATES = frozenset({str(RDFS.label), str(SKOS.altLabel)})
 
 
 def coverage(project: Project) -> list[ArticleCoverage]:
@@ -91,7 +93,7 @@ def coverage_report(project: Project, use_cache: bool = True) -> Coverage:
     cache = Cache(project.root / FOLDER if use_cache else None)
     with cache.transaction():
         generated, compiled = compile_project(project, include_drafts=True, cache=cache)
-    names = _names([*generated, *compiled.quads])
+    names = _names(itertools.chain(generated, compiled.quads.with_predicate(NAME_PREDICATES)))
     result = []
     for doc_id, spans in sorted(compiled.spans.items()):
         path = spans.source.path.as_posix()
@@ -154,11 +156,10 @@ def _names_in(clause: str, names: frozenset[str]) -> bool:
 
 def _names(quads: Iterable[ox.Quad]) -> frozenset[str]:
     """Every name and variant of a registry entity, in every language (two characters or more)."""
-    predicates = {str(RDFS.label), str(SKOS.altLabel)}
     return frozenset(
         q.object.value
         for q in quads
-        if q.predicate.value in predicates
+        if q.predicate.value in NAME_PREDICATES
         and isinstance(q.subject, ox.NamedNode)
         and q.subject.value.startswith(str(ENTITY))
         and isinstance(q.object, ox.Literal)
