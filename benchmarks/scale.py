@@ -557,7 +557,7 @@ def _plain_pyshacl(project: str) -> None:
 
 def _hermit(dist: str) -> None:
     """HermiT alone on the input kg's reasoner gives it (the ontology and domain facts)."""
-    from kg.ask.load import load_file
+    from kg.compile.output import load_file
     from kg.reason.engine import _domain_store, _sorted
     from kg.reason.hermit import java_executable
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.compile.output import INFERRED_FILE
-from kg.errors import KgError, Location
+from kg.compile.output import INFERRED_FILE, load_file
+from kg.errors import KgError
 
 _DATABASE = "database"  # the store's own files, in a folder of their own
 _READY = "kg-store"  # written once the store is filled
@@ -60,15 +60,3 @@ def _filled(store: ox.Store, dist: Path) -> ox.Store:
             load_file(store, default, ox.RdfFormat.N_TRIPLES)
     load_file(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
     return store
-
-
-def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
-    """Bulk-load one built file into `store`, or explain what is wrong with it."""
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-    except SyntaxError as exc:
-        raise KgError(
-            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, exc.lineno or 0)
-        ) from None
-    except OSError as exc:
-        raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None

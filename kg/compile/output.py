@@ -31,7 +31,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg.compile.sidebyside import side_by_side
-from kg.errors import KgError
+from kg.errors import KgError, Location
 from kg.vocab import GRAPH, PREFIXES
 
 MANIFEST = "build.json"
@@ -202,3 +202,15 @@ def write_file(out: Path, write: Callable[[IO[bytes]], object]) -> None:
     finally:
         if os.path.exists(name):
             os.unlink(name)
+
+
+def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    """Bulk-load one built file into `store`, or explain what is wrong with it."""
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        raise KgError(
+            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, exc.lineno or 0)
+        ) from None
+    except OSError as exc:
+        raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.ask.load import load_file
 from kg.compile.entailment import is_instance
+from kg.compile.output import load_file
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
