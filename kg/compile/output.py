@@ -62,7 +62,7 @@ def write_graph_files(
     def write(formats: dict[str, ox.RdfFormat]) -> dict[str, str]:
         digests = {}
         for name, fmt in formats.items():
-            data = quads if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else triples
+            data = quads if name in _OF_QUADS else triples
             prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
             path = directory / name
             ox.serialize(data, str(path), fmt, prefixes=prefixes)
