@@ -48,8 +48,8 @@ def compile_facts(ctx: Context, loaded: Loaded[schema.DocumentFile], doc: Docume
             ctx.errors.add(f"duplicate fact id '{fact.id}'", at.loc("id"))
             continue
         fact_ids.add(fact.id)
-        review = fact.review or doc_file.review
-        if review.status != "reviewed" and not ctx.include_drafts:
+        review = doc_file.review_of(fact)
+        if not review.reviewed and not ctx.include_drafts:
             doc.stats.drafts_left_out += 1
         elif fact.combines:
             ctx.combinations.append((fact, doc, at))
@@ -288,7 +288,7 @@ def _evidence(
     for relay in relays:
         add(KG.reportedVia, relay)  # type: ignore[arg-type]
     add(KG.stance, ox.NamedNode(STANCES[item.stance]))
-    add(KG.reviewStatus, ox.NamedNode(KG.Reviewed if review.status == "reviewed" else KG.Draft))
+    add(KG.reviewStatus, ox.NamedNode(KG.Reviewed if review.reviewed else KG.Draft))
     add(KG.reviewedBy, ox.Literal(review.reviewer))
     add(KG.reviewedOn, ox.Literal(review.date.isoformat(), datatype=ox.NamedNode(XSD.date)))
     return article, node

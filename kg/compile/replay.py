@@ -215,7 +215,7 @@ class Replay:
 
 
 def _has_drafts(document: schema.DocumentFile) -> bool:
-    return any((fact.review or document.review).status != "reviewed" for fact in document.facts)
+    return any(not document.review_of(fact).reviewed for fact in document.facts)
 
 
 class _Terms:

@@ -62,8 +62,8 @@ def review_lines(mappings: Path) -> list[str]:
         doc = loaded.model
         counts = documents.setdefault(doc.id, Counter())
         for fact in doc.facts:
-            review = fact.review or doc.review
-            state = "reviewed" if review.status == "reviewed" else "awaiting"
+            review = doc.review_of(fact)
+            state = "reviewed" if review.reviewed else "awaiting"
             counts[state] += 1
             reviewers.setdefault(review.reviewer, Counter())[state] += 1
     waiting = sum(c["awaiting"] for c in documents.values())

@@ -102,6 +102,10 @@ class Review(Model):
     reviewer: Text
     date: WrittenDate
 
+    @property
+    def reviewed(self) -> bool:
+        return self.status == "reviewed"
+
 
 class Article(Model):
     """One article inside a document, located by its lines (1-based, inclusive)."""
@@ -198,3 +202,7 @@ class DocumentFile(Model):
     entities: list[Entity] = []
     facts: list[Fact] = []
     skipped: list[Skip] = []
+
+    def review_of(self, fact: Fact) -> Review:
+        """The fact's own review, else the document's."""
+        return fact.review or self.review
