@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg import Project, build
@@ -300,3 +301,37 @@ def test_two_anonymous_property_shapes_with_one_name_are_refused(tmp_path: Path)
         KgError, match=r"two shapes would be named kgsh:Concept-label: give one of the property"
     ):
         _validate(root)
+
+
+def test_a_disputed_statement_names_the_claims_on_each_side_in_alphabetical_order() -> None:
+    """The message of check:disputed-statement-warning does not depend on the order in
+    which a store happens to hold the claims (a store on disk and one in memory differ)."""
+    kg, rdf, label = (
+        "https://w3id.org/sovereignty-kg/ontology#",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        ("http://www.w3.org/2000/01/rdf-schema#label"),
+    )
+    names = ["Zeta", "Beta", "Kappa", "Alpha", "Omega", "Delta", "Eta"]
+    store = ox.Store()
+    statement = ox.NamedNode("http://example.org/statement")
+    for name, term in [("subject", "person"), ("predicate", "worksFor"), ("object", "company")]:
+        store.add(ox.Quad(statement, ox.NamedNode(rdf + name), ox.NamedNode(f"http://example.org/{term}")))
+    for i, name in enumerate(names):
+        mine, theirs = (
+            ox.NamedNode(f"http://example.org/mine{i}"),
+            ox.NamedNode(f"http://example.org/theirs{i}"),
+        )
+        store.add(ox.Quad(statement, ox.NamedNode(kg + "claim"), mine))
+        store.add(ox.Quad(statement, ox.NamedNode(kg + "disputedBy"), theirs))
+        store.add(ox.Quad(mine, ox.NamedNode(label), ox.Literal(f"{name} says so", language="en")))
+        store.add(ox.Quad(theirs, ox.NamedNode(label), ox.Literal(f"{name} says not", language="en")))
+    check = (REPO / "ontology" / "checks" / "disputed-statement-warning.rq").read_text(encoding="utf-8")
+    [row] = list(store.query(check))  # type: ignore[arg-type]
+    ours, others = (
+        "; ".join(f"{n} says so" for n in sorted(names)),
+        "; ".join(f"{n} says not" for n in sorted(names)),
+    )
+    assert (
+        row["message"].value
+        == f'Disputed, so not a plain fact: asserted by "{ours}", disputed by "{others}".'
+    )
