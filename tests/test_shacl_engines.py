@@ -24,7 +24,17 @@ from rdflib.term import Node
 
 from kg import BuildReport, Project, build
 from kg.check.reports import render
-from kg.check.validate import load_shapes, validate
+from kg.check.shaperuns import (
+    Census,
+    Part,
+    Run,
+    entry_shapes,
+    shape_reads,
+    target_classes,
+    targeted,
+    triples_read,
+)
+from kg.check.validate import load_shapes, shacl_report, validate
 from kg.vocab import CHECKS, SHAPES
 from tests.conftest import REPO, make_project
 
@@ -201,3 +211,46 @@ def test_pyshacl_and_topbraid_report_what_we_report_on_the_seed_graph(
     assert _results(reference) == ours
     assert _results(_topbraid(data, shapes)) == ours
     assert _our_details(report) == _detailed(reference)
+
+
+@pytest.mark.parametrize("project", ["broken", "seed"])
+def test_each_shape_reports_on_the_triples_it_reads_what_it_reports_on_the_whole_graph(
+    project: str, broken: Path, seed_build: BuildReport
+) -> None:
+    """`kg validate` hands each run of shapes only the triples they read (kg.check.shaperuns):
+    each shape run alone on its triples, and split in three by focus node, gives the results
+    it gives on everything."""
+    root, dist = (broken, broken / "dist") if project == "broken" else (REPO, seed_build.out)
+    shapes = load_shapes(root / "ontology" / "shapes")
+    files = [dist / "graph.nt", dist / "inferred.nt"]
+    census = Census.of(files)
+    whole = b"".join(path.read_bytes() for path in files)
+    found, split = 0, 0
+    for shape in entry_shapes(shapes):
+        reads, name = shape_reads(shapes, shape), str(shape)
+        assert not reads.everything, shape
+        expected = _results(shacl_report(whole, shapes, [name]))
+        part, _ = triples_read(files, Run((name,), reads), census)
+        assert len(part) < len(whole) / 2, shape
+        assert _results(shacl_report(part, shapes, [name])) == expected, shape
+        classes = target_classes(shapes, shape)
+        if classes and (reads.of_focus or reads.to_focus):
+            in_parts: set[Result] = set()
+            for i in range(3):
+                run = Run((name,), reads, Part(i, 3, classes))
+                data, focus = triples_read(files, run, census)
+                in_parts |= (
+                    _results(shacl_report(data, targeted(shapes, run, focus), [name])) if focus else set()
+                )
+            assert in_parts == expected, shape
+            split += 1
+        found += len(expected)
+    assert found == (6 if project == "broken" else 0)
+    assert split >= 15
+
+
+def test_findings_are_the_same_however_small_the_runs(broken: Path) -> None:
+    """Runs of at most 50 triples split every shape that can be split; the findings do not change."""
+    assert validate(broken / "ontology", broken / "dist", 50) == validate(
+        broken / "ontology", broken / "dist"
+    )

@@ -3,12 +3,13 @@
 Shapes (`ontology/shapes/*.ttl`) run in shifty (`pyshifty`, a SHACL engine written in Rust that
 reads the built N-Triples itself, so the graph is never held in rdflib; the tests check its
 findings against pyshacl's and TopBraid's), with no SHACL rules and no `owl:imports`
-fetching; the ontology is part of the data graph, so a shape targeting a class also reaches
-its subclasses. An anonymous property shape of a named shape
-is named on loading, `kgsh:Post-member` for the `org:member` property of `kgsh:Post`, so
-that a result's `sh:sourceShape` names it; results nested under another (`sh:detail`) are
-not findings of their own. Checks (`ontology/checks/*.rq`) are SELECT queries returning
-`?this` (and optionally `?path`, `?value`, `?message`); the file name says the severity:
+fetching, in runs each handed only the triples its shapes read (`kg.check.shaperuns`). The
+ontology is part of the data graph, so a shape targeting a class also reaches its
+subclasses. An anonymous property shape of a named shape is named on loading,
+`kgsh:Post-member` for the `org:member` property of `kgsh:Post`, so that a result's
+`sh:sourceShape` names it; results nested under another (`sh:detail`) are not findings of
+their own. Checks (`ontology/checks/*.rq`) are SELECT queries returning `?this` (and
+optionally `?path`, `?value`, `?message`); the file name says the severity:
 `*-violation.rq` fails the build, `*-warning.rq` warns, anything else informs; in the SHACL
 report a check is a SPARQL-based constraint (`sh:SPARQLConstraintComponent`) whose source
 shape is `check:NAME`.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,7 +33,20 @@ from rdflib.term import Node
 from kg.ask.catalogue import query_header
 from kg.ask.load import load_graph
 from kg.check.findings import Finding, Report, Severity
+from kg.check.shaperuns import (
+    EVERYTHING,
+    RUN_TRIPLES,
+    Census,
+    Run,
+    entry_shapes,
+    plan,
+    shape_reads,
+    target_classes,
+    targeted,
+    triples_read,
+)
 from kg.compile.output import INFERRED_FILE
+from kg.compile.sidebyside import apart
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
@@ -51,13 +66,16 @@ Result = tuple[
 ]
 
 
-def validate(ontology_dir: Path, dist: Path) -> Report:
+def validate(ontology_dir: Path, dist: Path, run_triples: int = RUN_TRIPLES) -> Report:
     """Run every shape and check on the graph built in `dist`: the asserted triples and,
     when the build reasoned, the inferred ones. One copy of the graph at a time: the SHACL
-    engine's (which reads the built files itself) first, then the store the checks run on;
-    the source map last, for the findings."""
+    engine's runs first, each in a child process, then the store the checks run on; the
+    source map last, for the findings. Nothing is written to disk but the report.
+    `run_triples`: how many triples the engine is handed at most at once, where the shapes
+    can be split that far (kg.check.shaperuns)."""
     shapes = load_shapes(ontology_dir / "shapes")
-    results = [*_shacl_results(shacl_report(dist, shapes))]
+    reports = shacl_reports(dist, shapes, run_triples)
+    results = [result for report in reports for result in _shacl_results(report)]
     store = load_graph(dist)
     labels = _english_labels(store)
     results += _check_results(store, ontology_dir / "checks")
@@ -130,16 +148,42 @@ def _shacl_results(results: Graph) -> Iterator[Result]:
         )
 
 
-def shacl_report(dist: Path, shapes: Graph) -> Graph:
-    """The SHACL report of `shapes` on the asserted and inferred triples of `dist` (N-Triples,
-    handed to the engine as bytes: no temporary file, so a full disk cannot stop it)."""
-    data = b"\n".join(
-        part.read_bytes() for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()
-    )
+def shacl_reports(dist: Path, shapes: Graph, run_triples: int = RUN_TRIPLES) -> Iterator[Graph]:
+    """The SHACL reports of `shapes` on the asserted and inferred triples of `dist`, one for
+    each run of `kg.check.shaperuns`, each run in a process of its own (so that the memory
+    the engine takes is given back after each), and its triples handed to the engine as
+    bytes (no temporary file, so a full disk cannot stop it)."""
+    files = [part for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()]
+    entries = entry_shapes(shapes)
+    census = Census.of(files)
+    runs = [Run((), EVERYTHING)]
+    if all(isinstance(entry, URIRef) for entry in entries):  # the engine names entry points by IRI
+        reads = {str(entry): shape_reads(shapes, entry) for entry in entries}
+        targets = {str(entry): target_classes(shapes, entry) for entry in entries}
+        runs = plan(reads, census, targets, run_triples)
+    for run in runs:
+        report = apart(partial(_run, files, run, census, shapes))
+        yield Graph().parse(data=report, format="nt")
+
+
+def _run(files: list[Path], run: Run, census: Census, shapes: Graph) -> str:
+    """The report of one run, as N-Triples."""
+    data, focus = triples_read(files, run, census)
+    if run.part is not None:
+        if not focus:
+            return ""
+        shapes = targeted(shapes, run, focus)
+    return shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt")
+
+
+def shacl_report(data: bytes, shapes: Graph, names: list[str] | None) -> Graph:
+    """The SHACL report of `shapes` (only the entry points `names`, when given) on N-Triples."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", shifty.ShaclDiagnosticWarning)
-            _, report, _ = shifty.validate(data, shapes, graph_mode="data", infer=False, sort_results=False)
+            _, report, _ = shifty.validate(
+                data, shapes, graph_mode="data", infer=False, sort_results=False, shape_names=names
+            )
     except (shifty.ShaclDiagnosticWarning, ValueError, RuntimeError) as exc:
         raise KgError(f"the shapes cannot be run: {exc}") from None
     _name_sparql_constraints(report, shapes)

@@ -1,4 +1,5 @@
-"""Two pieces of work at once on two cores: one in a forked child process, one here.
+"""Two pieces of work at once on two cores: one in a forked child process, one here (or
+one piece of work in a child, `apart`, for the memory it takes to go back when it ends).
 
 A build's last stage writes files that do not depend on each other, each mostly Python
 turning rows into pyoxigraph objects, so one core each halves it. The child is a fork:
@@ -50,6 +51,12 @@ def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[An
     if "error" in answer:
         raise KgError(answer["error"])
     return answer["result"], own
+
+
+def apart(work: Callable[[], Any]) -> Any:
+    """`work()` in a forked child, so that all the memory it takes is given back when it
+    ends; its (JSON) result."""
+    return side_by_side(work, lambda: None)[0]
 
 
 def _child(work: Callable[[], Any], write: int) -> None:

@@ -1,0 +1,450 @@
+"""The shapes split into runs, each handed only the triples its shapes can read.
+
+shifty holds about 1.3 KiB a triple, so the whole graph of 10,000 documents would take six
+GiB. A shape reads only the triples whose predicate it names (in a path, a target, a
+comparison such as `sh:lessThanOrEquals`, or a triple pattern of its SPARQL), the types of
+the classes it names (and of their subclasses), and the class hierarchy (`rdfs:subClassOf`,
+for `sh:class` and `sh:targetClass`). Where that cannot be told (a variable predicate, a
+negated path, `sh:closed`, a query that does not parse, a constraint component of one's
+own), it reads everything.
+
+Each shape with a target is the entry point of one run, so every result is reported once;
+the shapes it refers to are followed when reckoning what it reads. Small shapes share runs.
+A shape too big for one run (`RUN_TRIPLES`) is split by focus node, when its targets are
+classes: a predicate it reads only from the focus node itself (`$this p ?x`: the path of
+one of its own property shapes, or a pattern of its SPARQL) or only towards it (`?x p
+$this`) is needed only for the part's own focus nodes, which the run names as
+`sh:targetNode`s; the rest is handed to every part.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+RUN_TRIPLES = 1_000_000  # at ~1.3 KiB a triple in shifty, a run stays near 1.5 GiB
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_TYPE = f"<{RDF.type}>".encode()
+_SUBCLASS = f"<{RDFS.subClassOf}>".encode()
+_THIS = Variable("this")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What a shape can read: triples of these predicates, types of these classes (and
+    their subclasses); all types when `rdf:type` is among the predicates; or everything.
+    `of_focus` and `to_focus` are predicates it reads only from or towards a focus node."""
+
+    predicates: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    everything: bool = False
+    of_focus: frozenset[str] = frozenset()
+    to_focus: frozenset[str] = frozenset()
+
+    def __or__(self, other: Reads) -> Reads:
+        """What two shapes run together read: their focus nodes differ, so no predicate
+        is read from focus nodes only."""
+        predicates = self.all_predicates | other.all_predicates
+        return Reads(predicates, self.classes | other.classes, self.everything or other.everything)
+
+    @property
+    def all_predicates(self) -> frozenset[str]:
+        return self.predicates | self.of_focus | self.to_focus
+
+    def shared(self) -> Reads:
+        """What every part of a split run reads."""
+        return Reads(self.predicates, self.classes, self.everything)
+
+
+EVERYTHING = Reads(everything=True)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of `count` parts of the focus nodes of a split shape: the instances of
+    `targets` whose term hashes to `index`."""
+
+    index: int
+    count: int
+    targets: frozenset[str]
+
+    def holds(self, term: bytes) -> bool:
+        return zlib.crc32(term) % self.count == self.index
+
+
+@dataclass(frozen=True)
+class Run:
+    """Shapes validated together, on the triples they read (or a part of a shape's focus nodes)."""
+
+    shapes: tuple[str, ...]
+    reads: Reads
+    part: Part | None = None
+
+
+@dataclass
+class Census:
+    """How many triples of each predicate the data holds, and of each class's type, the
+    class hierarchy, and the classes with blank-node instances: one pass over the data, to
+    plan the runs and filter their triples."""
+
+    predicates: Counter[bytes] = field(default_factory=Counter)
+    types: Counter[bytes] = field(default_factory=Counter)
+    subclasses: dict[bytes, set[bytes]] = field(default_factory=dict)  # class -> its direct subclasses
+    blank_classes: set[bytes] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, files: Iterable[Path]) -> Census:
+        census = cls()
+        for _, subject, predicate, rest in _lines(files):
+            census.predicates[predicate] += 1
+            if predicate == _TYPE:
+                census.types[_object(rest)] += 1
+                if subject.startswith(b"_:"):
+                    census.blank_classes.add(_object(rest))
+            elif predicate == _SUBCLASS:
+                census.subclasses.setdefault(_object(rest), set()).add(subject)
+        return census
+
+    def classes_under(self, classes: Iterable[str]) -> set[bytes]:
+        """The classes and all their subclasses, as N-Triples terms."""
+        found: set[bytes] = set()
+        todo = [_term(c) for c in classes]
+        while todo:
+            term = todo.pop()
+            if term not in found:
+                found.add(term)
+                todo.extend(self.subclasses.get(term, ()))
+        return found
+
+    def size(self, reads: Reads) -> int:
+        """How many triples `reads` takes."""
+        if reads.everything:
+            return sum(self.predicates.values())
+        wanted = {_term(p) for p in reads.all_predicates} - {_TYPE}
+        size = sum(self.predicates[p] for p in wanted | {_SUBCLASS})
+        if str(RDF.type) in reads.all_predicates:
+            return size + self.predicates[_TYPE]
+        return size + sum(self.types[c] for c in self.classes_under(reads.classes))
+
+
+def entry_shapes(shapes: Graph) -> list[Node]:
+    """The shapes with targets (explicit, or implicit: a shape that is also a class)."""
+    explicit = {s for target in TARGETS for s in shapes.subjects(target, None)}
+    return sorted(explicit | _class_shapes(shapes), key=str)
+
+
+def target_classes(shapes: Graph, shape: Node) -> frozenset[str] | None:
+    """The classes whose instances `shape` targets, when those are all its targets."""
+    others = any((shape, target, None) in shapes for target in TARGETS if target != SH.targetClass)
+    classes = set(shapes.objects(shape, SH.targetClass))
+    if others or shape in _class_shapes(shapes) or not all(isinstance(c, URIRef) for c in classes):
+        return None
+    return frozenset(str(c) for c in classes)
+
+
+def shape_reads(shapes: Graph, shape: Node) -> Reads:
+    """What `shape` can read: every term it names, followed through the shapes it refers
+    to, and the predicates and classes of its SPARQL."""
+    if (None, RDF.type, SH.ConstraintComponent) in shapes:  # its SPARQL is not under the shape
+        return EVERYTHING
+    prefixes = {str(p): str(n) for p, n in _declared_prefixes(shapes)}
+    on_focus = _on_focus(shapes, shape)
+    found = _Found()
+    seen: set[Node] = set()
+    todo = [shape]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, value in shapes.predicate_objects(node):
+            anchor = _anchor(shapes, value) if predicate == SH.path and node in on_focus else None
+            if predicate == SH.closed and value == Literal(True):
+                return EVERYTHING
+            if predicate in (SH.select, SH.ask):
+                found.add(sparql_reads(str(value), prefixes, on_focus=node in on_focus))
+            elif anchor is not None:
+                found.add(anchor)
+            elif predicate in (SH.targetClass, SH["class"]) and isinstance(value, URIRef):
+                found.add(Reads(classes=frozenset({str(value)})))
+            elif isinstance(value, URIRef):
+                found.add(Reads(predicates=frozenset({str(value)})))
+                todo.append(value)
+            elif isinstance(value, BNode):
+                todo.append(value)
+    return found.reads()
+
+
+def sparql_reads(query: str, prefixes: dict[str, str], on_focus: bool = False) -> Reads:
+    """The predicates and classes a SPARQL query's patterns name: a pattern `?x a C` reads
+    the types of C; a variable predicate or a negated path reads everything. With
+    `on_focus`, `$this` is the focus node, and a predicate read only as `$this p ?x` (or
+    `?x p $this`) is read only from (towards) it."""
+    try:
+        algebra = prepareQuery(query, initNs=prefixes).algebra
+    except Exception:  # rdflib raises several parser exception types; the engine will say what is wrong
+        return EVERYTHING
+    found = _Found()
+    for subject, predicate, value in _patterns(algebra):
+        reads = _pattern_reads(predicate, value)
+        if reads is None:
+            return EVERYTHING
+        if on_focus and isinstance(predicate, URIRef) and predicate != RDF.type and _THIS in (subject, value):
+            reads = Reads(of_focus=reads.predicates) if subject == _THIS else Reads(to_focus=reads.predicates)
+        found.add(reads)
+    return found.reads()
+
+
+def plan(
+    entries: dict[str, Reads],
+    census: Census,
+    targets: dict[str, frozenset[str] | None],
+    limit: int = RUN_TRIPLES,
+) -> list[Run]:
+    """The entry shapes in runs: a shape bigger than `limit` split by focus node where it
+    can be, the others packed into as few runs as fit in `limit` (or in the biggest of them)."""
+    runs: list[Run] = []
+    packed: dict[str, Reads] = {}
+    for name, reads in sorted(entries.items()):
+        classes = targets.get(name)
+        count = _parts(reads, classes, census, limit)
+        if classes is not None and count > 1:
+            runs += [Run((name,), reads, Part(i, count, classes)) for i in range(count)]
+        else:
+            packed[name] = reads
+    budget = max([limit, *(census.size(reads) for reads in packed.values())])
+    groups: list[Run] = []
+    for name in sorted(packed, key=lambda n: (-census.size(packed[n]), n)):
+        reads = packed[name]
+        fits = [(census.size(run.reads | reads), i) for i, run in enumerate(groups)]
+        fits = [(size, i) for size, i in fits if size <= budget]
+        if fits:
+            i = min(fits)[1]
+            groups[i] = Run((*groups[i].shapes, name), groups[i].reads | reads)
+        else:
+            groups.append(Run((name,), Reads() | reads))
+    return groups + runs
+
+
+def triples_read(files: Iterable[Path], run: Run, census: Census) -> tuple[bytes, list[bytes]]:
+    """The N-Triples lines of `files` that `run` takes, and (for a part of a split shape)
+    the focus nodes of the part."""
+    reads, part = run.reads, run.part
+    if reads.everything:
+        return b"\n".join(path.read_bytes() for path in files), []
+    wanted = {_term(p) for p in (reads.predicates if part else reads.all_predicates)} | {_SUBCLASS}
+    of_focus = {_term(p) for p in reads.of_focus} if part else set()
+    to_focus = {_term(p) for p in reads.to_focus} if part else set()
+    all_types, classes = _TYPE in wanted, census.classes_under(reads.classes)
+    targets = census.classes_under(part.targets) if part else set()
+    kept, focus = io.BytesIO(), set()
+    for line, subject, predicate, rest in _lines(files):
+        if predicate == _TYPE:
+            kind = _object(rest)
+            if all_types or kind in classes:
+                kept.write(line)
+            if kind in targets and part and part.holds(subject):
+                focus.add(subject)
+        elif (
+            predicate in wanted
+            or (predicate in of_focus and part and part.holds(subject))
+            or (predicate in to_focus and part and part.holds(_object(rest)))
+        ):
+            kept.write(line)
+    return kept.getvalue(), sorted(focus)
+
+
+def targeted(shapes: Graph, run: Run, focus: list[bytes]) -> Graph:
+    """`shapes` with the split shape of `run` targeting just `focus`."""
+    shape = URIRef(run.shapes[0])
+    copy = Graph(namespace_manager=shapes.namespace_manager)
+    for triple in shapes:
+        if triple[0] != shape or triple[1] != SH.targetClass:
+            copy.add(triple)
+    for term in focus:
+        copy.add((shape, SH.targetNode, URIRef(term.decode()[1:-1])))  # an IRI: blank nodes are never split
+    return copy
+
+
+class _Found:
+    """Reads gathered from a shape's parts, sorted out at the end: a predicate read both
+    from a focus node and otherwise is simply read."""
+
+    def __init__(self) -> None:
+        self.predicates: set[str] = set()
+        self.classes: set[str] = set()
+        self.of_focus: set[str] = set()
+        self.to_focus: set[str] = set()
+        self.everything = False
+
+    def add(self, reads: Reads) -> None:
+        self.predicates |= reads.predicates
+        self.classes |= reads.classes
+        self.of_focus |= reads.of_focus
+        self.to_focus |= reads.to_focus
+        self.everything |= reads.everything
+
+    def reads(self) -> Reads:
+        if self.everything:
+            return EVERYTHING
+        of_focus = self.of_focus - self.predicates - self.to_focus
+        to_focus = self.to_focus - self.predicates - self.of_focus
+        predicates = self.predicates | (self.of_focus - of_focus) | (self.to_focus - to_focus)
+        return Reads(
+            frozenset(predicates), frozenset(self.classes), False, frozenset(of_focus), frozenset(to_focus)
+        )
+
+
+def _parts(reads: Reads, classes: frozenset[str] | None, census: Census, limit: int) -> int:
+    """Into how many parts to split a shape's focus nodes so that each fits in `limit`."""
+    size, shared = census.size(reads), census.size(reads.shared())
+    if size <= limit or shared >= limit or not classes or not (reads.of_focus or reads.to_focus):
+        return 1
+    if census.classes_under(classes) & census.blank_classes:  # a blank node cannot be a sh:targetNode
+        return 1
+    return math.ceil((size - shared) / (limit - shared))
+
+
+def _on_focus(shapes: Graph, shape: Node) -> set[Node]:
+    """The shapes that apply to the focus node itself, and only to it: `shape` (unless it
+    refers back to itself), its property shapes, and the shapes it combines (`sh:node`,
+    `sh:not`, `sh:and`, `sh:or`, `sh:xone`) that nothing else refers to; and their SPARQL
+    constraints that only they use."""
+    if shape in {o for node in _reachable(shapes, shape) for o in shapes.objects(node, None)}:
+        return set()
+    found: set[Node] = set()
+    todo = [shape]
+    while todo:
+        node = todo.pop()
+        found.add(node)
+        if (node, SH.path, None) in shapes:
+            continue  # a property shape: what it refers to applies to its values
+        referred = [*shapes.objects(node, SH.property), *shapes.objects(node, SH.node)]
+        referred += shapes.objects(node, SH["not"])
+        for combined in (SH["and"], SH["or"], SH.xone):
+            for head in shapes.objects(node, combined):
+                cells = {head, *shapes.transitive_objects(head, RDF.rest)} - {RDF.nil, None}
+                if all(_referred_once(shapes, cell) for cell in cells if cell is not None):
+                    referred += Collection(shapes, head)
+        todo += [child for child in referred if child not in found and _referred_once(shapes, child)]
+    for constraint in {c for node in found for c in shapes.objects(node, SH.sparql)}:
+        if all(user in found for user in shapes.subjects(SH.sparql, constraint)):
+            found.add(constraint)  # its $this is the focus node
+    return found
+
+
+def _referred_once(shapes: Graph, node: Node) -> bool:
+    return len(set(shapes.subject_predicates(node))) == 1
+
+
+def _reachable(shapes: Graph, start: Node) -> set[Node]:
+    found: set[Node] = set()
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node not in found:
+            found.add(node)
+            todo += shapes.objects(node, None)
+    return found
+
+
+def _anchor(shapes: Graph, path: Node) -> Reads | None:
+    """A property shape's path read from the focus node: a predicate, or its inverse."""
+    if isinstance(path, URIRef) and path != RDF.type:
+        return Reads(of_focus=frozenset({str(path)}))
+    inverse = shapes.value(path, SH.inversePath)
+    only = len(list(shapes.predicate_objects(path))) == 1
+    if isinstance(path, BNode) and isinstance(inverse, URIRef) and only:
+        return Reads(to_focus=frozenset({str(inverse)}))
+    return None
+
+
+def _class_shapes(shapes: Graph) -> set[Node]:
+    kinds = (SH.NodeShape, SH.PropertyShape)
+    return {
+        s
+        for kind in (RDFS.Class, OWL.Class)
+        for s in shapes.subjects(RDF.type, kind)
+        if any((s, RDF.type, k) in shapes for k in kinds)
+    }
+
+
+def _term(iri: str) -> bytes:
+    return f"<{iri}>".encode()
+
+
+def _lines(files: Iterable[Path]) -> Iterator[tuple[bytes, bytes, bytes, bytes]]:
+    """Each triple's line of N-Triples, its subject, its predicate and what follows."""
+    for path in files:
+        with path.open("rb") as stream:
+            for line in stream:
+                parts = line.split(None, 2)
+                if len(parts) == 3:
+                    yield (line if line.endswith(b"\n") else line + b"\n"), parts[0], parts[1], parts[2]
+
+
+def _object(rest: bytes) -> bytes:
+    """The object of a triple whose object is an IRI or blank node."""
+    return rest.split(None, 1)[0]
+
+
+def _declared_prefixes(shapes: Graph) -> Iterator[tuple[Node, Node]]:
+    for declaration in shapes.objects(None, SH.declare):
+        prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+        if prefix is not None and namespace is not None:
+            yield prefix, namespace
+
+
+def _patterns(node: object) -> Iterator[tuple[object, object, object]]:
+    """Each triple pattern under an algebra node."""
+    if isinstance(node, CompValue) and "triples" in node:  # a BGP, or a TriplesBlock under EXISTS
+        for triple in node["triples"]:
+            for i in range(0, len(triple) - 2, 3):
+                yield triple[i], triple[i + 1], triple[i + 2]
+    elif isinstance(node, dict):
+        for child in node.values():
+            yield from _patterns(child)
+    elif isinstance(node, (list, tuple)):
+        for child in node:
+            yield from _patterns(child)
+
+
+def _pattern_reads(predicate: object, value: object) -> Reads | None:
+    """What one triple pattern reads (None: everything)."""
+    if isinstance(predicate, Variable):
+        return None
+    if predicate == RDF.type and isinstance(value, URIRef):
+        return Reads(classes=frozenset({str(value)}))
+    if isinstance(predicate, URIRef):
+        return Reads(predicates=frozenset({str(predicate)}))
+    names = _path_predicates(predicate)
+    return None if names is None else Reads(predicates=frozenset(names))
+
+
+def _path_predicates(path: object) -> set[str] | None:
+    """The predicates a property path follows (None for a negated path: any predicate)."""
+    if isinstance(path, URIRef):
+        return {str(path)}
+    if type(path).__name__ == "NegatedPath" or not isinstance(path, PropertyPath):
+        return None
+    parts = getattr(path, "args", None) or [getattr(path, "path", None) or getattr(path, "arg", None)]
+    found: set[str] = set()
+    for part in parts:
+        names = _path_predicates(part)
+        if names is None:
+            return None
+        found |= names
+    return found
