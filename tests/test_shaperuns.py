@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from kg.check.reads import sparql_reads
 from kg.check.shaperuns import (
     Census,
     Part,
@@ -14,7 +15,6 @@ from kg.check.shaperuns import (
     entry_shapes,
     plan,
     shape_reads,
-    sparql_reads,
     target_classes,
     triples_read,
 )
@@ -151,3 +151,10 @@ def test_runs_hold_every_shape_once_and_split_the_big_ones(tmp_path: Path) -> No
         ((EX + "Big",), 2),
     ]
     assert census.size(entries[EX + "Big"]) == 60 and census.size(runs[0].reads) == 5
+    by_focus = plan(
+        entries, census, {name: target_classes(shapes, URIRef(name)) for name in entries}, 1000, 7
+    )
+    assert [(run.shapes, run.part and run.part.count) for run in by_focus] == [
+        ((EX + "Small", EX + "Tiny"), None),
+        *[((EX + "Big",), 5)] * 5,  # 30 focus nodes, at most 7 a run
+    ]

@@ -10,9 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 from kg import Project, build
+from kg.ask.load import load_graph
 from kg.check.findings import Report
 from kg.check.validate import validate
 from kg.errors import KgError
+from kg.vocab import GRAPH as NAMED_GRAPH
 from kg.vocab import compact
 from tests.conftest import REPO, make_project
 
@@ -335,3 +337,34 @@ def test_a_disputed_statement_names_the_claims_on_each_side_in_alphabetical_orde
         row["message"].value
         == f'Disputed, so not a plain fact: asserted by "{ours}", disputed by "{others}".'
     )
+
+
+def test_a_term_the_data_uses_is_undeclared_but_one_only_the_ontology_uses_is_not_its_concern() -> None:
+    """check:undeclared-term-violation reads the triples of the graph that the ontology's
+    named graph does not state, so kg validate loads no other named graph for it."""
+    ex, ontology = "http://example.org/", ox.NamedNode("https://w3id.org/sovereignty-kg/graph/ontology")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    data = ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "undeclared"), ox.NamedNode(ex + "b"))
+    typed = ox.Quad(ox.NamedNode(ex + "a"), rdf_type, ox.NamedNode(ex + "Undeclared"))
+    own = (ox.NamedNode(ex + "term"), ox.NamedNode(ex + "annotation"), ox.Literal("x"))
+    store = ox.Store()
+    for quad in (data, typed, ox.Quad(*own), ox.Quad(*own, ontology)):
+        store.add(quad)
+    check = (REPO / "ontology" / "checks" / "undeclared-term-violation.rq").read_text(encoding="utf-8")
+    found = {(row["this"].value, row["path"].value, row["value"].value) for row in store.query(check)}  # type: ignore[union-attr]
+    assert found == {(ex + "a", ex + "undeclared", ex + "b"), (ex + "a", rdf_type.value, ex + "Undeclared")}
+
+
+def test_the_store_of_the_checks_holds_the_default_graph_and_the_named_graphs_they_read(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root))
+    whole, part = load_graph(root / "dist"), load_graph(root / "dist", {str(NAMED_GRAPH["registry"])})
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert {row["g"].value for row in part.query(graphs)} == {str(NAMED_GRAPH["registry"])}  # type: ignore[union-attr]
+    assert len({row["g"].value for row in whole.query(graphs)}) > 3  # type: ignore[union-attr]
+    default = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert next(iter(part.query(default)))["n"] == next(iter(whole.query(default)))["n"]  # type: ignore[arg-type]
+    registry = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NAMED_GRAPH['registry']}> {{ ?s ?p ?o }} }}"
+    assert next(iter(part.query(registry)))["n"] == next(iter(whole.query(registry)))["n"]  # type: ignore[arg-type]

@@ -9,12 +9,13 @@ triple once per graph holding it.)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.compile.output import INFERRED_FILE, load_file
-from kg.errors import KgError
+from kg.errors import KgError, Location
 
 _DATABASE = "database"  # the store's own files, in a folder of their own
 _READY = "kg-store"  # written once the store is filled
@@ -26,11 +27,11 @@ def check_graph(dist: Path) -> None:
         raise KgError(f"no built graph in {dist}; run 'kg build' first")
 
 
-def load_graph(dist: Path) -> ox.Store:
+def load_graph(dist: Path, graphs: Collection[str] | None = None) -> ox.Store:
     """The build in `dist` as a store (ask `GRAPH graph:inferred { … }` whether a triple
-    was inferred)."""
+    was inferred); with `graphs`, of the named graphs only those (by IRI)."""
     check_graph(dist)
-    return _filled(ox.Store(), dist)
+    return _filled(ox.Store(), dist, graphs)
 
 
 def store_on_disk(dist: Path, folder: Path) -> Path:
@@ -54,9 +55,33 @@ def open_store(source: Path) -> ox.Store:
     return load_graph(source)
 
 
-def _filled(store: ox.Store, dist: Path) -> ox.Store:
+def _filled(store: ox.Store, dist: Path, graphs: Collection[str] | None = None) -> ox.Store:
     for default in (dist / "graph.nt", dist / INFERRED_FILE):
         if default.is_file():
             load_file(store, default, ox.RdfFormat.N_TRIPLES)
-    load_file(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
+    if graphs is None:
+        load_file(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
+    elif graphs:
+        _load_graphs(store, dist / "graph.nq", {f"<{graph}>".encode() for graph in graphs})
     return store
+
+
+def _load_graphs(store: ox.Store, path: Path, graphs: set[bytes]) -> None:
+    """Load the quads of `path` (N-Quads, one a line, as the build writes them) in `graphs`."""
+    try:
+        with path.open("rb") as stream:
+            quads = b"".join(line for line in stream if _graph_of(line) in graphs)
+    except OSError as exc:
+        raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None
+    try:
+        store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise KgError(
+            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path)
+        ) from None
+
+
+def _graph_of(line: bytes) -> bytes:
+    """The graph of a line of N-Quads: its last term before the closing dot."""
+    parts = line.rsplit(None, 2)
+    return parts[-2] if len(parts) == 3 else b""

@@ -10,8 +10,8 @@ own), it reads everything.
 
 Each shape with a target is the entry point of one run, so every result is reported once;
 the shapes it refers to are followed when reckoning what it reads. Small shapes share runs.
-A shape too big for one run (`RUN_TRIPLES`) is split by focus node, when its targets are
-classes: a predicate it reads only from the focus node itself (`$this p ?x`: the path of
+A shape too big for one run (`RUN_TRIPLES`, `RUN_FOCUS`) is split by focus node, when its
+targets are classes: a predicate it reads only from the focus node itself (`$this p ?x`: the path of
 one of its own property shapes, or a pattern of its SPARQL) or only towards it (`?x p
 $this`) is needed only for the part's own focus nodes, which the run names as
 `sh:targetNode`s; the rest is handed to every part.
@@ -27,49 +27,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.paths import Path as PropertyPath
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from kg.check.reads import EVERYTHING, Found, Reads, sparql_reads
+
 RUN_TRIPLES = 1_000_000  # at ~1.3 KiB a triple in shifty, a run stays near 1.5 GiB
+RUN_FOCUS = 50_000  # the engine also keeps each focus node's evaluation: ~4 KiB for kgsh:Statement
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _TYPE = f"<{RDF.type}>".encode()
 _SUBCLASS = f"<{RDFS.subClassOf}>".encode()
-_THIS = Variable("this")
-
-
-@dataclass(frozen=True)
-class Reads:
-    """What a shape can read: triples of these predicates, types of these classes (and
-    their subclasses); all types when `rdf:type` is among the predicates; or everything.
-    `of_focus` and `to_focus` are predicates it reads only from or towards a focus node."""
-
-    predicates: frozenset[str] = frozenset()
-    classes: frozenset[str] = frozenset()
-    everything: bool = False
-    of_focus: frozenset[str] = frozenset()
-    to_focus: frozenset[str] = frozenset()
-
-    def __or__(self, other: Reads) -> Reads:
-        """What two shapes run together read: their focus nodes differ, so no predicate
-        is read from focus nodes only."""
-        predicates = self.all_predicates | other.all_predicates
-        return Reads(predicates, self.classes | other.classes, self.everything or other.everything)
-
-    @property
-    def all_predicates(self) -> frozenset[str]:
-        return self.predicates | self.of_focus | self.to_focus
-
-    def shared(self) -> Reads:
-        """What every part of a split run reads."""
-        return Reads(self.predicates, self.classes, self.everything)
-
-
-EVERYTHING = Reads(everything=True)
 
 
 @dataclass(frozen=True)
@@ -162,7 +131,7 @@ def shape_reads(shapes: Graph, shape: Node) -> Reads:
         return EVERYTHING
     prefixes = {str(p): str(n) for p, n in _declared_prefixes(shapes)}
     on_focus = _on_focus(shapes, shape)
-    found = _Found()
+    found = Found()
     seen: set[Node] = set()
     todo = [shape]
     while todo:
@@ -188,39 +157,21 @@ def shape_reads(shapes: Graph, shape: Node) -> Reads:
     return found.reads()
 
 
-def sparql_reads(query: str, prefixes: dict[str, str], on_focus: bool = False) -> Reads:
-    """The predicates and classes a SPARQL query's patterns name: a pattern `?x a C` reads
-    the types of C; a variable predicate or a negated path reads everything. With
-    `on_focus`, `$this` is the focus node, and a predicate read only as `$this p ?x` (or
-    `?x p $this`) is read only from (towards) it."""
-    try:
-        algebra = prepareQuery(query, initNs=prefixes).algebra
-    except Exception:  # rdflib raises several parser exception types; the engine will say what is wrong
-        return EVERYTHING
-    found = _Found()
-    for subject, predicate, value in _patterns(algebra):
-        reads = _pattern_reads(predicate, value)
-        if reads is None:
-            return EVERYTHING
-        if on_focus and isinstance(predicate, URIRef) and predicate != RDF.type and _THIS in (subject, value):
-            reads = Reads(of_focus=reads.predicates) if subject == _THIS else Reads(to_focus=reads.predicates)
-        found.add(reads)
-    return found.reads()
-
-
 def plan(
     entries: dict[str, Reads],
     census: Census,
     targets: dict[str, frozenset[str] | None],
     limit: int = RUN_TRIPLES,
+    focus_limit: int = RUN_FOCUS,
 ) -> list[Run]:
-    """The entry shapes in runs: a shape bigger than `limit` split by focus node where it
-    can be, the others packed into as few runs as fit in `limit` (or in the biggest of them)."""
+    """The entry shapes in runs: a shape bigger than `limit` triples, or with more than
+    `focus_limit` focus nodes, split by focus node where it can be; the others packed into as
+    few runs as fit in `limit` (or in the biggest of them)."""
     runs: list[Run] = []
     packed: dict[str, Reads] = {}
     for name, reads in sorted(entries.items()):
         classes = targets.get(name)
-        count = _parts(reads, classes, census, limit)
+        count = _parts(reads, classes, census, (limit, focus_limit))
         if classes is not None and count > 1:
             runs += [Run((name,), reads, Part(i, count, classes)) for i in range(count)]
         else:
@@ -279,43 +230,19 @@ def targeted(shapes: Graph, run: Run, focus: list[bytes]) -> Graph:
     return copy
 
 
-class _Found:
-    """Reads gathered from a shape's parts, sorted out at the end: a predicate read both
-    from a focus node and otherwise is simply read."""
-
-    def __init__(self) -> None:
-        self.predicates: set[str] = set()
-        self.classes: set[str] = set()
-        self.of_focus: set[str] = set()
-        self.to_focus: set[str] = set()
-        self.everything = False
-
-    def add(self, reads: Reads) -> None:
-        self.predicates |= reads.predicates
-        self.classes |= reads.classes
-        self.of_focus |= reads.of_focus
-        self.to_focus |= reads.to_focus
-        self.everything |= reads.everything
-
-    def reads(self) -> Reads:
-        if self.everything:
-            return EVERYTHING
-        of_focus = self.of_focus - self.predicates - self.to_focus
-        to_focus = self.to_focus - self.predicates - self.of_focus
-        predicates = self.predicates | (self.of_focus - of_focus) | (self.to_focus - to_focus)
-        return Reads(
-            frozenset(predicates), frozenset(self.classes), False, frozenset(of_focus), frozenset(to_focus)
-        )
-
-
-def _parts(reads: Reads, classes: frozenset[str] | None, census: Census, limit: int) -> int:
-    """Into how many parts to split a shape's focus nodes so that each fits in `limit`."""
+def _parts(reads: Reads, classes: frozenset[str] | None, census: Census, limits: tuple[int, int]) -> int:
+    """Into how many parts to split a shape's focus nodes so that each fits in the limits
+    (triples, focus nodes); 1 where it cannot be split."""
+    if (
+        not classes or census.classes_under(classes) & census.blank_classes
+    ):  # a blank node cannot be a sh:targetNode
+        return 1
+    triples, focus = limits
     size, shared = census.size(reads), census.size(reads.shared())
-    if size <= limit or shared >= limit or not classes or not (reads.of_focus or reads.to_focus):
-        return 1
-    if census.classes_under(classes) & census.blank_classes:  # a blank node cannot be a sh:targetNode
-        return 1
-    return math.ceil((size - shared) / (limit - shared))
+    by_focus = math.ceil(sum(census.types[c] for c in census.classes_under(classes)) / focus)
+    if size <= triples or shared >= triples or not (reads.of_focus or reads.to_focus):
+        return max(by_focus, 1)
+    return max(by_focus, math.ceil((size - shared) / (triples - shared)))
 
 
 def _on_focus(shapes: Graph, shape: Node) -> set[Node]:
@@ -406,45 +333,3 @@ def _declared_prefixes(shapes: Graph) -> Iterator[tuple[Node, Node]]:
         prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
         if prefix is not None and namespace is not None:
             yield prefix, namespace
-
-
-def _patterns(node: object) -> Iterator[tuple[object, object, object]]:
-    """Each triple pattern under an algebra node."""
-    if isinstance(node, CompValue) and "triples" in node:  # a BGP, or a TriplesBlock under EXISTS
-        for triple in node["triples"]:
-            for i in range(0, len(triple) - 2, 3):
-                yield triple[i], triple[i + 1], triple[i + 2]
-    elif isinstance(node, dict):
-        for child in node.values():
-            yield from _patterns(child)
-    elif isinstance(node, (list, tuple)):
-        for child in node:
-            yield from _patterns(child)
-
-
-def _pattern_reads(predicate: object, value: object) -> Reads | None:
-    """What one triple pattern reads (None: everything)."""
-    if isinstance(predicate, Variable):
-        return None
-    if predicate == RDF.type and isinstance(value, URIRef):
-        return Reads(classes=frozenset({str(value)}))
-    if isinstance(predicate, URIRef):
-        return Reads(predicates=frozenset({str(predicate)}))
-    names = _path_predicates(predicate)
-    return None if names is None else Reads(predicates=frozenset(names))
-
-
-def _path_predicates(path: object) -> set[str] | None:
-    """The predicates a property path follows (None for a negated path: any predicate)."""
-    if isinstance(path, URIRef):
-        return {str(path)}
-    if type(path).__name__ == "NegatedPath" or not isinstance(path, PropertyPath):
-        return None
-    parts = getattr(path, "args", None) or [getattr(path, "path", None) or getattr(path, "arg", None)]
-    found: set[str] = set()
-    for part in parts:
-        names = _path_predicates(part)
-        if names is None:
-            return None
-        found |= names
-    return found

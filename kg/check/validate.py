@@ -18,7 +18,9 @@ Every finding is traced back to the mapping file and line that produced it.
 
 from __future__ import annotations
 
+import ctypes
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 from functools import partial
@@ -33,8 +35,8 @@ from rdflib.term import Node
 from kg.ask.catalogue import query_header
 from kg.ask.load import load_graph
 from kg.check.findings import Finding, Report, Severity
+from kg.check.reads import EVERYTHING, graphs_read
 from kg.check.shaperuns import (
-    EVERYTHING,
     RUN_TRIPLES,
     Census,
     Run,
@@ -76,10 +78,12 @@ def validate(ontology_dir: Path, dist: Path, run_triples: int = RUN_TRIPLES) -> 
     shapes = load_shapes(ontology_dir / "shapes")
     reports = shacl_reports(dist, shapes, run_triples)
     results = [result for report in reports for result in _shacl_results(report)]
-    store = load_graph(dist)
+    checks = _checks(ontology_dir / "checks")
+    store = load_graph(dist, _graphs_read(checks))
     labels = _english_labels(store)
-    results += _check_results(store, ontology_dir / "checks")
+    results += _check_results(store, checks)
     del store
+    _give_back_freed_memory()
     sources = SourceMap.read(dist / SOURCES)
     findings = [_finding(*result, labels, sources) for result in results]
     names = sorted(
@@ -214,10 +218,35 @@ def _origin(results: Graph, result: Node) -> Origin:
     return shape, component, ox.NamedNode(str(constraint)) if isinstance(constraint, URIRef) else None
 
 
-def _check_results(store: ox.Store, directory: Path) -> list[Result]:
+def _give_back_freed_memory() -> None:
+    """Hand the heap the store freed back to the system: glibc keeps it, and Python's own
+    allocations (the source map's) would not reuse it, so both would count at once."""
+    if sys.platform == "linux":
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc's; not in every libc
+        if trim is not None:
+            trim(0)
+
+
+def _checks(directory: Path) -> dict[Path, str]:
+    """The named checks: each file and its query."""
+    return {path: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.rq"))}
+
+
+def _graphs_read(checks: dict[Path, str]) -> frozenset[str] | None:
+    """The named graphs the checks look into (None: any), so the store holds only those
+    beside the default graph: half the quads of a build are its documents' named graphs."""
+    graphs: frozenset[str] = frozenset()
+    for text in checks.values():
+        read = graphs_read(text, PREFIXES)
+        if read is None:
+            return None
+        graphs |= read
+    return graphs
+
+
+def _check_results(store: ox.Store, checks: dict[Path, str]) -> list[Result]:
     found: list[Result] = []
-    for path in sorted(directory.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
+    for path, text in checks.items():
         severity = (
             Severity.VIOLATION
             if path.stem.endswith("-violation")

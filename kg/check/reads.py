@@ -1,0 +1,170 @@
+"""What a SPARQL query reads: the predicates and classes of its patterns, and the named graphs
+it looks into; `Reads` is also what a shape reads (kg.check.shaperuns)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import URIRef, Variable
+from rdflib.namespace import RDF
+from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+_THIS = Variable("this")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What a shape can read: triples of these predicates, types of these classes (and
+    their subclasses); all types when `rdf:type` is among the predicates; or everything.
+    `of_focus` and `to_focus` are predicates it reads only from or towards a focus node."""
+
+    predicates: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    everything: bool = False
+    of_focus: frozenset[str] = frozenset()
+    to_focus: frozenset[str] = frozenset()
+
+    def __or__(self, other: Reads) -> Reads:
+        """What two shapes run together read: their focus nodes differ, so no predicate
+        is read from focus nodes only."""
+        predicates = self.all_predicates | other.all_predicates
+        return Reads(predicates, self.classes | other.classes, self.everything or other.everything)
+
+    @property
+    def all_predicates(self) -> frozenset[str]:
+        return self.predicates | self.of_focus | self.to_focus
+
+    def shared(self) -> Reads:
+        """What every part of a split run reads."""
+        return Reads(self.predicates, self.classes, self.everything)
+
+
+EVERYTHING = Reads(everything=True)
+
+
+def sparql_reads(query: str, prefixes: dict[str, str], on_focus: bool = False) -> Reads:
+    """The predicates and classes a SPARQL query's patterns name: a pattern `?x a C` reads
+    the types of C; a variable predicate or a negated path reads everything. With
+    `on_focus`, `$this` is the focus node, and a predicate read only as `$this p ?x` (or
+    `?x p $this`) is read only from (towards) it."""
+    try:
+        algebra = prepareQuery(query, initNs=prefixes).algebra
+    except Exception:  # rdflib raises several parser exception types; the engine will say what is wrong
+        return EVERYTHING
+    found = Found()
+    for subject, predicate, value in _patterns(algebra):
+        reads = _pattern_reads(predicate, value)
+        if reads is None:
+            return EVERYTHING
+        if on_focus and isinstance(predicate, URIRef) and predicate != RDF.type and _THIS in (subject, value):
+            reads = Reads(of_focus=reads.predicates) if subject == _THIS else Reads(to_focus=reads.predicates)
+        found.add(reads)
+    return found.reads()
+
+
+def graphs_read(query: str, prefixes: dict[str, str]) -> frozenset[str] | None:
+    """The named graphs a query looks into (`GRAPH <g>`), or None when it can look into any:
+    `GRAPH ?g`, a FROM clause, or a query rdflib cannot parse."""
+    if not {"graph", "from"} & set(re.findall(r"[a-z]+", query.lower())):
+        return frozenset()  # no need to parse it (rdflib takes ~25 ms a query)
+    try:
+        parsed = prepareQuery(query, initNs=prefixes)
+    except Exception:  # rdflib raises several parser exception types
+        return None
+    if _field(parsed.algebra, "datasetClause"):
+        return None
+    graphs = set()
+    for node in _nodes(parsed.algebra):
+        if node.name in ("Graph", "GraphGraphPattern"):
+            term = _field(node, "term")
+            if not isinstance(term, URIRef):
+                return None
+            graphs.add(str(term))
+    return frozenset(graphs)
+
+
+class Found:
+    """Reads gathered from a shape's parts, sorted out at the end: a predicate read both
+    from a focus node and otherwise is simply read."""
+
+    def __init__(self) -> None:
+        self.predicates: set[str] = set()
+        self.classes: set[str] = set()
+        self.of_focus: set[str] = set()
+        self.to_focus: set[str] = set()
+        self.everything = False
+
+    def add(self, reads: Reads) -> None:
+        self.predicates |= reads.predicates
+        self.classes |= reads.classes
+        self.of_focus |= reads.of_focus
+        self.to_focus |= reads.to_focus
+        self.everything |= reads.everything
+
+    def reads(self) -> Reads:
+        if self.everything:
+            return EVERYTHING
+        of_focus = self.of_focus - self.predicates - self.to_focus
+        to_focus = self.to_focus - self.predicates - self.of_focus
+        predicates = self.predicates | (self.of_focus - of_focus) | (self.to_focus - to_focus)
+        return Reads(
+            frozenset(predicates), frozenset(self.classes), False, frozenset(of_focus), frozenset(to_focus)
+        )
+
+
+def _patterns(algebra: object) -> Iterator[tuple[object, object, object]]:
+    """Each triple pattern under an algebra node."""
+    for node in _nodes(algebra):
+        for triple in _field(node, "triples") or ():  # a BGP, or a TriplesBlock under EXISTS
+            for i in range(0, len(triple) - 2, 3):
+                yield triple[i], triple[i + 1], triple[i + 2]
+
+
+def _nodes(node: object) -> Iterator[CompValue]:
+    """Every algebra node under `node`, itself included."""
+    if isinstance(node, CompValue):
+        yield node
+    if isinstance(node, dict):
+        for child in node.values():
+            yield from _nodes(child)
+    elif isinstance(node, (list, tuple)):
+        for child in node:
+            yield from _nodes(child)
+
+
+def _pattern_reads(predicate: object, value: object) -> Reads | None:
+    """What one triple pattern reads (None: everything)."""
+    if isinstance(predicate, Variable):
+        return None
+    if predicate == RDF.type and isinstance(value, URIRef):
+        return Reads(classes=frozenset({str(value)}))
+    if isinstance(predicate, URIRef):
+        return Reads(predicates=frozenset({str(predicate)}))
+    names = _path_predicates(predicate)
+    return None if names is None else Reads(predicates=frozenset(names))
+
+
+def _path_predicates(path: object) -> set[str] | None:
+    """The predicates a property path follows (None for a negated path: any predicate)."""
+    if isinstance(path, URIRef):
+        return {str(path)}
+    if type(path).__name__ == "NegatedPath" or not isinstance(path, PropertyPath):
+        return None
+    parts = getattr(path, "args", None) or [getattr(path, "path", None) or getattr(path, "arg", None)]
+    found: set[str] = set()
+    for part in parts:
+        names = _path_predicates(part)
+        if names is None:
+            return None
+        found |= names
+    return found
+
+
+def _field(node: CompValue, key: str) -> Any:
+    """A field of an algebra node, or None (`CompValue.get` gives the key back when it is missing)."""
+    return dict.get(node, key)
