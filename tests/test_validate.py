@@ -368,3 +368,32 @@ def test_the_store_of_the_checks_holds_the_default_graph_and_the_named_graphs_th
     assert next(iter(part.query(default)))["n"] == next(iter(whole.query(default)))["n"]  # type: ignore[arg-type]
     registry = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NAMED_GRAPH['registry']}> {{ ?s ?p ?o }} }}"
     assert next(iter(part.query(registry)))["n"] == next(iter(whole.query(registry)))["n"]  # type: ignore[arg-type]
+
+
+def test_conflicting_dates_name_each_side_s_articles_in_alphabetical_order() -> None:
+    """check:date-conflict-warning's message does not depend on the store's order either."""
+    kg, ex = "https://w3id.org/sovereignty-kg/ontology#", "http://example.org/"
+    rdf, label = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#label"
+    derived, identifier = "http://www.w3.org/ns/prov#wasDerivedFrom", "http://purl.org/dc/terms/identifier"
+    store, articles = ox.Store(), ["doc.7", "doc.2", "doc.9", "doc.1", "doc.5"]
+
+    def add(subject: str, predicate: str, value: ox.NamedNode | ox.Literal) -> None:
+        store.add(ox.Quad(ox.NamedNode(subject), ox.NamedNode(predicate), value))
+
+    for side, other, day in (("a", "b", "February 2025"), ("b", "a", "May 2025")):
+        add(ex + side, kg + "conflictsWith", ox.NamedNode(ex + other))
+        add(ex + side, rdf + "subject", ox.NamedNode(ex + "post"))
+        add(ex + side, rdf + "predicate", ox.NamedNode(kg + "startDate"))
+        add(ex + side, rdf + "object", ox.NamedNode(ex + day.replace(" ", "-")))
+        add(ex + day.replace(" ", "-"), label, ox.Literal(day, language="en"))
+        for article in articles:
+            add(ex + side, kg + "evidence", ox.NamedNode(f"{ex}{side}-{article}"))
+            add(f"{ex}{side}-{article}", derived, ox.NamedNode(ex + article))
+            add(ex + article, identifier, ox.Literal(article))
+    check = (REPO / "ontology" / "checks" / "date-conflict-warning.rq").read_text(encoding="utf-8")
+    messages = sorted(row["message"].value for row in store.query(check))  # type: ignore[union-attr]
+    both = ", ".join(sorted(articles))
+    assert messages == [
+        f"Sources conflict on this date: February 2025 (article {both}) against May 2025 (article {both}).",
+        f"Sources conflict on this date: May 2025 (article {both}) against February 2025 (article {both}).",
+    ]
