@@ -379,8 +379,10 @@ def query(
     from kg.ask.bindings import guess_value
     from kg.ask.catalogue import named_query
     from kg.ask.query import open_graph
+    from kg.ask.reads import graphs_read
     from kg.ask.remote import Endpoint
     from kg.mapping.textfile import read_text
+    from kg.vocab import PREFIXES
 
     with _reporting_errors():
         sources = [x for x in (text, file, name) if x is not None]
@@ -399,7 +401,8 @@ def query(
             with Endpoint(endpoint, limits=limits) as remote:
                 _print_answer(remote, query_text, values, source, fmt, lang)
         else:
-            with open_graph(graph_dir or Project.at(root).dist, limits) as store:
+            graphs = graphs_read(query_text, PREFIXES)  # load no named graph it does not read
+            with open_graph(graph_dir or Project.at(root).dist, limits, graphs) as store:
                 _print_answer(store, query_text, values, source, fmt, lang)
 
 

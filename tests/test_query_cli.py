@@ -18,6 +18,8 @@ from kg import BuildReport
 from kg.ask.catalogue import catalogue
 from kg.ask.entities import card, find, search
 from kg.ask.expected import answer
+from kg.ask.query import Graph, open_graph
+from kg.vocab import GRAPH
 from tests.conftest import REPO
 
 DEPARTURES = [
@@ -230,3 +232,19 @@ def test_language_tags_are_lower_case_so_compare_them_with_langmatches(seed_buil
     assert chinese_names('lang(?l) = "zh-Hans"') == []
     assert chinese_names('langMatches(lang(?l), "zh-Hans")') == ["蔚来"]
     assert chinese_names('langMatches(lang(?l), "zh")') == ["蔚来"]
+
+
+def test_the_worker_of_kg_query_loads_the_named_graphs_the_query_reads(
+    seed_build: BuildReport, seed_store: Graph
+) -> None:
+    """`kg query` loads, beside the default graph, only the named graphs its query looks into
+    (kg.ask.reads.graphs_read); the answers are those of the graph with all of them."""
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    registry = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:registry { ?s rdfs:label ?l } . ?s a kg:Person }"
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for query in (per_graph, registry, everything):
+        expected = [row["n"].value for row in seed_store.query(query)]
+        printed = list(csv.DictReader(io.StringIO(_run(seed_build, "query", query, "--format", "csv"))))
+        assert [row["n"] for row in printed] == expected and int(expected[0]) > 0
+    with open_graph(seed_build.out, graphs=frozenset({str(GRAPH["registry"])})) as part:
+        assert [row["g"].value for row in part.query(per_graph)] == [str(GRAPH["registry"])]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.check.reads import sparql_reads
+from kg.ask.reads import sparql_reads
 from kg.check.shaperuns import (
     Census,
     Part,

@@ -48,11 +48,12 @@ def store_on_disk(dist: Path, folder: Path) -> Path:
     return folder
 
 
-def open_store(source: Path) -> ox.Store:
-    """A store folder `store_on_disk` made, opened read-only; else a build folder, loaded."""
+def open_store(source: Path, graphs: Collection[str] | None = None) -> ox.Store:
+    """A store folder `store_on_disk` made, opened read-only; else a build folder, loaded
+    (of the named graphs only `graphs`, when given)."""
     if (source / _READY).is_file():
         return ox.Store.read_only(str(source / _DATABASE))
-    return load_graph(source)
+    return load_graph(source, graphs)
 
 
 def _filled(store: ox.Store, dist: Path, graphs: Collection[str] | None = None) -> ox.Store:
@@ -67,17 +68,24 @@ def _filled(store: ox.Store, dist: Path, graphs: Collection[str] | None = None) 
 
 
 def _load_graphs(store: ox.Store, path: Path, graphs: set[bytes]) -> None:
-    """Load the quads of `path` (N-Quads, one a line, as the build writes them) in `graphs`."""
+    """Load the quads of `path` (N-Quads, one a line, as the build writes them) in `graphs`;
+    an error names the line of `path`."""
+    kept: list[bytes] = []
+    numbers: list[int] = []
     try:
         with path.open("rb") as stream:
-            quads = b"".join(line for line in stream if _graph_of(line) in graphs)
+            for number, line in enumerate(stream, 1):
+                if _graph_of(line) in graphs:
+                    kept.append(line)
+                    numbers.append(number)
     except OSError as exc:
         raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None
     try:
-        store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(b"".join(kept), format=ox.RdfFormat.N_QUADS)
     except SyntaxError as exc:
+        at = numbers[exc.lineno - 1] if exc.lineno and exc.lineno <= len(numbers) else 0
         raise KgError(
-            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path)
+            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, at)
         ) from None
 
 

@@ -78,10 +78,16 @@ class Answer:
 class Runner:
     """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
     `workers` processes, within `limits` unless a call gives its own. `dist` may also be a
-    store on disk (kg.ask.load.store_on_disk), which every worker opens read-only."""
+    store on disk (kg.ask.load.store_on_disk), which every worker opens read-only. With
+    `graphs`, the workers load of the named graphs only those (for queries that read no other)."""
 
     def __init__(
-        self, dist: Path | None, limits: Limits | None = None, workers: int = 1, nice: int = 0
+        self,
+        dist: Path | None,
+        limits: Limits | None = None,
+        workers: int = 1,
+        nice: int = 0,
+        graphs: frozenset[str] | None = None,
     ) -> None:
         self.dist = dist
         self.limits = limits or Limits()
@@ -89,7 +95,7 @@ class Runner:
         self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
         self._lock = threading.Lock()
         for _ in range(max(1, workers)):
-            self._idle.put(_Worker(dist, self.limits.memory_mb, nice))
+            self._idle.put(_Worker(dist, self.limits.memory_mb, nice, graphs))
 
     def __enter__(self) -> Runner:
         return self
@@ -156,8 +162,8 @@ class Runner:
 class _Worker:
     """One worker process, started when first needed and again after it was killed."""
 
-    def __init__(self, dist: Path | None, memory_mb: int, nice: int) -> None:
-        self.dist, self.memory_mb, self.nice = dist, memory_mb, nice
+    def __init__(self, dist: Path | None, memory_mb: int, nice: int, graphs: frozenset[str] | None) -> None:
+        self.dist, self.memory_mb, self.nice, self.graphs = dist, memory_mb, nice, graphs
         self.process: Any = None
         self.connection: Connection | None = None
         self.lock = threading.Lock()
@@ -200,7 +206,7 @@ class _Worker:
         parent: Connection
         parent, child = context.Pipe()
         process = context.Process(
-            target=serve, args=(child, self.dist, self.memory_mb, self.nice), daemon=True
+            target=serve, args=(child, self.dist, self.memory_mb, self.nice, self.graphs), daemon=True
         )
         process.start()
         self.process = process  # only once started: a process that failed to start is not stopped
@@ -252,13 +258,20 @@ def _out_of_memory(memory_mb: int) -> str:
 # The worker side.
 
 
-def serve(connection: Connection, dist: Path | None, memory_mb: int, nice: int = 0) -> None:
-    """A worker's loop: lower its CPU priority by `nice`, load the graph, cap memory at what
+def serve(
+    connection: Connection,
+    dist: Path | None,
+    memory_mb: int,
+    nice: int = 0,
+    graphs: frozenset[str] | None = None,
+) -> None:
+    """A worker's loop: lower its CPU priority by `nice`, load the graph (of the named graphs
+    only `graphs`, when given), cap memory at what
     the loaded graph takes plus `memory_mb` (so a graph of any size loads, and no query takes
     more than that on top of it), answer requests until the pipe closes."""
     os.nice(nice)
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
-    store, failure = _loaded(dist, memory_mb)
+    store, failure = _loaded(dist, memory_mb, graphs)
     limit = _address_space() + memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     connection.send(("ready", None))
@@ -296,12 +309,14 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _loaded(dist: Path | None, memory_mb: int) -> tuple[ox.Store | None, tuple[str, str] | None]:
+def _loaded(
+    dist: Path | None, memory_mb: int, graphs: frozenset[str] | None
+) -> tuple[ox.Store | None, tuple[str, str] | None]:
     """The build loaded, or the reply every query gets instead."""
     try:
         from kg.ask.load import open_store
 
-        return (open_store(dist) if dist is not None else None), None
+        return (open_store(dist, graphs) if dist is not None else None), None
     except KgError as exc:
         return None, ("error", str(exc))
     except MemoryError:

@@ -32,7 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from kg.check.reads import EVERYTHING, Found, Reads, sparql_reads
+from kg.ask.reads import EVERYTHING, Found, Reads, sparql_reads
 
 RUN_TRIPLES = 1_000_000  # at ~1.3 KiB a triple in shifty, a run stays near 1.5 GiB
 RUN_FOCUS = 50_000  # the engine also keeps each focus node's evaluation: ~4 KiB for kgsh:Statement

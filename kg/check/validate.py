@@ -34,8 +34,8 @@ from rdflib.term import Node
 
 from kg.ask.catalogue import query_header
 from kg.ask.load import load_graph
+from kg.ask.reads import EVERYTHING, graphs_read
 from kg.check.findings import Finding, Report, Severity
-from kg.check.reads import EVERYTHING, graphs_read
 from kg.check.shaperuns import (
     RUN_TRIPLES,
     Census,

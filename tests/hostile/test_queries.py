@@ -211,12 +211,30 @@ def test_a_damaged_build_is_a_clear_error(seed_build: BuildReport, tmp_path: Pat
     lines = (damaged / "graph.nq").read_bytes().splitlines(keepends=True)
     (damaged / "graph.nq").write_bytes(b"".join(lines[:10]) + b'"not a subject" <urn:p> <urn:o> .\n')
     message = f"{damaged / 'graph.nq'}:11: the built file is damaged ("
-    for args in (["query", "ASK { ?s ?p ?o }"], ["show", "ent:liao-chunsheng"]):
+    for args in (["query", "ASK { GRAPH ?g { ?s ?p ?o } }"], ["show", "ent:liao-chunsheng"]):
         result = CliRunner().invoke(app, [*args, "--graph", str(damaged)])
         assert result.exit_code == 1
         assert result.stderr.startswith(f"error: {message}") and len(result.stderr.splitlines()) == 1
     with open_graph(damaged) as graph, pytest.raises(KgError, match=re.escape(message)):
         run_query(graph, "ASK { ?s ?p ?o }")
+    # kg query loads only the named graphs its query reads: these two read none of graph.nq
+    assert CliRunner().invoke(app, ["query", "ASK { ?s ?p ?o }", "--graph", str(damaged)]).exit_code == 0
+
+
+def test_a_damaged_named_graph_a_query_reads_is_a_clear_error_naming_its_line(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "dist"
+    shutil.copytree(seed_build.out, damaged)
+    lines = (damaged / "graph.nq").read_bytes().splitlines(keepends=True)
+    registry = b"<https://w3id.org/sovereignty-kg/graph/registry> .\n"
+    first = next(i for i, line in enumerate(lines) if line.endswith(registry))
+    lines[first + 2] = b'"not a subject" <urn:p> <urn:o> ' + registry
+    (damaged / "graph.nq").write_bytes(b"".join(lines))
+    query = "SELECT * WHERE { GRAPH graph:registry { ?s ?p ?o } } LIMIT 1"
+    result = CliRunner().invoke(app, ["query", query, "--graph", str(damaged)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {damaged / 'graph.nq'}:{first + 3}: the built file is damaged (")
 
 
 def test_a_script_that_calls_the_api_without_a_main_guard_is_told_why(

@@ -1,5 +1,6 @@
 """What a SPARQL query reads: the predicates and classes of its patterns, and the named graphs
-it looks into; `Reads` is also what a shape reads (kg.check.shaperuns)."""
+it looks into (for `kg query` and `kg validate` to load no other); `Reads` is also what a
+shape reads (kg.check.shaperuns)."""
 
 from __future__ import annotations
 
