@@ -11,7 +11,7 @@ from typing import Any
 
 from rdflib import URIRef, Variable
 from rdflib.namespace import RDF
-from rdflib.paths import Path as PropertyPath
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -20,8 +20,8 @@ _THIS = Variable("this")
 
 @dataclass(frozen=True)
 class Reads:
-    """What a shape can read: triples of these predicates, types of these classes (and
-    their subclasses); all types when `rdf:type` is among the predicates; or everything.
+    """What a query or a shape can read: triples of these predicates, types of these classes
+    (and their subclasses); all types when `rdf:type` is among the predicates; or everything.
     `of_focus` and `to_focus` are predicates it reads only from or towards a focus node."""
 
     predicates: frozenset[str] = frozenset()
@@ -90,8 +90,8 @@ def graphs_read(query: str, prefixes: dict[str, str]) -> frozenset[str] | None:
 
 
 class Found:
-    """Reads gathered from a shape's parts, sorted out at the end: a predicate read both
-    from a focus node and otherwise is simply read."""
+    """Reads gathered from the patterns of a query or the parts of a shape, sorted out at the
+    end: a predicate read both from a focus node and otherwise is simply read."""
 
     def __init__(self) -> None:
         self.predicates: set[str] = set()
@@ -154,9 +154,14 @@ def _path_predicates(path: object) -> set[str] | None:
     """The predicates a property path follows (None for a negated path: any predicate)."""
     if isinstance(path, URIRef):
         return {str(path)}
-    if type(path).__name__ == "NegatedPath" or not isinstance(path, PropertyPath):
+    if isinstance(path, (SequencePath, AlternativePath)):
+        parts = path.args
+    elif isinstance(path, InvPath):
+        parts = [path.arg]
+    elif isinstance(path, MulPath):
+        parts = [path.path]
+    else:
         return None
-    parts = getattr(path, "args", None) or [getattr(path, "path", None) or getattr(path, "arg", None)]
     found: set[str] = set()
     for part in parts:
         names = _path_predicates(part)

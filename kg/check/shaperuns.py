@@ -11,9 +11,9 @@ own), it reads everything.
 Each shape with a target is the entry point of one run, so every result is reported once;
 the shapes it refers to are followed when reckoning what it reads. Small shapes share runs.
 A shape too big for one run (`RUN_TRIPLES`, `RUN_FOCUS`) is split by focus node, when its
-targets are classes: a predicate it reads only from the focus node itself (`$this p ?x`: the path of
-one of its own property shapes, or a pattern of its SPARQL) or only towards it (`?x p
-$this`) is needed only for the part's own focus nodes, which the run names as
+targets are classes: a predicate it reads only from the focus node itself (`$this p ?x`:
+the path of one of its own property shapes, or a pattern of its SPARQL) or only towards it
+(`?x p $this`) is needed only for the part's own focus nodes, which the run names as
 `sh:targetNode`s; the rest is handed to every part.
 """
 
@@ -233,10 +233,8 @@ def targeted(shapes: Graph, run: Run, focus: list[bytes]) -> Graph:
 def _parts(reads: Reads, classes: frozenset[str] | None, census: Census, limits: tuple[int, int]) -> int:
     """Into how many parts to split a shape's focus nodes so that each fits in the limits
     (triples, focus nodes); 1 where it cannot be split."""
-    if (
-        not classes or census.classes_under(classes) & census.blank_classes
-    ):  # a blank node cannot be a sh:targetNode
-        return 1
+    if not classes or census.classes_under(classes) & census.blank_classes:
+        return 1  # not targets by class, or a blank node (which cannot be a sh:targetNode) among them
     triples, focus = limits
     size, shared = census.size(reads), census.size(reads.shared())
     by_focus = math.ceil(sum(census.types[c] for c in census.classes_under(classes)) / focus)
