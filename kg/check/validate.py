@@ -86,9 +86,7 @@ def validate(ontology_dir: Path, dist: Path, run_triples: int = RUN_TRIPLES) -> 
     _give_back_freed_memory()
     sources = SourceMap.read(dist / SOURCES)
     findings = [_finding(*result, labels, sources) for result in results]
-    names = sorted(
-        {*_shape_names(shapes), *(f"check:{p.stem}" for p in (ontology_dir / "checks").glob("*.rq"))}
-    )
+    names = sorted({*_shape_names(shapes), *(f"check:{path.stem}" for path in checks)})
     return Report(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(names))
 
 
