@@ -157,9 +157,9 @@ def shacl_reports(dist: Path, shapes: Graph, run_triples: int = RUN_TRIPLES) -> 
     bytes (no temporary file, so a full disk cannot stop it)."""
     files = [part for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()]
     entries = entry_shapes(shapes)
-    census = Census.of(files)
-    runs = [Run((), EVERYTHING)]
+    census, runs = Census(), [Run((), EVERYTHING)]
     if all(isinstance(entry, URIRef) for entry in entries):  # the engine names entry points by IRI
+        census = Census.of(files)
         reads = {str(entry): shape_reads(shapes, entry) for entry in entries}
         targets = {str(entry): target_classes(shapes, entry) for entry in entries}
         runs = plan(reads, census, targets, run_triples)
