@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
-from kg.reason.engine import asserted_store, reason
+from kg.reason.engine import reason
 
 ENTITIES = "https://w3id.org/sovereignty-kg/"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -60,8 +60,9 @@ def main(sizes: list[int]) -> None:
         for engine in ("hermit", "rules"):
             start = time.perf_counter()
             try:
-                load = partial(asserted_store, graph)
-                outcome = reason(load, lambda: sources, engine=engine, timeout=900, memory_mb=8000)
+                outcome = reason(
+                    partial(iter, graph), lambda: sources, engine=engine, timeout=900, memory_mb=8000
+                )
             except KgError as error:
                 print(f"| {copies} | {len(graph)} | {engine} | | | failed: {error} | |")
                 continue

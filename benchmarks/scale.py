@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -557,15 +557,17 @@ def _plain_pyshacl(project: str) -> None:
 
 def _hermit(dist: str) -> None:
     """HermiT alone on the input kg's reasoner gives it (the ontology and domain facts)."""
-    from kg.compile.output import load_file
-    from kg.reason.engine import _domain_store, _sorted
+    from kg.compile.output import read_file
+    from kg.reason.engine import _domain_store, _Schema, _sorted
     from kg.reason.hermit import java_executable
 
-    store = ox.Store()
-    load_file(store, Path(dist) / "graph.nt", ox.RdfFormat.N_TRIPLES)
+    def triples() -> Iterator[ox.Triple]:
+        return (quad.triple for quad in read_file(Path(dist) / "graph.nt", ox.RdfFormat.N_TRIPLES))
+
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "input.nt"
-        ox.serialize(_sorted(_domain_store(store)), str(source), ox.RdfFormat.N_TRIPLES)
+        domain = _domain_store(triples(), _Schema.of(triples()))
+        ox.serialize(_sorted(domain), str(source), ox.RdfFormat.N_TRIPLES)
         os.environ["KG_JAVA"] = java_executable()
         code = subprocess.call(
             [sys.executable, "-m", "kg.reason.hermit", str(source), f"{work}/out.nt", "8000"]

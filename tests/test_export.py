@@ -143,8 +143,7 @@ def test_a_failed_export_leaves_the_previous_file_and_no_partial_one(
     result = CliRunner().invoke(app, ["export", "--graph", str(damaged), "-o", str(target)])
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {damaged / 'graph.nq'}: the built file is damaged (")
-    assert "line 5001" in result.stderr
+    assert result.stderr.startswith(f"error: {damaged / 'graph.nq'}:5001: the built file is damaged (")
     assert target.read_text(encoding="utf-8") == "previous export\n"
     assert [p.name for p in target.parent.iterdir()] == ["graph.trig"]
 

@@ -24,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -202,6 +202,18 @@ def write_file(out: Path, write: Callable[[IO[bytes]], object]) -> None:
     finally:
         if os.path.exists(name):
             os.unlink(name)
+
+
+def read_file(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
+    """The quads of one built file, read as they are needed, or what is wrong with it."""
+    try:
+        yield from ox.parse(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        raise KgError(
+            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, exc.lineno or 0)
+        ) from None
+    except OSError as exc:
+        raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None
 
 
 def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:

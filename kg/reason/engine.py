@@ -6,7 +6,7 @@ Two engines give the same class memberships (tested on the seed graph):
   which HermiT rejects, left out too: class reasoning does not need them);
 - `rules`: SPARQL rules read off the ontology, on Oxigraph, for graphs too large for HermiT;
   HermiT still classifies the ontology and checks it with a sample of the instance data, and
-  a SPARQL query finds every entity in two disjoint classes.
+  kg.reason.explain finds every entity in two disjoint classes.
 Both add the property consequences (inverses, sub-properties, transitive and symmetric
 properties) by rules, since owlready2 does not write those out. An inconsistent graph is
 explained: the entities in two disjoint classes, and the mapping lines behind each.
@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.compile.entailment import is_instance
-from kg.compile.output import load_file
+from kg.compile.output import read_file
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap
 from kg.errors import KgError
@@ -50,7 +50,8 @@ _OWL2_DATATYPES = {
         "dateTime",
     )
 } | {"http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-_PROVENANCE = {KG.Statement, KG.Evidence, KG.Article, KG.Document}
+_PROVENANCE = {str(KG.Statement), str(KG.Evidence), str(KG.Article), str(KG.Document)}
+_TYPE, _DATATYPE, _RANGE = str(RDF.type), str(RDFS.Datatype), str(RDFS.range)
 # Reification is left out; owl:imports too, so that owlready2 never fetches anything.
 _LEFT_OUT = {str(RDF.subject), str(RDF.predicate), str(RDF.object), str(OWL.imports)}
 
@@ -76,9 +77,9 @@ class ReasoningOptions:
     memory_mb: int = 2000
 
     def __call__(self, triples: Iterable[ox.Triple], sources: SourceMap, ontology_dir: Path) -> Reasoning:
-        """Reason, or raise the explained inconsistency."""
+        """Reason, or raise the explained inconsistency (`triples` is read several times)."""
         outcome = reason(
-            lambda: asserted_store(triples),
+            lambda: triples,
             lambda: sources,
             engine=self.engine,
             timeout=self.timeout,
@@ -91,7 +92,7 @@ class ReasoningOptions:
 
 
 def reason(
-    load: Callable[[], ox.Store],
+    triples: Callable[[], Iterable[ox.Triple]],
     sources: Callable[[], SourceMap],
     *,
     engine: str = "auto",
@@ -99,15 +100,14 @@ def reason(
     memory_mb: int = 2000,
     ontology_dir: Path | None = None,
 ) -> Reasoning:
-    """Reason over the ontology and asserted data in the default graph of the store `load`
-    gives (let go once the domain facts and the clashes are out of it); `sources` gives the
-    source map, read only to explain a clash, and `ontology_dir` lets a clash name the line
-    of the disjointness axiom. Only HermiT's input (or its sample) is held as Python objects."""
+    """Reason over the ontology and asserted data that `triples` gives, read afresh for each
+    pass and never held whole: the clash check's (kg.reason.explain), then the domain facts',
+    into a store of their own. `sources` gives the source map, read only to explain a clash,
+    and `ontology_dir` lets a clash name the line of the disjointness axiom. Only HermiT's
+    input (or its sample) is held as Python objects."""
     start = time.perf_counter()
-    store = load()
-    domain = _domain_store(store)
-    found = clashes(store, sources, ontology_dir)
-    del store
+    found = clashes(triples, sources, ontology_dir)
+    domain = _domain_store(triples(), _Schema.of(triples()))
     size = len(domain)
     chosen = engine if engine != "auto" else ("hermit" if size <= HERMIT_LIMIT else "rules")
     consistent, from_hermit = _hermit(
@@ -139,27 +139,14 @@ def reason_over_build(
     path = dist / "graph.nt"
     if not path.is_file():
         raise KgError(f"no built graph in {dist}; run 'kg build' first")
-
-    def load() -> ox.Store:
-        store = ox.Store()
-        load_file(store, path, ox.RdfFormat.N_TRIPLES)
-        return store
-
     return reason(
-        load,
+        lambda: (quad.triple for quad in read_file(path, ox.RdfFormat.N_TRIPLES)),
         lambda: SourceMap.read(dist / SOURCES),
         engine=engine,
         timeout=timeout,
         memory_mb=memory_mb,
         ontology_dir=ontology_dir,
     )
-
-
-def asserted_store(triples: Iterable[ox.Triple]) -> ox.Store:
-    """A store whose default graph holds `triples` (the ontology and the asserted data)."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return store
 
 
 def inconsistency(outcome: Reasoning) -> KgError:
@@ -195,38 +182,52 @@ def _sorted(store: ox.Store) -> list[ox.Triple]:
     return sorted((q.triple for q in store), key=str)
 
 
-def _domain_store(store: ox.Store) -> ox.Store:
-    """The ontology and the domain facts, in a form HermiT accepts, in a store of their own."""
-    provenance = {
-        q.subject
-        for cls in _PROVENANCE
-        for q in store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(cls))
-    }
+@dataclass(frozen=True)
+class _Schema:
+    """What a first pass over the triples tells the domain facts' pass: the provenance nodes
+    (statements, evidence, articles, documents) and the datatypes the ontology declares."""
 
-    def kept(quad: ox.Quad) -> bool:
-        obj = quad.object
-        if quad.subject in provenance or quad.predicate.value in _LEFT_OUT:
+    provenance: frozenset[ox.NamedNode | ox.BlankNode]
+    datatypes: frozenset[str]
+
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> _Schema:
+        provenance: set[ox.NamedNode | ox.BlankNode] = set()
+        datatypes: set[str] = set()
+        for t in triples:
+            subject, predicate, obj = t.subject, t.predicate.value, t.object
+            if isinstance(subject, ox.Triple):
+                continue
+            if predicate == _TYPE and isinstance(obj, ox.NamedNode):
+                if obj.value in _PROVENANCE:
+                    provenance.add(subject)
+                elif obj.value == _DATATYPE:
+                    datatypes.add(subject.value)
+        return cls(frozenset(provenance), frozenset(datatypes))
+
+
+def _domain_store(triples: Iterable[ox.Triple], schema: _Schema) -> ox.Store:
+    """The ontology and the domain facts, in a form HermiT accepts, in a store of their own."""
+
+    def kept(t: ox.Triple) -> bool:
+        obj = t.object
+        if t.subject in schema.provenance or t.predicate.value in _LEFT_OUT:
             return False
         if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value not in _OWL2_DATATYPES:
             return False
         return not (
-            quad.predicate.value == str(RDFS.range)
-            and isinstance(obj, ox.NamedNode)
-            and _is_datatype(store, obj)
+            t.predicate.value == _RANGE and isinstance(obj, ox.NamedNode) and _is_datatype(obj, schema)
         )
 
     domain = ox.Store()
-    domain.bulk_extend(q for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()) if kept(q))
+    domain.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples if kept(t))
     return domain
 
 
-def _is_datatype(store: ox.Store, node: ox.NamedNode) -> bool:
+def _is_datatype(node: ox.NamedNode, schema: _Schema) -> bool:
     if node.value in _OWL2_DATATYPES:
         return False
-    declared = any(
-        True for _ in store.quads_for_pattern(node, ox.NamedNode(RDF.type), ox.NamedNode(RDFS.Datatype))
-    )
-    return declared or node.value.startswith(str(XSD))
+    return node.value in schema.datatypes or node.value.startswith(str(XSD))
 
 
 def _is_noise(triple: ox.Triple) -> bool:

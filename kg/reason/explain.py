@@ -4,7 +4,8 @@ range implies it), and the mapping line each of those came from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,22 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.compile.sourcemap import Source, SourceMap, triple_key
-from kg.vocab import PREFIXES, compact
-
-_DISJOINT = """
-SELECT DISTINCT ?a ?b WHERE {
-  { ?axiom a owl:AllDisjointClasses ; owl:members ?list .
-    ?list rdf:rest*/rdf:first ?a . ?list rdf:rest*/rdf:first ?b . FILTER (?a != ?b) }
-  UNION { ?a owl:disjointWith ?b } UNION { ?b owl:disjointWith ?a }
-}"""
-
-_MEMBERS = """
-SELECT DISTINCT ?x ?c WHERE {
-  VALUES ?c { %s }
-  { ?x a ?t } UNION { ?x ?p [] . ?p rdfs:domain ?t } UNION { [] ?q ?x . ?q rdfs:range ?t }
-  ?t rdfs:subClassOf* ?c .
-  FILTER (isIRI(?x))
-}"""
+from kg.vocab import OWL, PREFIXES, RDF, RDFS, compact
 
 _REASONS = """
 SELECT DISTINCT ?s ?p ?o WHERE {
@@ -36,6 +22,73 @@ SELECT DISTINCT ?s ?p ?o WHERE {
   UNION { ?x ?p ?o . ?p rdfs:domain/rdfs:subClassOf* ?cls BIND (?x AS ?s) }
   UNION { ?s ?p ?x . ?p rdfs:range/rdfs:subClassOf* ?cls BIND (?x AS ?o) }
 } ORDER BY ?s ?p ?o"""
+_TYPE, _SUBCLASS = str(RDF.type), str(RDFS.subClassOf)
+_DOMAIN, _RANGE = str(RDFS.domain), str(RDFS.range)
+_FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
+_MEMBERS, _DISJOINT_WITH = str(OWL.members), str(OWL.disjointWith)
+_ALL_DISJOINT = ox.NamedNode(OWL.AllDisjointClasses)
+Node = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class Axioms:
+    """What a clash depends on in the ontology: the pairs of disjoint classes
+    (`owl:AllDisjointClasses`, `owl:disjointWith`), the class hierarchy, and the domains and
+    ranges of the properties."""
+
+    disjoint: frozenset[tuple[ox.NamedNode, ox.NamedNode]]  # each pair once, in text order
+    parents: dict[Node, set[Node]]
+    domains: dict[Node, set[Node]]
+    ranges: dict[Node, set[Node]]
+
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> Axioms:
+        parents: dict[Node, set[Node]] = defaultdict(set)
+        domains: dict[Node, set[Node]] = defaultdict(set)
+        ranges: dict[Node, set[Node]] = defaultdict(set)
+        first: dict[Node, Node] = {}
+        rest: dict[Node, Node] = {}
+        axioms: set[Node] = set()
+        member_lists: list[tuple[Node, Node]] = []
+        pairs: set[tuple[Node, Node]] = set()
+        for t in triples:
+            subject, predicate, obj = t.subject, t.predicate.value, t.object
+            if predicate == _SUBCLASS:
+                parents[subject].add(obj)
+            elif predicate == _DOMAIN:
+                domains[subject].add(obj)
+            elif predicate == _RANGE:
+                ranges[subject].add(obj)
+            elif predicate == _FIRST:
+                first[subject] = obj
+            elif predicate == _REST:
+                rest[subject] = obj
+            elif predicate == _MEMBERS:
+                member_lists.append((subject, obj))
+            elif predicate == _DISJOINT_WITH:
+                pairs.add((subject, obj))
+            elif predicate == _TYPE and obj == _ALL_DISJOINT:
+                axioms.add(subject)
+        for axiom, head in member_lists:
+            if axiom in axioms:
+                members = _list(head, first, rest)
+                pairs |= {(a, b) for a in members for b in members if a != b}
+        named = {
+            (a, b) if a.value < b.value else (b, a)
+            for a, b in pairs
+            if isinstance(a, ox.NamedNode) and isinstance(b, ox.NamedNode)
+        }
+        return cls(frozenset(named), dict(parents), dict(domains), dict(ranges))
+
+    def above(self, node: Node, among: frozenset[Node]) -> frozenset[Node]:
+        """`node` and the classes above it (`rdfs:subClassOf*`) that are `among`."""
+        seen, todo = {node}, [node]
+        while todo:
+            for parent in self.parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return frozenset(seen & among)
 
 
 @dataclass(frozen=True)
@@ -58,22 +111,78 @@ class Clash:
 
 
 def clashes(
-    store: ox.Store, sources: Callable[[], SourceMap], ontology_dir: Path | None = None
+    triples: Callable[[], Iterable[ox.Triple]],
+    sources: Callable[[], SourceMap],
+    ontology_dir: Path | None = None,
 ) -> list[Clash]:
     """Every entity typed, directly or through a property's domain or range, with two
-    disjoint classes; the store holds the ontology and the asserted data, and `sources`
-    gives the source map (asked for only when there is a clash to explain)."""
-    disjoint = {(a.value, b.value) for a, b in _named(_rows(store, _DISJOINT)) if a.value < b.value}
-    if not disjoint:
+    disjoint classes. `triples` gives the ontology and the asserted data, read afresh for
+    each pass (two; a third to explain a clash, into a store of only the triples about the
+    entities that clash); `sources` gives the source map, asked for only then."""
+    axioms = Axioms.of(triples())
+    if not axioms.disjoint:
         return []
-    classes = " ".join(sorted(f"<{c}>" for pair in disjoint for c in pair))
-    members: dict[str, set[str]] = {}
-    for entity, cls in _named(_rows(store, _MEMBERS % classes)):
-        members.setdefault(entity.value, set()).add(cls.value)
+    members = memberships(triples(), axioms)
+    found = [
+        (e, pair)
+        for e in sorted(members, key=lambda node: node.value)
+        for pair in sorted(axioms.disjoint, key=lambda pair: (pair[0].value, pair[1].value))
+        if set(pair) <= members[e]
+    ]
+    if not found:
+        return []
+    entities = {e for e, _ in found}
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in triples()
+        if t.subject in entities or t.object in entities or t.predicate.value in {_SUBCLASS, _DOMAIN, _RANGE}
+    )
+    source_map = sources()
     axiom = axiom_line(ontology_dir) if ontology_dir else "owl:AllDisjointClasses"
-    found = [(e, pair) for e in sorted(members) for pair in sorted(disjoint) if set(pair) <= members[e]]
-    source_map = sources() if found else SourceMap()
-    return [Clash(e, pair, axiom, _reasons(store, source_map, e, pair)) for e, pair in found]
+    return [
+        Clash(e.value, (a.value, b.value), axiom, _reasons(store, source_map, e.value, (a.value, b.value)))
+        for e, (a, b) in found
+    ]
+
+
+def memberships(
+    triples: Iterable[ox.Triple], axioms: Axioms, least: int = 2
+) -> dict[ox.NamedNode, set[Node]]:
+    """The entities (IRIs) in `least` or more of the disjoint classes, and those classes:
+    through a type (or a subclass of it), a property whose domain is one, or a property whose
+    range is one. Each entity is held as a bit mask while the triples are read."""
+    among: frozenset[Node] = frozenset(c for pair in axioms.disjoint for c in pair)
+    bit = {c: 1 << i for i, c in enumerate(sorted(among, key=str))}
+
+    def mask(classes: Iterable[Node]) -> int:
+        value = 0
+        for cls in classes:
+            for c in axioms.above(cls, among):
+                value |= bit[c]
+        return value
+
+    by_type: dict[Node, int] = {}
+    by_domain = {p: mask(classes) for p, classes in axioms.domains.items()}
+    by_range = {p: mask(classes) for p, classes in axioms.ranges.items()}
+    held: dict[ox.NamedNode, int] = {}
+    for t in triples:
+        subject, predicate, obj = t.subject, t.predicate, t.object
+        if predicate.value == _TYPE:
+            found = by_type.get(obj)
+            if found is None:
+                found = by_type[obj] = mask([obj])
+            if found and isinstance(subject, ox.NamedNode):
+                held[subject] = held.get(subject, 0) | found
+        if by_domain.get(predicate) and isinstance(subject, ox.NamedNode):
+            held[subject] = held.get(subject, 0) | by_domain[predicate]
+        if by_range.get(predicate) and isinstance(obj, ox.NamedNode):
+            held[obj] = held.get(obj, 0) | by_range[predicate]
+    return {
+        entity: {c for c, b in bit.items() if value & b}
+        for entity, value in held.items()
+        if value.bit_count() >= least
+    }
 
 
 def _reasons(
@@ -87,6 +196,16 @@ def _reasons(
             where = tuple(sources.lookup(s.value, triple_key(s, p, o)))
             reasons.append((f"{_short(s)} {_short(p)} {_short(o)}", where))
     return tuple(dict.fromkeys(reasons))
+
+
+def _list(head: Node, first: dict[Node, Node], rest: dict[Node, Node]) -> list[Node]:
+    """The members of an RDF list (`rdf:rest*/rdf:first`), a cycle read once."""
+    members, seen = [], set()
+    while head in first and head not in seen:
+        seen.add(head)
+        members.append(first[head])
+        head = rest.get(head, ox.NamedNode(_NIL))
+    return members
 
 
 def _rows(store: ox.Store, text: str) -> list[list[Any]]:

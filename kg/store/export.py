@@ -22,8 +22,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kg.compile.output import INFERRED_FILE, INFERRED_GRAPH, write_file
-from kg.errors import KgError, Location
+from kg.compile.output import INFERRED_FILE, INFERRED_GRAPH, read_file, write_file
+from kg.errors import KgError
 from kg.vocab import PREFIXES, RDF, XSD, compact
 
 
@@ -103,7 +103,7 @@ def build_triples(dist: Path, inferred: bool) -> Iterator[ox.Triple]:
     """The merged graph, each triple once, in the build's order: graph.nt, merged with
     inferred.nt when `inferred` (both files are sorted the same way)."""
     files = [dist / "graph.nt", *([dist / INFERRED_FILE] if inferred else [])]
-    streams = [(q.triple for q in _parse(f, ox.RdfFormat.N_TRIPLES)) for f in files]
+    streams = [(q.triple for q in read_file(f, ox.RdfFormat.N_TRIPLES)) for f in files]
     merged = heapq.merge(*streams, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     for triple, _ in groupby(merged):
         yield triple
@@ -111,16 +111,9 @@ def build_triples(dist: Path, inferred: bool) -> Iterator[ox.Triple]:
 
 def build_quads(dist: Path, inferred: bool) -> Iterator[ox.Quad]:
     """The named graphs of the build, graph:inferred only when `inferred`."""
-    for quad in _parse(dist / "graph.nq", ox.RdfFormat.N_QUADS):
+    for quad in read_file(dist / "graph.nq", ox.RdfFormat.N_QUADS):
         if inferred or quad.graph_name != INFERRED_GRAPH:
             yield quad
-
-
-def _parse(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
-    try:
-        yield from ox.parse(path=str(path), format=fmt)
-    except SyntaxError as exc:
-        raise KgError(f"the built file is damaged ({exc}); run 'kg build' again", Location(path)) from None
 
 
 class _Counted:
