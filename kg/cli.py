@@ -537,12 +537,18 @@ def validate(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Run every SHACL shape again, ignoring .kg-cache/.")
+    ] = False,
 ) -> None:
     """Check the built graph with the SHACL shapes and named SPARQL checks of ontology/.
 
     Exit code 0 when it conforms, 1 on violations (or warnings with --strict), 2 when
-    validation cannot run. Each finding names the mapping file and line it came from.
+    validation cannot run. Each finding names the mapping file and line it came from. The
+    SHACL report of each group of shapes is kept in .kg-cache/ by the digests of the shapes
+    and the triples they read, and reused while those are unchanged.
     """
+    from kg.cache import FOLDER, Cache
     from kg.check.reports import render, report_format, write_report
     from kg.check.validate import validate as validate_graph
 
@@ -550,7 +556,9 @@ def validate(
         project = Project.at(root)
         for path in outputs or []:
             report_format(path)  # before validating: a wrong path fails at once
-        report = validate_graph(project.ontology, graph_dir or project.dist)
+        cache = Cache(None if no_cache else project.root / FOLDER)
+        with cache.transaction():
+            report = validate_graph(project.ontology, graph_dir or project.dist, cache=cache)
         for path in outputs or []:
             write_report(report, path)
     sys.stdout.write(render(report, fmt.value))

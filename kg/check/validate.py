@@ -19,22 +19,26 @@ Every finding is traced back to the mapping file and line that produced it.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import re
 import sys
 import warnings
 from collections.abc import Iterator
 from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
 import shifty
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_isomorphic
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from kg.ask.catalogue import query_header
 from kg.ask.load import load_graph
 from kg.ask.reads import EVERYTHING, graphs_read
+from kg.cache import Cache
 from kg.check.findings import Finding, Report, Severity
 from kg.check.shaperuns import (
     RUN_TRIPLES,
@@ -54,6 +58,7 @@ from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
 from kg.vocab import CHECKS, PREFIXES, RDFS, compact
 
+SHIFTY_VERSION = version("pyshifty")
 SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 Origin = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | None]  # shape, component, constraint
 # A finding before its labels and sources: severity, shape, focus, message, path, value, origin.
@@ -68,15 +73,18 @@ Result = tuple[
 ]
 
 
-def validate(ontology_dir: Path, dist: Path, run_triples: int = RUN_TRIPLES) -> Report:
+def validate(
+    ontology_dir: Path, dist: Path, run_triples: int = RUN_TRIPLES, cache: Cache | None = None
+) -> Report:
     """Run every shape and check on the graph built in `dist`: the asserted triples and,
     when the build reasoned, the inferred ones. One copy of the graph at a time: the SHACL
     engine's runs first, each in a child process, then the store the checks run on; the
-    source map last, for the findings. Nothing is written to disk but the report.
-    `run_triples`: how many triples the engine is handed at most at once, where the shapes
-    can be split that far (kg.check.shaperuns)."""
+    source map last, for the findings. Nothing is written to disk but the report and, with
+    a `cache`, the SHACL report of each run (see `shacl_reports`). `run_triples`: how many
+    triples the engine is handed at most at once, where the shapes can be split that far
+    (kg.check.shaperuns)."""
     shapes = load_shapes(ontology_dir / "shapes")
-    reports = shacl_reports(dist, shapes, run_triples)
+    reports = shacl_reports(dist, shapes, run_triples, cache or Cache(None))
     results = [result for report in reports for result in _shacl_results(report)]
     checks = _checks(ontology_dir / "checks")
     store = load_graph(dist, _graphs_read(checks))
@@ -150,11 +158,18 @@ def _shacl_results(results: Graph) -> Iterator[Result]:
         )
 
 
-def shacl_reports(dist: Path, shapes: Graph, run_triples: int = RUN_TRIPLES) -> Iterator[Graph]:
+def shacl_reports(
+    dist: Path, shapes: Graph, run_triples: int = RUN_TRIPLES, cache: Cache | None = None
+) -> Iterator[Graph]:
     """The SHACL reports of `shapes` on the asserted and inferred triples of `dist`, one for
     each run of `kg.check.shaperuns`, each run in a process of its own (so that the memory
     the engine takes is given back after each), and its triples handed to the engine as
-    bytes (no temporary file, so a full disk cannot stop it)."""
+    bytes (no temporary file, so a full disk cannot stop it). A run's report is kept in
+    `cache` under the digests of the shapes and of the triples it was handed, and taken
+    from there when a later run is handed the same: after a build that changed a few
+    documents, only the runs that read what changed are run again."""
+    cache = cache or Cache(None)
+    digest = f"{SHIFTY_VERSION} {to_isomorphic(shapes).graph_digest()}"  # type: ignore[no-untyped-call]
     files = [part for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()]
     entries = entry_shapes(shapes)
     census, runs = Census(), [Run((), EVERYTHING)]
@@ -164,18 +179,29 @@ def shacl_reports(dist: Path, shapes: Graph, run_triples: int = RUN_TRIPLES) -> 
         targets = {str(entry): target_classes(shapes, entry) for entry in entries}
         runs = plan(reads, census, targets, run_triples)
     for run in runs:
-        report = apart(partial(_run, files, run, census, shapes))
+        key, report, kept = apart(partial(_run, files, run, census, shapes, cache, digest))
+        if not kept:
+            cache.put(key, report)
         yield Graph().parse(data=report, format="nt")
 
 
-def _run(files: list[Path], run: Run, census: Census, shapes: Graph) -> str:
-    """The report of one run, as N-Triples."""
+def _run(
+    files: list[Path], run: Run, census: Census, shapes: Graph, cache: Cache, digest: str
+) -> tuple[str, str, bool]:
+    """The report of one run, as N-Triples, with its key in `cache` and whether it was kept
+    there (`digest`: the engine's version and the shapes' digest)."""
     data, focus = triples_read(files, run, census)
+    part = f"part {run.part.index} of {run.part.count} of {sorted(run.part.targets)}" if run.part else "whole"
+    handed = (hashlib.sha256(text).hexdigest() for text in (data, b"\n".join(focus)))
+    key = cache.key("shacl-report", " ".join(run.shapes), "\n".join((digest, part, *handed)))
+    kept = cache.get(key)
+    if isinstance(kept, str):
+        return key, kept, True
+    if run.part is not None and not focus:
+        return key, "", False
     if run.part is not None:
-        if not focus:
-            return ""
         shapes = targeted(shapes, run, focus)
-    return shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt")
+    return key, shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt"), False
 
 
 def shacl_report(data: bytes, shapes: Graph, names: list[str] | None) -> Graph:
