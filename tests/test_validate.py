@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from typer.testing import CliRunner
 
 from kg import Project, build
 from kg.ask.load import load_graph
+from kg.cache import FOLDER
 from kg.check.findings import Report
 from kg.check.validate import validate
+from kg.cli import app
 from kg.errors import KgError
 from kg.vocab import GRAPH as NAMED_GRAPH
 from kg.vocab import compact
@@ -397,3 +400,21 @@ def test_conflicting_dates_name_each_side_s_articles_in_alphabetical_order() -> 
         f"Sources conflict on this date: February 2025 (article {both}) against May 2025 (article {both}).",
         f"Sources conflict on this date: May 2025 (article {both}) against February 2025 (article {both}).",
     ]
+
+
+def test_kg_validate_keeps_the_shacl_reports_in_the_cache_and_no_cache_ignores_them(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build(Project.at(root), use_cache=False)
+    cache = root / FOLDER
+    assert not cache.exists()
+
+    uncached = CliRunner().invoke(app, ["validate", "--root", str(root), "--no-cache", "--format", "json"])
+    assert uncached.exit_code == 0, uncached.output
+    assert not cache.exists()
+
+    first = CliRunner().invoke(app, ["validate", "--root", str(root), "--format", "json"])
+    kept = sorted(p.name for p in cache.glob("shacl-report-*.json"))
+    again = CliRunner().invoke(app, ["validate", "--root", str(root), "--format", "json"])
+    assert first.exit_code == again.exit_code == 0
+    assert first.stdout == again.stdout == uncached.stdout
+    assert kept and sorted(p.name for p in cache.glob("shacl-report-*.json")) == kept
