@@ -27,6 +27,7 @@ _DOMAIN, _RANGE = str(RDFS.domain), str(RDFS.range)
 _FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
 _MEMBERS, _DISJOINT_WITH = str(OWL.members), str(OWL.disjointWith)
 _ALL_DISJOINT = ox.NamedNode(OWL.AllDisjointClasses)
+_HIERARCHY = {_SUBCLASS, _DOMAIN, _RANGE}  # what the reasons are traced through
 Node = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -136,7 +137,7 @@ def clashes(
     store.bulk_extend(
         ox.Quad(t.subject, t.predicate, t.object)
         for t in triples()
-        if t.subject in entities or t.object in entities or t.predicate.value in {_SUBCLASS, _DOMAIN, _RANGE}
+        if t.subject in entities or t.object in entities or t.predicate.value in _HIERARCHY
     )
     source_map = sources()
     axiom = axiom_line(ontology_dir) if ontology_dir else "owl:AllDisjointClasses"
