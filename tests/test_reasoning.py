@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -296,3 +297,16 @@ def test_an_inferred_fact_has_a_statement_saying_so(seed_store: ox.Store) -> Non
           FILTER NOT EXISTS { ?s ?p ?o } } }""",
     )
     assert dangling == []
+
+
+def test_a_damaged_build_is_named_with_the_line_of_the_damage(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    """The reasoner reads `graph.nt` as it goes: damage found midway is still a clear error."""
+    damaged = tmp_path / "dist"
+    shutil.copytree(seed_build.out, damaged)
+    lines = (damaged / "graph.nt").read_bytes().splitlines(keepends=True)
+    (damaged / "graph.nt").write_bytes(b"".join(lines[:5000]) + b"<broken\n" + b"".join(lines[5000:]))
+    with pytest.raises(KgError) as caught:
+        reason_over_build(damaged, engine="rules")
+    assert str(caught.value).startswith(f"{damaged / 'graph.nt'}:5001: the built file is damaged (")

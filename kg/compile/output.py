@@ -18,6 +18,7 @@ target and renamed over it, so the old file stays whole if anything fails.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -206,20 +207,21 @@ def write_file(out: Path, write: Callable[[IO[bytes]], object]) -> None:
 
 def read_file(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
     """The quads of one built file, read as they are needed, or what is wrong with it."""
-    try:
+    with _reading(path):
         yield from ox.parse(path=str(path), format=fmt)
-    except SyntaxError as exc:
-        raise KgError(
-            f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, exc.lineno or 0)
-        ) from None
-    except OSError as exc:
-        raise KgError(f"cannot read the built file ({exc.strerror or exc})", Location(path)) from None
 
 
 def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     """Bulk-load one built file into `store`, or explain what is wrong with it."""
-    try:
+    with _reading(path):
         store.bulk_load(path=str(path), format=fmt)
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A built file that cannot be read or parsed, as an error naming it (and the line)."""
+    try:
+        yield
     except SyntaxError as exc:
         raise KgError(
             f"the built file is damaged ({exc.msg}); run 'kg build' again", Location(path, exc.lineno or 0)
