@@ -7,8 +7,11 @@ its first line: an entry that does not match (a torn write, a disk error, an edi
 is deleted and computed again, never used. An entry is written to a temporary file as soon
 as it is computed (a build's entries are not held in memory), and renamed into place only
 once the build it belongs to has succeeded (`transaction`); a failed build deletes its
-temporary files, and one a killed build left is deleted by a later build an hour on. A
-cache that cannot be written is left alone. Delete the folder to empty it.
+temporary files, and one a killed build left is deleted by a later build an hour on. An
+entry is touched each time it is used, and one unused for a week (an old version of a
+mapping, or of the code) is deleted by the next run that succeeds, at most once a day: the
+folder stays near the size one version of the project needs. A cache that cannot be written
+is left alone. Delete the folder to empty it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from typing import Any
 
 FOLDER = ".kg-cache"
 PENDING = ".pending"  # an entry of a build still running
+PRUNED = ".pruned"  # touched when unused entries were last deleted
+DAY = 24 * 3600
+UNUSED = 7 * DAY  # an entry not used for this long is deleted
 
 
 class Cache:
@@ -54,7 +60,10 @@ class Cache:
             return None
         if hashlib.sha256(body).hexdigest().encode() == checksum:
             with contextlib.suppress(ValueError):
-                return json.loads(body)
+                value = json.loads(body)
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # used: kept by `_prune`
+                return value
         path.unlink(missing_ok=True)  # damaged: recomputed by the caller
         return None
 
@@ -96,6 +105,19 @@ class Cache:
             for left in self.folder.glob(f".*{PENDING}"):
                 if left.lstat().st_mtime < stale:
                     left.unlink(missing_ok=True)
+        self._prune()
+
+    def _prune(self) -> None:
+        """Delete the entries unused for UNUSED seconds, unless that was done within a day."""
+        assert self.folder is not None
+        marker, now = self.folder / PRUNED, time.time()
+        with contextlib.suppress(OSError):
+            if marker.exists() and marker.stat().st_mtime > now - DAY:
+                return
+            for entry in os.scandir(self.folder):
+                if entry.name.endswith(".json") and entry.stat().st_mtime < now - UNUSED:
+                    os.unlink(entry.path)
+            marker.touch()
 
     def _discard(self) -> None:
         pending, self.pending = self.pending, {}

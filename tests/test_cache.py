@@ -1,15 +1,18 @@
 """The build's cache (kg.cache, `.kg-cache/`): a build that uses it writes the same bytes as a
-clean build, also after a mapping changes; a damaged entry is noticed and recomputed."""
+clean build, also after a mapping changes; a damaged entry is noticed and recomputed; an
+entry left unused for a week is deleted."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from kg import Project, build
-from kg.cache import FOLDER
+from kg.cache import FOLDER, PRUNED, UNUSED, Cache
 from tests.conftest import REPO, make_project
 
 
@@ -76,3 +79,25 @@ def test_no_cache_leaves_no_folder(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     build(Project.at(root), use_cache=False)
     assert not (root / FOLDER).exists()
+
+
+def test_an_entry_unused_for_a_week_is_deleted_at_most_once_a_day(tmp_path: Path) -> None:
+    folder = tmp_path / FOLDER
+    cache = Cache(folder)
+    with cache.transaction():
+        for key, value in (("old", 1), ("used", 2), ("new", 3)):
+            cache.put(key, value)
+    assert (folder / PRUNED).is_file()
+    week_ago = time.time() - UNUSED - 60
+    for key in ("old", "used"):
+        os.utime(folder / f"{key}.json", (week_ago, week_ago))
+    (folder / PRUNED).unlink()  # as if the last pruning were more than a day ago
+
+    with cache.transaction():
+        assert cache.get("used") == 2  # using an entry keeps it
+    assert sorted(p.stem for p in folder.glob("*.json")) == ["new", "used"]
+
+    os.utime(folder / "new.json", (week_ago, week_ago))
+    with cache.transaction():
+        pass
+    assert (folder / "new.json").is_file()  # pruned less than a day ago: left for tomorrow
