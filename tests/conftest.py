@@ -49,6 +49,15 @@ def make_project(tmp_path: Path, fixture: str = "minimal") -> Path:
     return root
 
 
+def damaged_copy(build: Path, tmp_path: Path, name: str, line: int) -> Path:
+    """A copy of the build in `build` whose file `name` has a broken line put in as line `line`."""
+    damaged = tmp_path / "dist"
+    shutil.copytree(build, damaged)
+    lines = (damaged / name).read_bytes().splitlines(keepends=True)
+    (damaged / name).write_bytes(b"".join(lines[: line - 1]) + b"<broken\n" + b"".join(lines[line - 1 :]))
+    return damaged
+
+
 def select(store: Queryable, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT as {variable: lexical value}, unbound variables left out."""
     solutions = store.query(query, prefixes=PREFIXES)

@@ -21,6 +21,7 @@ from kg import BuildReport
 from kg.cli import app
 from kg.store.export import FORMATS, context, export
 from kg.vocab import PREFIXES
+from tests.conftest import damaged_copy
 
 RAPPER = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "trig": "trig", "rdfxml": "rdfxml"}
 SERDI = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "trig": "trig"}
@@ -130,12 +131,7 @@ def test_jsonld_is_compact_with_the_shipped_context_inline(exported: dict[str, P
 def test_a_failed_export_leaves_the_previous_file_and_no_partial_one(
     seed_build: BuildReport, tmp_path: Path
 ) -> None:
-    damaged = tmp_path / "dist"
-    shutil.copytree(seed_build.out, damaged)
-    text = (damaged / "graph.nq").read_text(encoding="utf-8").splitlines(keepends=True)
-    (damaged / "graph.nq").write_text(
-        "".join(text[:5000]) + "<broken\n" + "".join(text[5000:]), encoding="utf-8"
-    )
+    damaged = damaged_copy(seed_build.out, tmp_path, "graph.nq", 5001)
     target = tmp_path / "out" / "graph.trig"
     target.parent.mkdir()
     target.write_text("previous export\n", encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from kg.reason import ReasoningOptions
 from kg.reason.engine import reason, reason_over_build
 from kg.reason.explain import Axioms, memberships
 from kg.vocab import ENTITY, KG, PREFIXES, RDF
-from tests.conftest import RARE_EARTHS, REPO, make_project, select
+from tests.conftest import RARE_EARTHS, REPO, damaged_copy, make_project, select
 
 
 def test_seed_graph_is_consistent_and_reasoning_is_recorded(seed_build: BuildReport) -> None:
@@ -303,10 +302,7 @@ def test_a_damaged_build_is_named_with_the_line_of_the_damage(
     seed_build: BuildReport, tmp_path: Path
 ) -> None:
     """The reasoner reads `graph.nt` as it goes: damage found midway is still a clear error."""
-    damaged = tmp_path / "dist"
-    shutil.copytree(seed_build.out, damaged)
-    lines = (damaged / "graph.nt").read_bytes().splitlines(keepends=True)
-    (damaged / "graph.nt").write_bytes(b"".join(lines[:5000]) + b"<broken\n" + b"".join(lines[5000:]))
+    damaged = damaged_copy(seed_build.out, tmp_path, "graph.nt", 5001)
     with pytest.raises(KgError) as caught:
         reason_over_build(damaged, engine="rules")
     assert str(caught.value).startswith(f"{damaged / 'graph.nt'}:5001: the built file is damaged (")
