@@ -84,7 +84,7 @@ def validate(
     triples the engine is handed at most at once, where the shapes can be split that far
     (kg.check.shaperuns)."""
     shapes = load_shapes(ontology_dir / "shapes")
-    reports = shacl_reports(dist, shapes, run_triples, cache or Cache(None))
+    reports = shacl_reports(dist, shapes, run_triples, cache)
     results = [result for report in reports for result in _shacl_results(report)]
     checks = _checks(ontology_dir / "checks")
     store = load_graph(dist, _graphs_read(checks))
@@ -167,7 +167,7 @@ def shacl_reports(
     bytes (no temporary file, so a full disk cannot stop it). A run's report is kept in
     `cache` under the digests of the shapes and of the triples it was handed, and taken
     from there when a later run is handed the same: after a build that changed a few
-    documents, only the runs that read what changed are run again."""
+    documents, only the runs handed other triples are run again."""
     cache = cache or Cache(None)
     digest = f"{SHIFTY_VERSION} {to_isomorphic(shapes).graph_digest()}"  # type: ignore[no-untyped-call]
     files = [part for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()]
@@ -197,9 +197,9 @@ def _run(
     kept = cache.get(key)
     if isinstance(kept, str):
         return key, kept, True
-    if run.part is not None and not focus:
-        return key, "", False
     if run.part is not None:
+        if not focus:
+            return key, "", False
         shapes = targeted(shapes, run, focus)
     return key, shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt"), False
 
