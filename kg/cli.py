@@ -379,7 +379,7 @@ def query(
     from kg.ask.bindings import guess_value
     from kg.ask.catalogue import named_query
     from kg.ask.query import open_graph
-    from kg.ask.reads import graphs_read
+    from kg.ask.reads import dataset_read
     from kg.ask.remote import Endpoint
     from kg.mapping.textfile import read_text
     from kg.vocab import PREFIXES
@@ -401,9 +401,9 @@ def query(
             with Endpoint(endpoint, limits=limits) as remote:
                 _print_answer(remote, query_text, values, source, fmt, lang)
         else:
-            graphs = graphs_read(query_text, PREFIXES)  # load no named graph it does not read
-            with open_graph(graph_dir or Project.at(root).dist, limits, graphs) as store:
-                _print_answer(store, query_text, values, source, fmt, lang)
+            dataset = dataset_read(query_text, PREFIXES)  # load no graph it does not read
+            with open_graph(graph_dir or Project.at(root).dist, limits, dataset) as store:
+                _print_answer(store, query_text, values, source, fmt, lang, not dataset.default)
 
 
 def _print_answer(
@@ -413,6 +413,7 @@ def _print_answer(
     source: Path | None,
     fmt: QueryFormat,
     lang: Language,
+    named_labels: bool = False,
 ) -> None:
     from kg.ask.query import execute, labels, result_of, serialize_answer, turtle
     from kg.render import results_markdown, results_table
@@ -427,7 +428,7 @@ def _print_answer(
         sys.stdout.write(serialize_answer(found, fmt.value).decode("utf-8"))
         return
     result = result_of(found)
-    names = labels(store, _iris(result), lang.value)
+    names = labels(store, _iris(result), lang.value, named_labels)
     if result.triples is not None:
         sys.stdout.write(turtle(result.triples))
     elif fmt is QueryFormat.md:

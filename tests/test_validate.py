@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg import Project, build
+from kg.ask.dataset import Dataset
 from kg.ask.load import load_graph
 from kg.cache import FOLDER
 from kg.check.findings import Report
@@ -363,7 +364,10 @@ def test_the_store_of_the_checks_holds_the_default_graph_and_the_named_graphs_th
 ) -> None:
     root = make_project(tmp_path)
     build(Project.at(root))
-    whole, part = load_graph(root / "dist"), load_graph(root / "dist", {str(NAMED_GRAPH["registry"])})
+    whole, part = (
+        load_graph(root / "dist"),
+        load_graph(root / "dist", Dataset(frozenset({str(NAMED_GRAPH["registry"])}))),
+    )
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert {row["g"].value for row in part.query(graphs)} == {str(NAMED_GRAPH["registry"])}  # type: ignore[union-attr]
     assert len({row["g"].value for row in whole.query(graphs)}) > 3  # type: ignore[union-attr]

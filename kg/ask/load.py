@@ -4,16 +4,17 @@ into a store on disk that each opens read-only).
 The default graph holds the merged graph (`graph.nt`: each triple once, whichever documents
 state it) and, when the build reasoned, the inferred triples; the named graphs of
 `graph.nq` are there for GRAPH patterns. (Oxigraph's union default graph would repeat a
-triple once per graph holding it.)
+triple once per graph holding it.) A store for one query may hold only the graphs it reads
+(kg.ask.reads.Dataset).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.ask.dataset import WHOLE, Dataset
 from kg.compile.output import INFERRED_FILE, load_file
 from kg.errors import KgError, Location
 
@@ -27,11 +28,11 @@ def check_graph(dist: Path) -> None:
         raise KgError(f"no built graph in {dist}; run 'kg build' first")
 
 
-def load_graph(dist: Path, graphs: Collection[str] | None = None) -> ox.Store:
+def load_graph(dist: Path, dataset: Dataset = WHOLE) -> ox.Store:
     """The build in `dist` as a store (ask `GRAPH graph:inferred { … }` whether a triple
-    was inferred); with `graphs`, of the named graphs only those (by IRI)."""
+    was inferred), of its graphs only those `dataset` names."""
     check_graph(dist)
-    return _filled(ox.Store(), dist, graphs)
+    return _filled(ox.Store(), dist, dataset)
 
 
 def store_on_disk(dist: Path, folder: Path) -> Path:
@@ -48,22 +49,22 @@ def store_on_disk(dist: Path, folder: Path) -> Path:
     return folder
 
 
-def open_store(source: Path, graphs: Collection[str] | None = None) -> ox.Store:
+def open_store(source: Path, dataset: Dataset = WHOLE) -> ox.Store:
     """A store folder `store_on_disk` made, opened read-only; else a build folder, loaded
-    (of the named graphs only `graphs`, when given)."""
+    (of its graphs only those `dataset` names)."""
     if (source / _READY).is_file():
         return ox.Store.read_only(str(source / _DATABASE))
-    return load_graph(source, graphs)
+    return load_graph(source, dataset)
 
 
-def _filled(store: ox.Store, dist: Path, graphs: Collection[str] | None = None) -> ox.Store:
+def _filled(store: ox.Store, dist: Path, dataset: Dataset = WHOLE) -> ox.Store:
     for default in (dist / "graph.nt", dist / INFERRED_FILE):
-        if default.is_file():
+        if dataset.default and default.is_file():
             load_file(store, default, ox.RdfFormat.N_TRIPLES)
-    if graphs is None:
+    if dataset.graphs is None:
         load_file(store, dist / "graph.nq", ox.RdfFormat.N_QUADS)
-    elif graphs:
-        _load_graphs(store, dist / "graph.nq", {f"<{graph}>".encode() for graph in graphs})
+    elif dataset.graphs:
+        _load_graphs(store, dist / "graph.nq", {f"<{graph}>".encode() for graph in dataset.graphs})
     return store
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.ask.bindings import guess_value
+from kg.ask.dataset import WHOLE, Dataset
 from kg.ask.limits import Limits
 from kg.ask.load import check_graph
 from kg.ask.prepare import measure, prepare
@@ -73,11 +74,11 @@ class Graph:
     (kg.ask.runner.Runner); close it, or use it as a context manager, to stop them."""
 
     def __init__(
-        self, dist: Path, limits: Limits | None = None, workers: int = 1, graphs: frozenset[str] | None = None
+        self, dist: Path, limits: Limits | None = None, workers: int = 1, dataset: Dataset = WHOLE
     ) -> None:
         check_graph(dist)
         self.dist = dist
-        self.runner = Runner(dist, limits, workers, graphs=graphs)
+        self.runner = Runner(dist, limits, workers, dataset=dataset)
 
     def __enter__(self) -> Graph:
         return self
@@ -97,13 +98,14 @@ class Graph:
         return self.run(query).result()
 
 
-def open_graph(dist: Path, limits: Limits | None = None, graphs: frozenset[str] | None = None) -> Graph:
+def open_graph(dist: Path, limits: Limits | None = None, dataset: Dataset = WHOLE) -> Graph:
     """The built graph, ready for queries: the asserted graph and, when the build reasoned,
     the inferred triples as default graph; every named graph for GRAPH patterns (ask
-    `GRAPH graph:inferred { … }` whether a triple was inferred), or only `graphs` (what
-    `kg.ask.reads.graphs_read` says a query looks into: at 10,000 documents, half the quads
-    are the documents' named graphs)."""
-    return Graph(Path(dist), limits, graphs=graphs)
+    `GRAPH graph:inferred { … }` whether a triple was inferred). Of these only what `dataset`
+    names are loaded (what `kg.ask.reads.dataset_read` says a query reads: at 10,000
+    documents, half the quads are the documents' named graphs, the other half the default
+    graph)."""
+    return Graph(Path(dist), limits, dataset=dataset)
 
 
 class Queryable(Protocol):
@@ -205,16 +207,20 @@ def turtle(triples: list[ox.Triple]) -> str:
     return data.decode("utf-8") if data else ""
 
 
-def labels(store: Queryable, iris: set[str], lang: str = "en") -> dict[str, str]:
+def labels(store: Queryable, iris: set[str], lang: str = "en", named: bool = False) -> dict[str, str]:
     """The label of each IRI in `lang` (zh or en), falling back to English; IRIs without
-    a label are left out."""
+    a label are left out. With `named`, labels are read from the named graphs (for a store
+    without the default graph)."""
     if not iris:
         return {}
     found: dict[str, dict[str, str]] = {}
     ordered = sorted(str(node) for node in map(_named_node, iris) if node is not None)
     for start in range(0, len(ordered), LABELS_PER_QUERY):
         wanted = " ".join(ordered[start : start + LABELS_PER_QUERY])  # terms written by pyoxigraph
-        query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} ?s <{RDFS.label}> ?l
+        pattern = f"?s <{RDFS.label}> ?l"
+        if named:
+            pattern = f"GRAPH ?g {{ {pattern} }}"
+        query = f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {wanted} }} {pattern}
                    FILTER (langMatches(lang(?l), "en") || langMatches(lang(?l), "zh")) }}"""
         for subject, label in run_query(store, query).rows:
             assert isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal)

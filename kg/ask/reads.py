@@ -1,6 +1,6 @@
-"""What a SPARQL query reads: the predicates and classes of its patterns, and the named graphs
-it looks into (for `kg query` and `kg validate` to load no other); `Reads` is also what a
-shape reads (kg.check.shaperuns)."""
+"""What a SPARQL query reads: the predicates and classes of its patterns, and the graphs it
+looks into (for `kg query` and `kg validate` to load no other); `Reads` is also what a shape
+reads (kg.check.shaperuns)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from rdflib.namespace import RDF
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+
+from kg.ask.dataset import WHOLE, Dataset
 
 _THIS = Variable("this")
 
@@ -68,25 +70,45 @@ def sparql_reads(query: str, prefixes: dict[str, str], on_focus: bool = False) -
     return found.reads()
 
 
-def graphs_read(query: str, prefixes: dict[str, str]) -> frozenset[str] | None:
-    """The named graphs a query looks into (`GRAPH <g>`), or None when it can look into any:
-    `GRAPH ?g`, a FROM clause, or a query rdflib cannot parse."""
+def dataset_read(query: str, prefixes: dict[str, str]) -> Dataset:
+    """The graphs a query reads: the named graphs it looks into (`GRAPH <g>`; any, for
+    `GRAPH ?g` or a FROM clause), and the default graph unless every pattern is inside a
+    GRAPH pattern. A query rdflib cannot parse reads everything."""
     if not {"graph", "from"} & set(re.findall(r"[a-z]+", query.lower())):
-        return frozenset()  # no need to parse it (rdflib takes ~25 ms a query)
+        return Dataset(frozenset())  # no need to parse it (rdflib takes ~25 ms a query)
     try:
         parsed = prepareQuery(query, initNs=prefixes)
     except Exception:  # rdflib raises several parser exception types
-        return None
+        return WHOLE
     if _field(parsed.algebra, "datasetClause"):
-        return None
-    graphs = set()
+        return WHOLE
+    graphs: set[str] | None = set()
     for node in _nodes(parsed.algebra):
-        if node.name in ("Graph", "GraphGraphPattern"):
+        if node.name in _GRAPH_PATTERNS:
             term = _field(node, "term")
             if not isinstance(term, URIRef):
-                return None
-            graphs.add(str(term))
-    return frozenset(graphs)
+                graphs = None
+            elif graphs is not None:
+                graphs.add(str(term))
+    default = parsed.algebra.name == "DescribeQuery" or _outside_graphs(parsed.algebra)
+    return Dataset(None if graphs is None else frozenset(graphs), default)
+
+
+_GRAPH_PATTERNS = ("Graph", "GraphGraphPattern")
+
+
+def _outside_graphs(node: object) -> bool:
+    """Whether a triple pattern under `node` is outside every GRAPH pattern."""
+    if isinstance(node, CompValue):
+        if node.name in _GRAPH_PATTERNS:
+            return False
+        if _field(node, "triples"):
+            return True
+    if isinstance(node, dict):
+        return any(_outside_graphs(child) for child in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_outside_graphs(child) for child in node)
+    return False
 
 
 class Found:

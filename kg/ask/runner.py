@@ -47,6 +47,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from kg.ask.dataset import WHOLE, Dataset
 from kg.ask.limits import Limits
 from kg.ask.prepare import Prepared, Term, measure, prepare
 from kg.errors import KgError, Refused, Stopped
@@ -78,8 +79,8 @@ class Answer:
 class Runner:
     """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
     `workers` processes, within `limits` unless a call gives its own. `dist` may also be a
-    store on disk (kg.ask.load.store_on_disk), which every worker opens read-only. With
-    `graphs`, the workers load of the named graphs only those (for queries that read no other)."""
+    store on disk (kg.ask.load.store_on_disk), which every worker opens read-only. The
+    workers load of the build only the graphs `dataset` names (for queries that read no other)."""
 
     def __init__(
         self,
@@ -87,7 +88,7 @@ class Runner:
         limits: Limits | None = None,
         workers: int = 1,
         nice: int = 0,
-        graphs: frozenset[str] | None = None,
+        dataset: Dataset = WHOLE,
     ) -> None:
         self.dist = dist
         self.limits = limits or Limits()
@@ -95,7 +96,7 @@ class Runner:
         self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
         self._lock = threading.Lock()
         for _ in range(max(1, workers)):
-            self._idle.put(_Worker(dist, self.limits.memory_mb, nice, graphs))
+            self._idle.put(_Worker(dist, self.limits.memory_mb, nice, dataset))
 
     def __enter__(self) -> Runner:
         return self
@@ -162,8 +163,8 @@ class Runner:
 class _Worker:
     """One worker process, started when first needed and again after it was killed."""
 
-    def __init__(self, dist: Path | None, memory_mb: int, nice: int, graphs: frozenset[str] | None) -> None:
-        self.dist, self.memory_mb, self.nice, self.graphs = dist, memory_mb, nice, graphs
+    def __init__(self, dist: Path | None, memory_mb: int, nice: int, dataset: Dataset) -> None:
+        self.dist, self.memory_mb, self.nice, self.dataset = dist, memory_mb, nice, dataset
         self.process: Any = None
         self.connection: Connection | None = None
         self.lock = threading.Lock()
@@ -206,7 +207,7 @@ class _Worker:
         parent: Connection
         parent, child = context.Pipe()
         process = context.Process(
-            target=serve, args=(child, self.dist, self.memory_mb, self.nice, self.graphs), daemon=True
+            target=serve, args=(child, self.dist, self.memory_mb, self.nice, self.dataset), daemon=True
         )
         process.start()
         self.process = process  # only once started: a process that failed to start is not stopped
@@ -263,15 +264,15 @@ def serve(
     dist: Path | None,
     memory_mb: int,
     nice: int = 0,
-    graphs: frozenset[str] | None = None,
+    dataset: Dataset = WHOLE,
 ) -> None:
-    """A worker's loop: lower its CPU priority by `nice`, load the graph (of the named graphs
-    only `graphs`, when given), cap memory at what
+    """A worker's loop: lower its CPU priority by `nice`, load the graphs `dataset` names of
+    the build, cap memory at what
     the loaded graph takes plus `memory_mb` (so a graph of any size loads, and no query takes
     more than that on top of it), answer requests until the pipe closes."""
     os.nice(nice)
     sys.setrecursionlimit(20_000)  # rdflib's parser recurses ~150 frames per bracket level
-    store, failure = _loaded(dist, memory_mb, graphs)
+    store, failure = _loaded(dist, memory_mb, dataset)
     limit = _address_space() + memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     connection.send(("ready", None))
@@ -310,13 +311,13 @@ def _address_space() -> int:
 
 
 def _loaded(
-    dist: Path | None, memory_mb: int, graphs: frozenset[str] | None
+    dist: Path | None, memory_mb: int, dataset: Dataset
 ) -> tuple[ox.Store | None, tuple[str, str] | None]:
     """The build loaded, or the reply every query gets instead."""
     try:
         from kg.ask.load import open_store
 
-        return (open_store(dist, graphs) if dist is not None else None), None
+        return (open_store(dist, dataset) if dist is not None else None), None
     except KgError as exc:
         return None, ("error", str(exc))
     except MemoryError:

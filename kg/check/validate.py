@@ -36,8 +36,9 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from kg.ask.catalogue import query_header
+from kg.ask.dataset import Dataset
 from kg.ask.load import load_graph
-from kg.ask.reads import EVERYTHING, graphs_read
+from kg.ask.reads import EVERYTHING, dataset_read
 from kg.cache import Cache
 from kg.check.findings import Finding, Report, Severity
 from kg.check.shaperuns import (
@@ -87,7 +88,7 @@ def validate(
     reports = shacl_reports(dist, shapes, run_triples, cache)
     results = [result for report in reports for result in _shacl_results(report)]
     checks = _checks(ontology_dir / "checks")
-    store = load_graph(dist, _graphs_read(checks))
+    store = load_graph(dist, _dataset_read(checks))
     labels = _english_labels(store)
     results += _check_results(store, checks)
     del store
@@ -256,16 +257,13 @@ def _checks(directory: Path) -> dict[Path, str]:
     return {path: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.rq"))}
 
 
-def _graphs_read(checks: dict[Path, str]) -> frozenset[str] | None:
-    """The named graphs the checks look into (None: any), so the store holds only those
-    beside the default graph: half the quads of a build are its documents' named graphs."""
-    graphs: frozenset[str] = frozenset()
+def _dataset_read(checks: dict[Path, str]) -> Dataset:
+    """The graphs the checks read, and the default graph (for the findings' labels), so the
+    store holds no other: half the quads of a build are its documents' named graphs."""
+    dataset = Dataset(frozenset())
     for text in checks.values():
-        read = graphs_read(text, PREFIXES)
-        if read is None:
-            return None
-        graphs |= read
-    return graphs
+        dataset |= dataset_read(text, PREFIXES)
+    return dataset
 
 
 def _check_results(store: ox.Store, checks: dict[Path, str]) -> list[Result]:
