@@ -3,21 +3,26 @@ project's own shapes are checked against the whole graph in test_shacl_engines."
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.ask.reads import sparql_reads
+from kg import BuildReport
+from kg.ask.reads import EVERYTHING, sparql_reads
 from kg.check.shaperuns import (
     Census,
     Part,
     Run,
     entry_shapes,
+    handed_digests,
     plan,
     shape_reads,
     target_classes,
     triples_read,
 )
+from kg.check.validate import load_shapes
+from tests.conftest import REPO
 
 EX = "http://example.org/"
 HEADER = f"""
@@ -158,3 +163,24 @@ def test_runs_hold_every_shape_once_and_split_the_big_ones(tmp_path: Path) -> No
         ((EX + "Small", EX + "Tiny"), None),
         *[((EX + "Big",), 5)] * 5,  # 30 focus nodes, at most 7 a run
     ]
+
+
+def test_the_digests_of_every_run_in_one_pass_are_those_of_what_each_run_is_handed(
+    seed_build: BuildReport,
+) -> None:
+    """`kg validate` looks up each run's report in its cache by what `handed_digests` gives,
+    in one pass: runs packed, split by focus node (with predicates read from and towards
+    the focus nodes), and one that reads everything."""
+    shapes = load_shapes(REPO / "ontology" / "shapes")
+    files = [seed_build.out / "graph.nt", seed_build.out / "inferred.nt"]
+    census = Census.of(files)
+    entries = {str(shape): shape_reads(shapes, shape) for shape in entry_shapes(shapes)}
+    targets = {name: target_classes(shapes, URIRef(name)) for name in entries}
+    runs = [*plan(entries, census, targets, 3000, 200), Run((), EVERYTHING)]
+    assert sum(1 for run in runs if run.part) >= 6 and any(run.reads.to_focus for run in runs if run.part)
+    handed = []
+    for run in runs:
+        data, focus = triples_read(files, run, census)
+        handed.append((hashlib.sha256(data).hexdigest(), hashlib.sha256(b"\n".join(focus)).hexdigest()))
+    assert handed_digests(files, runs, census) == handed
+    assert len(set(handed)) == len(runs)

@@ -19,6 +19,7 @@ the path of one of its own property shapes, or a pattern of its SPARQL) or only 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import zlib
@@ -193,29 +194,119 @@ def plan(
 def triples_read(files: Iterable[Path], run: Run, census: Census) -> tuple[bytes, list[bytes]]:
     """The N-Triples lines of `files` that `run` takes, and (for a part of a split shape)
     the focus nodes of the part."""
-    reads, part = run.reads, run.part
-    if reads.everything:
+    taken = _Taken.of(run, census)
+    if taken.everything:
         return b"\n".join(path.read_bytes() for path in files), []
-    wanted = {_term(p) for p in (reads.predicates if part else reads.all_predicates)} | {_SUBCLASS}
-    of_focus = {_term(p) for p in reads.of_focus} if part else set()
-    to_focus = {_term(p) for p in reads.to_focus} if part else set()
-    all_types, classes = _TYPE in wanted, census.classes_under(reads.classes)
-    targets = census.classes_under(part.targets) if part else set()
+    part = run.part
     kept, focus = io.BytesIO(), set()
     for line, subject, predicate, rest in _lines(files):
         if predicate == _TYPE:
             kind = _object(rest)
-            if all_types or kind in classes:
+            if taken.all_types or kind in taken.classes:
                 kept.write(line)
-            if kind in targets and part and part.holds(subject):
+            if kind in taken.targets and part and part.holds(subject):
                 focus.add(subject)
         elif (
-            predicate in wanted
-            or (predicate in of_focus and part and part.holds(subject))
-            or (predicate in to_focus and part and part.holds(_object(rest)))
+            predicate in taken.predicates
+            or (predicate in taken.of_focus and part and part.holds(subject))
+            or (predicate in taken.to_focus and part and part.holds(_object(rest)))
         ):
             kept.write(line)
     return kept.getvalue(), sorted(focus)
+
+
+def handed_digests(files: list[Path], runs: list[Run], census: Census) -> list[tuple[str, str]]:
+    """For each run, the SHA-256 of the triples and of the focus nodes that `triples_read`
+    gives it, for all runs in one pass over the data (to look up their reports in a cache
+    without a pass for each)."""
+    takers = _Takers([_Taken.of(run, census) for run in runs], runs)
+    data = [hashlib.sha256() for _ in runs]
+    focus: list[set[bytes]] = [set() for _ in runs]
+    for line, subject, predicate, rest in _lines(files) if len(takers.whole) < len(runs) else ():
+        if predicate == _TYPE:
+            kind = _object(rest)
+            for i in takers.of_type(kind):
+                data[i].update(line)
+            for i, part in takers.targets.get(kind, ()):
+                if part.holds(subject):
+                    focus[i].add(subject)
+        else:
+            for i in takers.always.get(predicate, ()):
+                data[i].update(line)
+            for i, part, of_subject in takers.anchored.get(predicate, ()):
+                if part.holds(subject if of_subject else _object(rest)):
+                    data[i].update(line)
+    for i in takers.whole:
+        for n, path in enumerate(files):
+            data[i].update(b"\n" if n else b"")
+            with path.open("rb") as stream:
+                while chunk := stream.read(1 << 20):
+                    data[i].update(chunk)
+    nodes = [hashlib.sha256(b"\n".join(sorted(f))).hexdigest() for f in focus]
+    return [(d.hexdigest(), n) for d, n in zip(data, nodes, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """What a run takes of the data: the triples of `predicates`; those of `of_focus`
+    (`to_focus`) from (towards) its part's focus nodes; the types of `classes`, or all types;
+    and, of the types of `targets`, its part's focus nodes."""
+
+    everything: bool
+    predicates: frozenset[bytes] = frozenset()
+    of_focus: frozenset[bytes] = frozenset()
+    to_focus: frozenset[bytes] = frozenset()
+    all_types: bool = False
+    classes: frozenset[bytes] = frozenset()
+    targets: frozenset[bytes] = frozenset()
+
+    @classmethod
+    def of(cls, run: Run, census: Census) -> _Taken:
+        reads, part = run.reads, run.part
+        if reads.everything:
+            return cls(True)
+        wanted = {_term(p) for p in (reads.predicates if part else reads.all_predicates)} | {_SUBCLASS}
+        return cls(
+            False,
+            frozenset(wanted),
+            frozenset(_term(p) for p in reads.of_focus) if part else frozenset(),
+            frozenset(_term(p) for p in reads.to_focus) if part else frozenset(),
+            _TYPE in wanted,
+            frozenset(census.classes_under(reads.classes)),
+            frozenset(census.classes_under(part.targets)) if part else frozenset(),
+        )
+
+
+class _Takers:
+    """For `handed_digests`, the runs (by index) that take a line: by class, those that take
+    its types and those whose focus nodes it gives; by predicate, those that take its
+    triples, and those that take them from or towards their focus nodes."""
+
+    def __init__(self, taken: list[_Taken], runs: list[Run]) -> None:
+        self.taken = taken
+        self.whole = [i for i, t in enumerate(taken) if t.everything]
+        self.typed: dict[bytes, tuple[int, ...]] = {}
+        self.targets: dict[bytes, list[tuple[int, Part]]] = {}
+        self.always: dict[bytes, list[int]] = {}
+        self.anchored: dict[bytes, list[tuple[int, Part, bool]]] = {}
+        for i, (t, part) in enumerate(zip(taken, (run.part for run in runs), strict=True)):
+            for predicate in t.predicates - {_TYPE}:
+                self.always.setdefault(predicate, []).append(i)
+            if part is None:
+                continue
+            for kind in t.targets:
+                self.targets.setdefault(kind, []).append((i, part))
+            for predicates, of_subject in ((t.of_focus, True), (t.to_focus, False)):
+                for predicate in predicates - t.predicates - {_TYPE}:
+                    self.anchored.setdefault(predicate, []).append((i, part, of_subject))
+
+    def of_type(self, kind: bytes) -> tuple[int, ...]:
+        found = self.typed.get(kind)
+        if found is None:
+            found = self.typed[kind] = tuple(
+                i for i, t in enumerate(self.taken) if not t.everything and (t.all_types or kind in t.classes)
+            )
+        return found
 
 
 def targeted(shapes: Graph, run: Run, focus: list[bytes]) -> Graph:

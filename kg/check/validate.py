@@ -19,7 +19,6 @@ Every finding is traced back to the mapping file and line that produced it.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import re
 import sys
 import warnings
@@ -46,6 +45,7 @@ from kg.check.shaperuns import (
     Census,
     Run,
     entry_shapes,
+    handed_digests,
     plan,
     shape_reads,
     target_classes,
@@ -166,9 +166,10 @@ def shacl_reports(
     each run of `kg.check.shaperuns`, each run in a process of its own (so that the memory
     the engine takes is given back after each), and its triples handed to the engine as
     bytes (no temporary file, so a full disk cannot stop it). A run's report is kept in
-    `cache` under the digests of the shapes and of the triples it was handed, and taken
-    from there when a later run is handed the same: after a build that changed a few
-    documents, only the runs handed other triples are run again."""
+    `cache` under the digests of the shapes and of the triples it was handed (of every run
+    in one pass over the data), and taken from there when a later run is handed the same:
+    after a build that changed a few documents, only the runs handed other triples are run
+    again."""
     cache = cache or Cache(None)
     digest = f"{SHIFTY_VERSION} {to_isomorphic(shapes).graph_digest()}"  # type: ignore[no-untyped-call]
     files = [part for part in (dist / "graph.nt", dist / INFERRED_FILE) if part.is_file()]
@@ -179,30 +180,32 @@ def shacl_reports(
         reads = {str(entry): shape_reads(shapes, entry) for entry in entries}
         targets = {str(entry): target_classes(shapes, entry) for entry in entries}
         runs = plan(reads, census, targets, run_triples)
-    for run in runs:
-        key, report, kept = apart(partial(_run, files, run, census, shapes, cache, digest))
-        if not kept:
-            cache.put(key, report)
+    handed = handed_digests(files, runs, census) if cache.folder else [None] * len(runs)
+    for run, digests in zip(runs, handed, strict=True):
+        key = _key(cache, digest, run, digests) if digests else None
+        report = cache.get(key) if key else None
+        if not isinstance(report, str):
+            report = apart(partial(_run, files, run, census, shapes))
+            if key:
+                cache.put(key, report)
         yield Graph().parse(data=report, format="nt")
 
 
-def _run(
-    files: list[Path], run: Run, census: Census, shapes: Graph, cache: Cache, digest: str
-) -> tuple[str, str, bool]:
-    """The report of one run, as N-Triples, with its key in `cache` and whether it was kept
-    there (`digest`: the engine's version and the shapes' digest)."""
-    data, focus = triples_read(files, run, census)
+def _key(cache: Cache, digest: str, run: Run, handed: tuple[str, str]) -> str:
+    """The key of a run's report in `cache`: the engine's version and the shapes' digest
+    (`digest`), the run's shapes and part, and the digests of what it is handed."""
     part = f"part {run.part.index} of {run.part.count} of {sorted(run.part.targets)}" if run.part else "whole"
-    handed = (hashlib.sha256(text).hexdigest() for text in (data, b"\n".join(focus)))
-    key = cache.key("shacl-report", " ".join(run.shapes), "\n".join((digest, part, *handed)))
-    kept = cache.get(key)
-    if isinstance(kept, str):
-        return key, kept, True
+    return cache.key("shacl-report", " ".join(run.shapes), "\n".join((digest, part, *handed)))
+
+
+def _run(files: list[Path], run: Run, census: Census, shapes: Graph) -> str:
+    """The report of one run, as N-Triples."""
+    data, focus = triples_read(files, run, census)
     if run.part is not None:
         if not focus:
-            return key, "", False
+            return ""
         shapes = targeted(shapes, run, focus)
-    return key, shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt"), False
+    return str(shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt"))
 
 
 def shacl_report(data: bytes, shapes: Graph, names: list[str] | None) -> Graph:
