@@ -67,6 +67,10 @@ class Cache:
         path.unlink(missing_ok=True)  # damaged: recomputed by the caller
         return None
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is kept under `key` (`get` checks that it is whole)."""
+        return self.folder is not None and (self.folder / f"{key}.json").is_file()
+
     def put(self, key: str, value: Any) -> None:
         """Keep `value` under `key` once the transaction succeeds."""
         if self.folder is None:

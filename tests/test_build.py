@@ -80,7 +80,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
 def test_a_failure_in_the_process_writing_the_quads_fails_the_build_and_keeps_the_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """graph.trig is written by a forked child (kg.compile.sidebyside): its error is the build's."""
+    """graph.trig is written by a forked child (kg.sidebyside): its error is the build's."""
     root = make_project(tmp_path)
     build(Project.at(root))
     before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}

@@ -25,7 +25,8 @@ STAGES: dict[str, set[str]] = {
     "serve": {"mapping", "compile", "reason", "store", "ask", "check"},
     "synth": set(),
 }
-SHARED = {"vocab", "errors", "project", "cache"}  # any stage may import these; they import no stage
+# Any stage may import these; they import no stage.
+SHARED = {"vocab", "errors", "project", "cache", "sidebyside"}
 INTERFACE = {"__init__", "__main__", "cli", "render"}  # may import any stage; no stage imports them
 
 

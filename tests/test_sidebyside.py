@@ -1,4 +1,4 @@
-"""kg.compile.sidebyside: work in a forked child beside work here; either failing fails both."""
+"""kg.sidebyside: work in a forked child beside work here; either failing fails both."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.compile.sidebyside import side_by_side
 from kg.errors import KgError
+from kg.sidebyside import side_by_side
 
 
 def test_both_results_come_back_and_the_child_ran_in_another_process() -> None:

@@ -53,10 +53,10 @@ from kg.check.shaperuns import (
     triples_read,
 )
 from kg.compile.output import INFERRED_FILE
-from kg.compile.sidebyside import apart
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
+from kg.sidebyside import apart
 from kg.vocab import CHECKS, PREFIXES, RDFS, compact
 
 SHIFTY_VERSION = version("pyshifty")

@@ -6,9 +6,16 @@ context of its own and merged, or replayed from the cache (kg.compile.replay), a
 facts that combine several documents (kg.compile.combined), and the pass that needs them all
 (kg.compile.settle: inferred reference times, reported-on dates, ranks of dates). Every
 error is collected, and all are raised together.
+
+With many documents, the second half are compiled at the same time in a forked child (two
+cores, kg.sidebyside.halves), into records that are then replayed here in order, as from the
+cache: the graph is the same as compiled here one by one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import islice
 
 from kg.cache import Cache
 from kg.compile.articles import compile_document, sources
@@ -19,7 +26,13 @@ from kg.compile.ontology import Ontology
 from kg.compile.registry import compile_entities
 from kg.compile.replay import DocumentContext, Recorded, Replay, merge
 from kg.compile.settle import settle
-from kg.mapping.load import Mappings
+from kg.errors import KgError
+from kg.mapping import schema
+from kg.mapping.load import Loaded, Mappings
+from kg.mapping.sources import SourceDocument
+from kg.sidebyside import MANY, first_half, halves
+
+Documents = Iterable[tuple[Loaded[schema.DocumentFile], SourceDocument]]
 
 
 def compile_mappings(
@@ -35,20 +48,62 @@ def compile_mappings(
     ctx = Context.start(mappings, ontology, paths, include_drafts)
     compile_entities(ctx)
     replay = Replay(cache or Cache(None), ontology.digest, include_drafts)
-    for loaded, source in sources(ctx):
-        key = replay.key(loaded, source)
-        recorded = replay.get(key, loaded, source, ctx.entities)
-        if recorded is not None:
-            ctx.result.replayed += 1
-        else:
-            errors = len(ctx.errors.errors)
-            document = DocumentContext.within(ctx)
-            compile_facts(document, loaded, compile_document(document, loaded, source))
-            recorded = Recorded.of(loaded.model.id, document)
-            if len(ctx.errors.errors) == errors:
-                replay.put(key, recorded)
-        merge(ctx, recorded)
+    documents = sources(ctx)
+    count = len(mappings.documents)
+    if count < MANY:
+        _add(ctx, replay, None, documents)
+    else:
+        half = first_half(count)
+
+        def beside(kept: Cache) -> Replay:
+            return Replay(kept, ontology.digest, include_drafts)
+
+        halves(
+            lambda kept: _compile_beside(ctx, replay, beside(kept), islice(documents, half, None)),
+            lambda: _add(ctx, replay, None, islice(documents, half)),
+            lambda kept: _add(ctx, replay, beside(kept), documents),
+        )
     compile_combinations(ctx)
     settle(ctx)
     ctx.errors.raise_if_any()
     return ctx.result
+
+
+def _add(ctx: Context, replay: Replay, beside: Replay | None, documents: Documents) -> None:
+    """Add each document to the build: replayed from the cache, or from what the child
+    compiled (`beside`), or compiled here."""
+    for loaded, source in documents:
+        key = replay.key(loaded, source)
+        recorded = replay.get(key, loaded, source, ctx.entities)
+        if recorded is not None:
+            ctx.result.replayed += 1
+        elif beside and (recorded := beside.get(key, loaded, source, ctx.entities)) is not None:
+            replay.put(key, recorded)
+        else:
+            errors = len(ctx.errors.errors)
+            recorded = _compiled(ctx, loaded, source)
+            if len(ctx.errors.errors) == errors:
+                replay.put(key, recorded)
+        merge(ctx, recorded)
+
+
+def _compile_beside(ctx: Context, replay: Replay, beside: Replay, documents: Documents) -> None:
+    """In the child: compile each document the cache has no record of into `beside`. A
+    document with errors is left for the parent, which compiles it again and reports them."""
+    for loaded, source in documents:
+        key = replay.key(loaded, source)
+        if replay.cache.has(key):
+            continue
+        errors = len(ctx.errors.errors)
+        try:
+            recorded = _compiled(ctx, loaded, source)
+        except KgError:
+            continue
+        if len(ctx.errors.errors) == errors:
+            beside.put(key, recorded)
+
+
+def _compiled(ctx: Context, loaded: Loaded[schema.DocumentFile], source: SourceDocument) -> Recorded:
+    document = DocumentContext.within(ctx)
+    compile_facts(document, loaded, compile_document(document, loaded, source))
+    return Recorded.of(loaded.model.id, document)

@@ -31,8 +31,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kg.compile.sidebyside import side_by_side
 from kg.errors import KgError, Location
+from kg.sidebyside import side_by_side
 from kg.vocab import GRAPH, PREFIXES
 
 MANIFEST = "build.json"

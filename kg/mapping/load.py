@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 from kg.cache import Cache
 from kg.errors import ErrorCollector, KgError, Location
 from kg.mapping import schema
-from kg.mapping.yamlfile import YamlDocument, YamlPath, load_yaml
+from kg.mapping.yamlfile import YamlDocument, YamlPath, load_yaml, parse_beside
+from kg.sidebyside import MANY, first_half, halves
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,18 +64,37 @@ def _load_all(
     if directory.exists() and not directory.is_dir():
         errors.add("not a folder", Location(display))
         return []
+    paths = sorted(directory.glob("*.yaml"))
     loaded = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            loaded.append(load_model(path, display / path.name, model, cache))
-        except KgError as exc:
-            errors.extend(exc)
+
+    def load(part: list[Path], beside: Cache | None = None) -> None:
+        for path in part:
+            try:
+                loaded.append(load_model(path, display / path.name, model, cache, beside))
+            except KgError as exc:
+                errors.extend(exc)
+
+    def parse(part: list[Path], kept: Cache) -> None:
+        for path in part:
+            parse_beside(path, display / path.name, cache, kept)
+
+    if len(paths) < MANY:
+        load(paths)
+    else:  # the second half parsed at the same time in a child, and taken from it in order
+        half = first_half(len(paths))
+        halves(
+            lambda kept: parse(paths[half:], kept),
+            lambda: load(paths[:half]),
+            lambda kept: load(paths[half:], kept),
+        )
     return loaded
 
 
-def load_model(path: Path, display: Path, model: type[M], cache: Cache | None = None) -> Loaded[M]:
-    """Read one YAML file and validate it against `model`."""
-    source = load_yaml(path, display, cache)
+def load_model(
+    path: Path, display: Path, model: type[M], cache: Cache | None = None, beside: Cache | None = None
+) -> Loaded[M]:
+    """Read one YAML file (see kg.mapping.yamlfile.load_yaml) and validate it against `model`."""
+    source = load_yaml(path, display, cache, beside)
     try:
         return Loaded(model.model_validate(source.data), source)
     except ValidationError as exc:

@@ -105,14 +105,20 @@ class _FastLoader(_Checks, CParser, yaml.constructor.SafeConstructor, yaml.resol
         _Checks.__init__(self)
 
 
-def load_yaml(path: Path, display: Path | None = None, cache: Cache | None = None) -> YamlDocument:
+def load_yaml(
+    path: Path, display: Path | None = None, cache: Cache | None = None, beside: Cache | None = None
+) -> YamlDocument:
     """Parse one YAML file into plain dicts, lists and strings with a line map (kept in
-    `cache` by the file's name and text)."""
+    `cache` by the file's name and text; taken from `beside` too, where a child process
+    parsed it: see `parse_beside`)."""
     shown = display or path
     text = read_text(path, shown, MAX_BYTES)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    key = cache.key("yaml", shown.as_posix(), text) if cache else ""
-    if cache and (kept := cache.get(key)) is not None:
+    key = _key(shown, text)
+    kept = cache.get(key) if cache else None
+    if kept is None and beside and (kept := beside.get(key)) is not None and cache:
+        cache.put(key, kept)
+    if kept is not None:
         lines = {tuple(where): line for where, line in kept["lines"]}
         return YamlDocument(shown, kept["data"], lines, digest)
     try:
@@ -124,6 +130,20 @@ def load_yaml(path: Path, display: Path | None = None, cache: Cache | None = Non
     if cache:
         cache.put(key, {"data": document.data, "lines": [[list(p), n] for p, n in document.lines.items()]})
     return document
+
+
+def parse_beside(path: Path, display: Path, cache: Cache | None, kept: Cache) -> None:
+    """In a child process (kg.sidebyside.halves): parse a file into `kept` unless `cache`
+    holds it; a file that cannot be read is left to the parent, which reports it."""
+    try:
+        if not (cache and cache.has(_key(display, read_text(path, display, MAX_BYTES)))):
+            load_yaml(path, display, kept)
+    except KgError:
+        pass
+
+
+def _key(shown: Path, text: str) -> str:
+    return Cache(None).key("yaml", shown.as_posix(), text)
 
 
 def _compose(loader_class: type[_Loader | _FastLoader], text: str, shown: Path) -> Node | None:

@@ -2,7 +2,9 @@
 one piece of work in a child, `apart`, for the memory it takes to go back when it ends).
 
 A build's last stage writes files that do not depend on each other, each mostly Python
-turning rows into pyoxigraph objects, so one core each halves it. The child is a fork:
+turning rows into pyoxigraph objects, so one core each halves it. Reading and compiling
+many mapping files is split in halves (`halves`): the child keeps what it made in a
+temporary cache, from which it is then taken here. The child is a fork:
 it sees the sorted graph as it is, without copying or pickling it, and sends back only
 its (JSON) result through a pipe. Where `os.fork` does not exist, the two run one after
 the other. Either failing fails the whole: a failure here stops the child, and the
@@ -14,12 +16,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
+from kg.cache import Cache
 from kg.errors import KgError
 
 T = TypeVar("T")
+MANY = 200  # files from which reading or compiling them is split in halves
 
 
 def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[Any, T]:
@@ -51,6 +57,28 @@ def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[An
     if "error" in answer:
         raise KgError(answer["error"])
     return answer["result"], own
+
+
+def first_half(count: int) -> int:
+    """How many of `count` items to work on here when the rest go to a child (`halves`): a
+    little over half, as the child also hands its results over."""
+    return count * 11 // 20
+
+
+def halves(
+    in_child: Callable[[Cache], None], here: Callable[[], None], then: Callable[[Cache], None]
+) -> None:
+    """`in_child` in a forked child and `here()` here at once, then `then` here: the child
+    hands its results over in a temporary cache, which `in_child` fills and `then` reads."""
+    with tempfile.TemporaryDirectory(prefix="kg-beside-") as folder:
+        kept = Cache(Path(folder))
+
+        def child() -> None:
+            with kept.transaction():
+                in_child(kept)
+
+        side_by_side(child, here)
+        then(kept)
 
 
 def apart(work: Callable[[], Any]) -> Any:

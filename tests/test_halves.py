@@ -1,0 +1,85 @@
+"""Many mapping files are read and compiled in halves, the second in a forked child
+(kg.sidebyside.halves): the build writes the same bytes as one that reads and compiles them
+one by one, fills the cache alike, and reports a bad file in the child's half as it would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import kg.compile.compiler
+import kg.mapping.load
+from kg import Project, build
+from kg.cache import FOLDER
+from kg.errors import KgErrors
+from kg.synth.corpus import synthesize
+from tests.conftest import REPO
+
+DOCUMENTS = 12
+
+
+def _files(dist: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(dist.iterdir()) if p.is_file()}
+
+
+def _in_halves(monkeypatch: pytest.MonkeyPatch, many: int) -> None:
+    """Split the reading and compiling of `many` mapping files or more."""
+    monkeypatch.setattr(kg.mapping.load, "MANY", many)
+    monkeypatch.setattr(kg.compile.compiler, "MANY", many)
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    root = tmp_path / "synthetic"
+    synthesize(Project.at(REPO), DOCUMENTS, root, seed=3)
+    return root
+
+
+def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _in_halves(monkeypatch, DOCUMENTS + 1)
+    one_by_one = build(Project.at(synthetic), tmp_path / "one-by-one", use_cache=False)
+    _in_halves(monkeypatch, 2)
+    clean = build(Project.at(synthetic), tmp_path / "clean", use_cache=False)
+    assert _files(clean.out) == _files(one_by_one.out) and clean.replayed == 0
+    assert not (synthetic / FOLDER).exists()
+
+    first = build(Project.at(synthetic), tmp_path / "first")
+    cached = {kind: len(list((synthetic / FOLDER).glob(f"{kind}-*.json"))) for kind in ("yaml", "compiled")}
+    files = len(list((synthetic / "mappings").rglob("*.yaml")))  # the registry's and the documents'
+    assert cached == {"yaml": files, "compiled": DOCUMENTS}
+    again = build(Project.at(synthetic), tmp_path / "again")
+    assert (first.replayed, again.replayed) == (0, DOCUMENTS)
+    assert _files(first.out) == _files(again.out) == _files(one_by_one.out)
+
+
+def _reported(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """What a build in halves reports, having checked that one by one reports the same."""
+    reported = []
+    for many in (DOCUMENTS + 1, 2):
+        _in_halves(monkeypatch, many)
+        with pytest.raises(KgErrors) as caught:
+            build(Project.at(root), out)
+        reported.append(str(caught.value))
+    assert reported[0] == reported[1] and not out.exists()
+    return reported[1]
+
+
+def test_errors_in_the_childs_half_are_reported_as_one_by_one(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = sorted((synthetic / "mappings" / "documents").glob("*.yaml"))
+    malformed, misquoted = documents[-3], documents[-1]
+    text = malformed.read_text(encoding="utf-8")
+    malformed.write_text(text + "\n  - [unclosed\n", encoding="utf-8")
+    assert "malformed YAML" in _reported(synthetic, tmp_path / "dist", monkeypatch)
+    malformed.write_text(text, encoding="utf-8")
+
+    text = misquoted.read_text(encoding="utf-8")
+    quote = re.search(r"- quote: (.+)", text)
+    assert quote is not None
+    misquoted.write_text(text.replace(quote.group(1), "Words that are in no document.", 1), encoding="utf-8")
+    assert f"{misquoted.name}:" in _reported(synthetic, tmp_path / "dist", monkeypatch)
