@@ -2,13 +2,15 @@
 one piece of work in a child, `apart`, for the memory it takes to go back when it ends).
 
 A build's last stage writes files that do not depend on each other, each mostly Python
-turning rows into pyoxigraph objects, so one core each halves it. Reading and compiling
-many mapping files is split in halves (`halves`): the child keeps what it made in a
-temporary cache, from which it is then taken here. The child is a fork:
+turning rows into pyoxigraph objects, so one core each halves it. The child is a fork:
 it sees the sorted graph as it is, without copying or pickling it, and sends back only
 its (JSON) result through a pipe. Where `os.fork` does not exist, the two run one after
 the other. Either failing fails the whole: a failure here stops the child, and the
 child's failure (an exception, or a signal that killed it) is raised here as a KgError.
+
+Reading and compiling many mapping files is split in `halves`: the child keeps what it
+made in a temporary cache, from which it is taken here, in order, once this process has
+done its own half.
 """
 
 from __future__ import annotations
