@@ -15,6 +15,7 @@ import pytest
 from kg import BuildReport, Project, build, open_graph
 from kg.ask.query import Graph, Queryable
 from kg.reason import ReasoningOptions
+from kg.synth.corpus import synthesize
 from kg.vocab import PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +48,22 @@ def make_project(tmp_path: Path, fixture: str = "minimal") -> Path:
     shutil.copytree(FIXTURES / fixture, root, ignore=shutil.ignore_patterns("expected*"))
     shutil.copytree(REPO / "ontology", root / "ontology")
     return root
+
+
+SYNTHETIC_DOCUMENTS = 12  # documents of the `synthetic` project
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    """A project `kg synth` writes, of SYNTHETIC_DOCUMENTS documents (seed 7)."""
+    root = tmp_path / "synthetic"
+    synthesize(Project.at(REPO), SYNTHETIC_DOCUMENTS, root, seed=7)
+    return root
+
+
+def built_files(dist: Path) -> dict[str, bytes]:
+    """The files of a build folder by name, to compare two builds byte for byte."""
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
 def damaged_copy(build: Path, tmp_path: Path, name: str, line: int) -> Path:

@@ -13,11 +13,7 @@ import pytest
 
 from kg import Project, build
 from kg.cache import FOLDER, PRUNED, UNUSED, Cache
-from tests.conftest import REPO, make_project
-
-
-def _files(dist: Path) -> dict[str, bytes]:
-    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+from tests.conftest import REPO, built_files, make_project
 
 
 def _entries(root: Path) -> dict[str, bytes]:
@@ -28,8 +24,8 @@ def _same_as_clean(root: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
     """Build with the cache and without; the files must be byte for byte the same."""
     cached = build(Project.at(root), tmp_path / f"{name}-cached").out
     clean = build(Project.at(root), tmp_path / f"{name}-clean", use_cache=False).out
-    files = _files(cached)
-    assert files == _files(clean)
+    files = built_files(cached)
+    assert files == built_files(clean)
     assert len(files) >= 6
     return files
 
@@ -61,7 +57,7 @@ def test_a_cached_build_writes_what_a_clean_build_writes(seed_copy: Path, tmp_pa
 
 def test_a_damaged_entry_is_recomputed_not_used(tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    clean = _files(build(Project.at(root), tmp_path / "clean", use_cache=False).out)
+    clean = built_files(build(Project.at(root), tmp_path / "clean", use_cache=False).out)
     build(Project.at(root), tmp_path / "fill")
     entries = sorted((root / FOLDER).glob("*.json"))
     assert len(entries) == 3  # the two files read, the document compiled
@@ -71,7 +67,7 @@ def test_a_damaged_entry_is_recomputed_not_used(tmp_path: Path) -> None:
     entries[0].write_bytes(damaged)
     entries[1].write_bytes(entries[1].read_bytes()[:-20])  # cut short
     entries[2].write_bytes(entries[2].read_bytes()[:-20])
-    assert _files(build(Project.at(root), tmp_path / "rebuilt").out) == clean
+    assert built_files(build(Project.at(root), tmp_path / "rebuilt").out) == clean
     assert _entries(root) == good  # all written again, as they were
 
 

@@ -14,27 +14,15 @@ import kg.mapping.load
 from kg import Project, build
 from kg.cache import FOLDER
 from kg.errors import KgErrors
-from kg.synth.corpus import synthesize
-from tests.conftest import REPO
+from tests.conftest import SYNTHETIC_DOCUMENTS, built_files
 
-DOCUMENTS = 12
-
-
-def _files(dist: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(dist.iterdir()) if p.is_file()}
+DOCUMENTS = SYNTHETIC_DOCUMENTS
 
 
 def _in_halves(monkeypatch: pytest.MonkeyPatch, many: int) -> None:
     """Split the reading and compiling of `many` mapping files or more."""
     monkeypatch.setattr(kg.mapping.load, "MANY", many)
     monkeypatch.setattr(kg.compile.compiler, "MANY", many)
-
-
-@pytest.fixture
-def synthetic(tmp_path: Path) -> Path:
-    root = tmp_path / "synthetic"
-    synthesize(Project.at(REPO), DOCUMENTS, root, seed=3)
-    return root
 
 
 def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
@@ -44,7 +32,7 @@ def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
     one_by_one = build(Project.at(synthetic), tmp_path / "one-by-one", use_cache=False)
     _in_halves(monkeypatch, 2)
     clean = build(Project.at(synthetic), tmp_path / "clean", use_cache=False)
-    assert _files(clean.out) == _files(one_by_one.out) and clean.replayed == 0
+    assert built_files(clean.out) == built_files(one_by_one.out) and clean.replayed == 0
     assert not (synthetic / FOLDER).exists()
 
     first = build(Project.at(synthetic), tmp_path / "first")
@@ -53,7 +41,7 @@ def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
     assert cached == {"yaml": files, "compiled": DOCUMENTS}
     again = build(Project.at(synthetic), tmp_path / "again")
     assert (first.replayed, again.replayed) == (0, DOCUMENTS)
-    assert _files(first.out) == _files(again.out) == _files(one_by_one.out)
+    assert built_files(first.out) == built_files(again.out) == built_files(one_by_one.out)
 
 
 def _reported(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> str:

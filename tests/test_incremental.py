@@ -21,15 +21,10 @@ from kg.errors import KgErrors
 from kg.mapping.load import Loaded, load_mappings
 from kg.mapping.schema import DocumentFile
 from kg.mapping.sources import SourceDocument
-from kg.synth.corpus import synthesize
-from tests.conftest import REPO
+from tests.conftest import REPO, SYNTHETIC_DOCUMENTS, built_files
 
-DOCUMENTS = 12
+DOCUMENTS = SYNTHETIC_DOCUMENTS
 RUN_TRIPLES = 2_000  # so that the shapes run in parts, as they do at scale
-
-
-def _files(dist: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(dist.iterdir()) if p.is_file()}
 
 
 def _compiled(root: Path) -> set[str]:
@@ -40,17 +35,10 @@ def _replayed_and_same_as_clean(root: Path, tmp_path: Path, name: str) -> tuple[
     """Build with the cache and without: the same bytes; how many documents were replayed."""
     report = build(Project.at(root), tmp_path / f"{name}-incremental")
     clean = build(Project.at(root), tmp_path / f"{name}-clean", use_cache=False)
-    files = _files(report.out)
-    assert files == _files(clean.out)
+    files = built_files(report.out)
+    assert files == built_files(clean.out)
     assert clean.replayed == 0
     return report.replayed, files
-
-
-@pytest.fixture
-def synthetic(tmp_path: Path) -> Path:
-    root = tmp_path / "synthetic"
-    synthesize(Project.at(REPO), DOCUMENTS, root, seed=7)
-    return root
 
 
 def test_an_unchanged_document_is_replayed_and_the_build_is_byte_identical(

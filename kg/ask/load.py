@@ -5,7 +5,7 @@ The default graph holds the merged graph (`graph.nt`: each triple once, whicheve
 state it) and, when the build reasoned, the inferred triples; the named graphs of
 `graph.nq` are there for GRAPH patterns. (Oxigraph's union default graph would repeat a
 triple once per graph holding it.) A store for one query may hold only the graphs it reads
-(kg.ask.reads.Dataset).
+(kg.ask.dataset.Dataset).
 """
 
 from __future__ import annotations
