@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import tempfile
 from collections.abc import Callable
@@ -71,16 +72,25 @@ def halves(
     in_child: Callable[[Cache], None], here: Callable[[], None], then: Callable[[Cache], None]
 ) -> None:
     """`in_child` in a forked child and `here()` here at once, then `then` here: the child
-    hands its results over in a temporary cache, which `in_child` fills and `then` reads."""
-    with tempfile.TemporaryDirectory(prefix="kg-beside-") as folder:
-        kept = Cache(Path(folder))
+    hands its results over in a temporary cache, which `in_child` fills and `then` reads.
+    Without a temporary folder to hand them over in, all the work is done here."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="kg-beside-"))
+    except OSError:
+        here()
+        then(Cache(None))
+        return
+    kept = Cache(folder)
 
-        def child() -> None:
-            with kept.transaction():
-                in_child(kept)
+    def child() -> None:
+        with kept.transaction():
+            in_child(kept)
 
+    try:
         side_by_side(child, here)
         then(kept)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def apart(work: Callable[[], Any]) -> Any:

@@ -5,6 +5,7 @@ one by one, fills the cache alike, and reports a bad file in the child's half as
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,18 @@ def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
     again = build(Project.at(synthetic), tmp_path / "again")
     assert (first.replayed, again.replayed) == (0, DOCUMENTS)
     assert built_files(first.out) == built_files(again.out) == built_files(one_by_one.out)
+
+
+def test_without_a_temporary_folder_the_build_does_both_halves_itself(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _in_halves(monkeypatch, DOCUMENTS + 1)
+    one_by_one = build(Project.at(synthetic), tmp_path / "one-by-one", use_cache=False)
+    _in_halves(monkeypatch, 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    alone = build(Project.at(synthetic), tmp_path / "alone")
+    assert built_files(alone.out) == built_files(one_by_one.out)
+    assert len(list((synthetic / FOLDER).glob("compiled-*.json"))) == DOCUMENTS
 
 
 def _reported(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> str:
