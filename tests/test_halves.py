@@ -26,14 +26,20 @@ def _in_halves(monkeypatch: pytest.MonkeyPatch, many: int) -> None:
     monkeypatch.setattr(kg.compile.compiler, "MANY", many)
 
 
+def _one_by_one(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The files of a clean build file by file; the builds after it go in halves."""
+    _in_halves(monkeypatch, DOCUMENTS + 1)
+    files = built_files(build(Project.at(root), out, use_cache=False).out)
+    _in_halves(monkeypatch, 2)
+    return files
+
+
 def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
     synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _in_halves(monkeypatch, DOCUMENTS + 1)
-    one_by_one = build(Project.at(synthetic), tmp_path / "one-by-one", use_cache=False)
-    _in_halves(monkeypatch, 2)
+    one_by_one = _one_by_one(synthetic, tmp_path / "one-by-one", monkeypatch)
     clean = build(Project.at(synthetic), tmp_path / "clean", use_cache=False)
-    assert built_files(clean.out) == built_files(one_by_one.out) and clean.replayed == 0
+    assert built_files(clean.out) == one_by_one and clean.replayed == 0
     assert not (synthetic / FOLDER).exists()
 
     first = build(Project.at(synthetic), tmp_path / "first")
@@ -42,18 +48,16 @@ def test_a_build_in_halves_is_the_build_one_by_one_and_fills_the_cache_alike(
     assert cached == {"yaml": files, "compiled": DOCUMENTS}
     again = build(Project.at(synthetic), tmp_path / "again")
     assert (first.replayed, again.replayed) == (0, DOCUMENTS)
-    assert built_files(first.out) == built_files(again.out) == built_files(one_by_one.out)
+    assert built_files(first.out) == built_files(again.out) == one_by_one
 
 
 def test_without_a_temporary_folder_the_build_does_both_halves_itself(
     synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _in_halves(monkeypatch, DOCUMENTS + 1)
-    one_by_one = build(Project.at(synthetic), tmp_path / "one-by-one", use_cache=False)
-    _in_halves(monkeypatch, 2)
+    one_by_one = _one_by_one(synthetic, tmp_path / "one-by-one", monkeypatch)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     alone = build(Project.at(synthetic), tmp_path / "alone")
-    assert built_files(alone.out) == built_files(one_by_one.out)
+    assert built_files(alone.out) == one_by_one
     assert len(list((synthetic / FOLDER).glob("compiled-*.json"))) == DOCUMENTS
 
 
