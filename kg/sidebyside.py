@@ -73,7 +73,8 @@ def halves(
 ) -> None:
     """`in_child` in a forked child and `here()` here at once, then `then` here: the child
     hands its results over in a temporary cache, which `in_child` fills and `then` reads.
-    Without a temporary folder to hand them over in, all the work is done here."""
+    Without a temporary folder to hand them over in, or when the child fails (killed, say,
+    for its memory), what it did not hand over is done here."""
     try:
         folder = Path(tempfile.mkdtemp(prefix="kg-beside-"))
     except OSError:
@@ -86,8 +87,18 @@ def halves(
         with kept.transaction():
             in_child(kept)
 
+    done = []
+
+    def own() -> None:
+        here()
+        done.append(True)
+
     try:
-        side_by_side(child, here)
+        try:
+            side_by_side(child, own)
+        except KgError:
+            if not done:
+                raise  # this process's own failure
         then(kept)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -4,7 +4,9 @@ one by one, fills the cache alike, and reports a bad file in the child's half as
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import tempfile
 from pathlib import Path
 
@@ -58,6 +60,21 @@ def test_without_a_temporary_folder_the_build_does_both_halves_itself(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     alone = build(Project.at(synthetic), tmp_path / "alone")
     assert built_files(alone.out) == one_by_one
+    assert len(list((synthetic / FOLDER).glob("compiled-*.json"))) == DOCUMENTS
+
+
+def test_when_the_child_is_killed_the_build_does_its_half_itself(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_by_one = _one_by_one(synthetic, tmp_path / "one-by-one", monkeypatch)
+
+    def killed(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(kg.mapping.load, "parse_beside", killed)
+    monkeypatch.setattr(kg.compile.compiler, "_compile_beside", killed)
+    alone = build(Project.at(synthetic), tmp_path / "alone")
+    assert built_files(alone.out) == one_by_one and alone.replayed == 0
     assert len(list((synthetic / FOLDER).glob("compiled-*.json"))) == DOCUMENTS
 
 
