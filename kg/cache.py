@@ -76,11 +76,23 @@ class Cache:
         if self.folder is None:
             return
         body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        self._keep(key, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+    def adopt(self, key: str, other: Cache) -> None:
+        """Keep the entry `other` holds under `key` as it is (read, not encoded again), once
+        the transaction succeeds."""
+        if self.folder is None or other.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            self._keep(key, (other.folder / f"{key}.json").read_bytes())
+
+    def _keep(self, key: str, entry: bytes) -> None:
+        assert self.folder is not None
         try:
             self._make_folder(self.folder)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=PENDING)
             with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                out.write(entry)
         except OSError:
             return  # a read-only project builds without a cache
         self.pending[key] = Path(temporary)

@@ -78,7 +78,7 @@ def _add(ctx: Context, replay: Replay, beside: Replay | None, documents: Documen
         if recorded is not None:
             ctx.result.replayed += 1
         elif beside and (recorded := beside.get(key, loaded, source, ctx.entities)) is not None:
-            replay.put(key, recorded)
+            replay.cache.adopt(key, beside.cache)
         else:
             errors = len(ctx.errors.errors)
             recorded = _compiled(ctx, loaded, source)

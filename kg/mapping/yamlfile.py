@@ -117,7 +117,7 @@ def load_yaml(
     key = _key(shown, text)
     kept = cache.get(key) if cache else None
     if kept is None and beside and (kept := beside.get(key)) is not None and cache:
-        cache.put(key, kept)
+        cache.adopt(key, beside)
     if kept is not None:
         lines = {tuple(where): line for where, line in kept["lines"]}
         return YamlDocument(shown, kept["data"], lines, digest)
