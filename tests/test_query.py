@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+import rdflib.compare
 from typer.testing import CliRunner
 
 from kg import BuildReport, KgError, open_graph, run_query
 from kg.cli import app
+from tests.conftest import damaged_copy
 
 
 def test_select_ask_and_construct(seed_store: ox.Store) -> None:
@@ -100,3 +103,64 @@ def test_a_store_on_disk_holds_the_same_graphs_as_one_in_memory(
     assert quads(on_disk) == quads(in_memory)  # every quad, the default graph's too
     assert len(list(on_disk.named_graphs())) == len(list(in_memory.named_graphs())) > 3
     assert open_store(seed_build.out) is not None  # a build folder is loaded as before
+
+
+def _graphs(store: ox.Store) -> dict[str, rdflib.Graph]:
+    """Each graph of `store` (the default graph as "") as an rdflib graph, to compare with
+    blank nodes matched by the triples they are in."""
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *store.named_graphs()]
+    return {
+        "" if isinstance(name, ox.DefaultGraph) else str(name): rdflib.Graph().parse(
+            data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name), format="nt"
+        )
+        for name in graphs
+    }
+
+
+def test_a_store_on_disk_loaded_a_chunk_at_a_time_is_the_graph_loaded_at_once(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blank node of the ontology is one node, though its triples fall in different chunks."""
+    import kg.ask.load
+    from kg.ask.load import load_graph, open_store, store_on_disk
+
+    monkeypatch.setattr(kg.ask.load, "_CHUNK", 64 * 1024)
+    nt = (seed_build.out / "graph.nt").read_bytes()
+    assert len(nt) > 20 * 64 * 1024 and b"_:" in nt
+    on_disk = _graphs(open_store(store_on_disk(seed_build.out, tmp_path)))
+    in_memory = _graphs(load_graph(seed_build.out))
+    assert on_disk.keys() == in_memory.keys() and len(on_disk) > 3
+    for name, graph in in_memory.items():
+        assert rdflib.compare.isomorphic(on_disk[name], graph), name
+    assert any(isinstance(node, rdflib.BNode) for node in in_memory[""].objects())
+
+
+def test_a_damaged_line_is_named_in_a_store_loaded_a_chunk_at_a_time(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.ask.load
+    from kg.ask.load import store_on_disk
+
+    monkeypatch.setattr(kg.ask.load, "_CHUNK", 64 * 1024)
+    for name, line in (("graph.nt", 15001), ("graph.nq", 12001)):
+        damaged = damaged_copy(seed_build.out, tmp_path / name, name, line)
+        with pytest.raises(KgError) as caught:
+            store_on_disk(damaged, tmp_path / name)
+        assert str(caught.value).startswith(f"{damaged / name}:{line}: the built file is damaged (")
+
+
+def test_a_build_too_big_for_memory_is_queried_on_a_store_on_disk_removed_after(
+    seed_build: BuildReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.ask.load
+
+    departures = "SELECT ?p WHERE { ?p a kg:Person } ORDER BY ?p"
+    with open_graph(seed_build.out) as in_memory:
+        expected = list(in_memory.query(departures))
+        assert in_memory.runner.dist == seed_build.out
+    monkeypatch.setattr(kg.ask.load, "ON_DISK", 0)
+    with open_graph(seed_build.out) as on_disk:
+        folder = on_disk.runner.dist
+        assert folder != seed_build.out and folder is not None and (folder / "kg-store").is_file()
+        assert list(on_disk.query(departures)) == expected and len(expected) > 5
+    assert not folder.exists()

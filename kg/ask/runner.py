@@ -35,7 +35,9 @@ import multiprocessing
 import os
 import queue
 import resource
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -80,7 +82,9 @@ class Runner:
     """Runs queries on the build in `dist` (or, with `dist` None, only checks them) in up to
     `workers` processes, within `limits` unless a call gives its own. `dist` may also be a
     store on disk (kg.ask.load.store_on_disk), which every worker opens read-only. The
-    workers load of the build only the graphs `dataset` names (for queries that read no other)."""
+    workers load of the build only the graphs `dataset` names (for queries that read no other);
+    more than kg.ask.load.ON_DISK bytes of them go into such a store first, in a temporary
+    folder removed by `close`."""
 
     def __init__(
         self,
@@ -90,13 +94,14 @@ class Runner:
         nice: int = 0,
         dataset: Dataset = WHOLE,
     ) -> None:
-        self.dist = dist
         self.limits = limits or Limits()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
         self._lock = threading.Lock()
+        self._store = _store_on_disk(dist, dataset) if dist is not None else None
+        self.dist = self._store or dist  # what the workers open
         for _ in range(max(1, workers)):
-            self._idle.put(_Worker(dist, self.limits.memory_mb, nice, dataset))
+            self._idle.put(_Worker(self.dist, self.limits.memory_mb, nice, dataset))
 
     def __enter__(self) -> Runner:
         return self
@@ -138,7 +143,9 @@ class Runner:
             try:
                 self._idle.get_nowait().stop()
             except queue.Empty:
-                return
+                break
+        if self._store is not None:
+            shutil.rmtree(self._store, ignore_errors=True)
 
     def _call(
         self,
@@ -158,6 +165,27 @@ class Runner:
             return worker.call((action, text, dict(values), limits, checked), limits)
         finally:
             self._idle.put(worker)
+
+
+def _store_on_disk(dist: Path, dataset: Dataset) -> Path | None:
+    """For a build too big to load into each worker's memory (kg.ask.load.ON_DISK), a store
+    on disk in a temporary folder, loaded once, that the workers open read-only; None when
+    the workers load the build themselves (also when the folder cannot be made or filled,
+    for want of space, say)."""
+    from kg.ask.load import ON_DISK, loaded_size, store_on_disk
+
+    if loaded_size(dist, dataset) <= ON_DISK:
+        return None
+    folder = None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="kg-query-"))
+        return store_on_disk(dist, folder, dataset)
+    except BaseException as exc:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError):
+            return None
+        raise
 
 
 class _Worker:
