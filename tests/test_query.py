@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -164,3 +165,26 @@ def test_a_build_too_big_for_memory_is_queried_on_a_store_on_disk_removed_after(
         assert folder != seed_build.out and folder is not None and (folder / "kg-store").is_file()
         assert list(on_disk.query(departures)) == expected and len(expected) > 5
     assert not folder.exists()
+
+
+def test_a_temporary_store_left_by_a_killed_process_is_removed_by_the_next(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import tempfile
+
+    from kg.ask.load import temporary_store
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    left = tmp_path / "kg-query-left"  # its process killed before it could remove it
+    running = tmp_path / "kg-query-running"  # this process's own
+    unowned = tmp_path / "kg-query-notes"  # not a store's folder
+    for folder, owner in ((left, ended.pid), (running, os.getpid()), (unowned, None)):
+        folder.mkdir()
+        if owner is not None:
+            (folder / "kg-owner").write_text(f"{owner}\n", encoding="ascii")
+    made = temporary_store(seed_build.out, "kg-query-")
+    assert made.parent == tmp_path and (made / "kg-owner").read_text() == f"{os.getpid()}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([made.name, running.name, unowned.name])

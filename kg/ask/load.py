@@ -10,6 +10,9 @@ triple once per graph holding it.) A store for one query may hold only the graph
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +25,7 @@ from kg.errors import KgError, Location
 
 _DATABASE = "database"  # the store's own files, in a folder of their own
 _READY = "kg-store"  # written once the store is filled
+_OWNER = "kg-owner"  # the process of a temporary store, to remove it once that has ended
 _CHUNK = 64 * 2**20  # bytes of a built file bulk-loaded at once into a store on disk
 ON_DISK = 2**30  # bytes of built files from which a query's store is kept on disk, not in memory
 
@@ -52,6 +56,40 @@ def store_on_disk(dist: Path, folder: Path, dataset: Dataset = WHOLE) -> Path:
         "an Oxigraph store of a kg build, for kg serve's workers\n", encoding="utf-8"
     )
     return folder
+
+
+def temporary_store(dist: Path, prefix: str, dataset: Dataset = WHOLE) -> Path:
+    """`store_on_disk` in a new temporary folder named `prefix`…, for the caller to remove;
+    first the folders of that name whose process ended without removing its own (killed)
+    are removed."""
+    _remove_abandoned(prefix)
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        (folder / _OWNER).write_text(f"{os.getpid()}\n", encoding="ascii")
+        return store_on_disk(dist, folder, dataset)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _remove_abandoned(prefix: str) -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        try:
+            owner = int((folder / _OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not a store's folder, or one still being made
+        if not _running(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def loaded_size(dist: Path, dataset: Dataset = WHOLE) -> int:

@@ -37,7 +37,6 @@ import queue
 import resource
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -172,20 +171,14 @@ def _store_on_disk(dist: Path, dataset: Dataset) -> Path | None:
     on disk in a temporary folder, loaded once, that the workers open read-only; None when
     the workers load the build themselves (also when the folder cannot be made or filled,
     for want of space, say)."""
-    from kg.ask.load import ON_DISK, loaded_size, store_on_disk
+    from kg.ask.load import ON_DISK, loaded_size, temporary_store
 
     if loaded_size(dist, dataset) <= ON_DISK:
         return None
-    folder = None
     try:
-        folder = Path(tempfile.mkdtemp(prefix="kg-query-"))
-        return store_on_disk(dist, folder, dataset)
-    except BaseException as exc:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        if isinstance(exc, OSError):
-            return None
-        raise
+        return temporary_store(dist, "kg-query-", dataset)
+    except OSError:
+        return None
 
 
 class _Worker:

@@ -9,16 +9,14 @@ The graph does not change while the server runs, so an index read at start stays
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import anyio
 import pyoxigraph as ox
 
 from kg.ask.entities import Match, rank
-from kg.ask.load import store_on_disk
+from kg.ask.load import temporary_store
 from kg.ask.prepare import Term
 from kg.ask.query import QueryResult, result_of
 from kg.serve.cache import Cache
@@ -55,12 +53,7 @@ class Site:
         self.config = config
         # The graph loaded once, on disk, for the workers of both lanes to open read-only: six
         # copies in memory took ≈ 17 GiB and minutes of loading at 10,000 documents.
-        self._store = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        try:
-            store_on_disk(config.dist, self._store)
-        except BaseException:
-            shutil.rmtree(self._store, ignore_errors=True)
-            raise
+        self._store = temporary_store(config.dist, "kg-serve-")
         self.endpoint, self.pages = (
             Lane(
                 name,
