@@ -359,6 +359,20 @@ def test_a_term_the_data_uses_is_undeclared_but_one_only_the_ontology_uses_is_no
     assert found == {(ex + "a", ex + "undeclared", ex + "b"), (ex + "a", rdf_type.value, ex + "Undeclared")}
 
 
+def test_an_undeclared_predicate_is_shown_in_one_triple_the_same_on_every_store() -> None:
+    """The place a finding shows is a triple of the data: the least subject using the
+    predicate, with its least value (two SAMPLEs could pair a subject with another's value)."""
+    ex = "http://example.org/"
+    store = ox.Store()
+    for subject, value in (("b", "a"), ("a", "z"), ("a", "y"), ("c", "b")):
+        store.add(
+            ox.Quad(ox.NamedNode(ex + subject), ox.NamedNode(ex + "undeclared"), ox.NamedNode(ex + value))
+        )
+    check = (REPO / "ontology" / "checks" / "undeclared-term-violation.rq").read_text(encoding="utf-8")
+    found = [(row["this"].value, row["path"].value, row["value"].value) for row in store.query(check)]  # type: ignore[union-attr]
+    assert found == [(ex + "a", ex + "undeclared", ex + "y")]
+
+
 def test_the_store_of_the_checks_holds_the_default_graph_and_the_named_graphs_they_read(
     tmp_path: Path,
 ) -> None:
