@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 
 from kg import BuildReport
@@ -63,3 +65,21 @@ def test_provenance_reaches_asserter_via_and_stance_of_an_official_statement(see
 def test_build_report_counts_every_quote(seed_build: BuildReport, seed_store: ox.Store) -> None:
     rows = select(seed_store, "SELECT (COUNT(?e) AS ?n) WHERE { ?e a kg:Evidence }")
     assert int(rows[0]["n"]) == seed_build.quotes_verified
+
+
+def test_the_source_map_has_one_entry_a_line_as_json_writes_it(seed_build: BuildReport) -> None:
+    """sources.json: a line per node or triple, sorted, its sources as `json.dumps` writes
+    them (so a diff of two builds shows the entries that changed)."""
+    text = (seed_build.out / "sources.json").read_text(encoding="utf-8")
+    content = json.loads(text)
+    expected = ["{", ' "nodes": {']
+    for table, closing in (("nodes", ' },\n "triples": {'), ("triples", " }\n}")):
+        entries = sorted(content[table].items())
+        assert len(entries) > 100 and any("quote" in s for _, sources in entries for s in sources)
+        expected += [
+            f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(sources, ensure_ascii=False)}"
+            + ("," if i < len(entries) - 1 else "")
+            for i, (key, sources) in enumerate(entries)
+        ]
+        expected += closing.split("\n")
+    assert text == "\n".join(expected) + "\n"

@@ -6,6 +6,7 @@ back at the line a reviewer has to fix.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from dataclasses import dataclass
@@ -69,14 +70,15 @@ class SourceMap:
         return sorted(found)
 
     def write(self, path: Path) -> None:
-        """JSON with one entry a line (encoded by json's C encoder, which `indent` would turn off)."""
+        """JSON with one entry a line, as `json.dumps` writes each (but for `indent`)."""
+        text = _Encoder()
         with path.open("w", encoding="utf-8") as out:
             for opening, table in (('{\n "nodes": {', self.nodes), ('\n },\n "triples": {', self.triples)):
                 out.write(opening)
                 separator = "\n  "
                 for key, sources in sorted(table.items()):
-                    entry = json.dumps([_plain(s) for s in sorted(sources)], ensure_ascii=False)
-                    out.write(f"{separator}{json.dumps(key, ensure_ascii=False)}: {entry}")
+                    entry = ", ".join(map(text.source, sorted(sources)))
+                    out.write(f"{separator}{text.string(key)}: [{entry}]")
                     separator = ",\n  "
             out.write("\n }\n}\n")
 
@@ -100,8 +102,18 @@ def _add(table: dict[str, tuple[Source, ...]], key: str, source: Source) -> None
         table[key] = (*known, source)
 
 
-def _plain(source: Source) -> dict[str, object]:
-    plain: dict[str, object] = {"file": source.path, "line": source.line}
-    if source.quote is not None:
-        plain["quote"] = source.quote
-    return plain
+class _Encoder:
+    """A source as `json.dumps` writes `{"file": …, "line": …, "quote": …}`, its file's name
+    encoded once (a million sources at 10,000 documents, from a few thousand files)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+        self.string = functools.partial(json.dumps, ensure_ascii=False)
+
+    def source(self, source: Source) -> str:
+        file = self.files.get(source.path)
+        if file is None:
+            file = self.files[source.path] = self.string(source.path)
+        if source.quote is None:
+            return f'{{"file": {file}, "line": {source.line}}}'
+        return f'{{"file": {file}, "line": {source.line}, "quote": {self.string(source.quote)}}}'
