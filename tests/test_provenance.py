@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import BuildReport
 from kg.ask.catalogue import named_query
 from kg.ask.query import run_query
+from kg.compile.sourcemap import SourceMap
 from tests.conftest import REPO, select
 
 QUERY = named_query("fact-provenance")
@@ -83,3 +85,20 @@ def test_the_source_map_has_one_entry_a_line_as_json_writes_it(seed_build: Build
         ]
         expected += closing.split("\n")
     assert text == "\n".join(expected) + "\n"
+
+
+def test_the_source_map_read_for_some_keys_holds_their_entries_as_read_whole(
+    seed_build: BuildReport, tmp_path: Path
+) -> None:
+    """kg validate reads the entries of its findings only; a map laid out otherwise (by hand,
+    say) is read whole and gives the same."""
+    path = seed_build.out / "sources.json"
+    whole = SourceMap.read(path)
+    keys = {*list(whole.nodes)[::40], *list(whole.triples)[::40], "http://example.org/not-in-the-map"}
+    part = SourceMap.read(path, keys)
+    assert part.nodes == {key: sources for key, sources in whole.nodes.items() if key in keys}
+    assert part.triples == {key: sources for key, sources in whole.triples.items() if key in keys}
+    assert len(part.nodes) > 10 and len(part.triples) > 10
+    other = tmp_path / "sources.json"
+    other.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), indent=4), encoding="utf-8")
+    assert vars(SourceMap.read(other, keys)) == vars(part)

@@ -93,7 +93,8 @@ def validate(
     results += _check_results(store, checks)
     del store
     _give_back_freed_memory()
-    sources = SourceMap.read(dist / SOURCES)
+    wanted = {key for _, _, focus, _, path, value, _ in results for key in _keys(focus, path, value) if key}
+    sources = SourceMap.read(dist / SOURCES, wanted)
     findings = [_finding(*result, labels, sources) for result in results]
     names = sorted({*_shape_names(shapes), *(f"check:{path.stem}" for path in checks)})
     return Report(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(names))
@@ -306,6 +307,16 @@ def _check_results(store: ox.Store, checks: dict[Path, str]) -> list[Result]:
     return found
 
 
+def _keys(
+    focus: ox.NamedNode | ox.BlankNode,
+    path: ox.NamedNode | None,
+    value: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+) -> tuple[str, str | None]:
+    """What a finding's sources are looked up by: its focus node, and its triple if it has one."""
+    focus_text = focus.value if isinstance(focus, ox.NamedNode) else str(focus)
+    return focus_text, (triple_key(focus, path, value) if path is not None and value is not None else None)
+
+
 def _finding(
     severity: Severity,
     shape: str,
@@ -318,8 +329,7 @@ def _finding(
     sources: SourceMap,
 ) -> Finding:
     """A finding; `origin` is its source shape, constraint component and SPARQL constraint."""
-    key = triple_key(focus, path, value) if path is not None and value is not None else None
-    focus_text = focus.value if isinstance(focus, ox.NamedNode) else str(focus)
+    focus_text, key = _keys(focus, path, value)
     return Finding(
         severity,
         shape,
