@@ -47,7 +47,7 @@ def store_on_disk(dist: Path, folder: Path, dataset: Dataset = WHOLE) -> Path:
     """The build in `dist` loaded once into an Oxigraph store on disk under `folder` (the
     same graphs as `load_graph`), for several processes to open read-only (`open_store`)
     instead of each loading its own copy into memory. Loaded a chunk at a time: at 10,000
-    documents the whole build takes 0.5 GiB so, 1.8 GiB in one bulk load, 2.9 GiB in memory."""
+    documents the whole build takes 0.7 GiB so, 1.8 GiB in one bulk load, 2.9 GiB in memory."""
     check_graph(dist)
     store = _filled(ox.Store(str(folder / _DATABASE)), dist, dataset, chunked=True)
     store.flush()
