@@ -185,6 +185,12 @@ def test_a_temporary_store_left_by_a_killed_process_is_removed_by_the_next(
         folder.mkdir()
         if owner is not None:
             (folder / "kg-owner").write_text(f"{owner}\n", encoding="ascii")
+    elsewhere = tmp_path / "elsewhere"  # a link to a folder is not followed
+    elsewhere.mkdir()
+    (elsewhere / "kg-owner").write_text(f"{ended.pid}\n", encoding="ascii")
+    (tmp_path / "kg-query-link").symlink_to(elsewhere)
     made = temporary_store(seed_build.out, "kg-query-")
     assert made.parent == tmp_path and (made / "kg-owner").read_text() == f"{os.getpid()}\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([made.name, running.name, unowned.name])
+    kept = [made.name, running.name, unowned.name, "elsewhere", "kg-query-link"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    assert (elsewhere / "kg-owner").is_file()

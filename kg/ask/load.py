@@ -73,8 +73,11 @@ def temporary_store(dist: Path, prefix: str, dataset: Dataset = WHOLE) -> Path:
 
 
 def _remove_abandoned(prefix: str) -> None:
+    """Remove this user's folders named `prefix`… whose process has ended."""
     for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
         try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
             owner = int((folder / _OWNER).read_text(encoding="ascii"))
         except (OSError, ValueError):
             continue  # not a store's folder, or one still being made
