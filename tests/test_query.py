@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -150,21 +151,60 @@ def test_a_damaged_line_is_named_in_a_store_loaded_a_chunk_at_a_time(
         assert str(caught.value).startswith(f"{damaged / name}:{line}: the built file is damaged (")
 
 
-def test_a_build_too_big_for_memory_is_queried_on_a_store_on_disk_removed_after(
-    seed_build: BuildReport, monkeypatch: pytest.MonkeyPatch
+PEOPLE = "SELECT ?p WHERE { ?p a kg:Person } ORDER BY ?p"
+
+
+def test_a_build_too_big_for_memory_is_queried_on_a_store_kept_beside_it_until_it_changes(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store made for one query is opened by the next (of any size) until the build
+    changes; it stays out of the build's folder, which is shipped as it is."""
+    import kg.ask.load
+
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_build.out, dist)
+    with open_graph(dist) as in_memory:
+        expected = list(in_memory.query(PEOPLE))
+        assert in_memory.runner.dist == dist and len(expected) > 5
+    with monkeypatch.context() as big:
+        big.setattr(kg.ask.load, "ON_DISK", 0)
+        with open_graph(dist) as on_disk:
+            kept = on_disk.runner.dist
+            assert kept == tmp_path / ".dist-store" and (kept / "kg-store").is_file()
+            assert list(on_disk.query(PEOPLE)) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-store", "dist"]
+    made = (kept / "kg-store").stat().st_mtime_ns
+    with open_graph(dist) as small:  # the seed graph is loaded faster than a store opened
+        assert small.runner.dist == dist
+    monkeypatch.setattr(kg.ask.load, "REUSE", 0)
+    with open_graph(dist) as again:  # small enough for memory, but the store is there
+        assert again.runner.dist == kept and list(again.query(PEOPLE)) == expected
+    assert (kept / "kg-store").stat().st_mtime_ns == made  # opened, not made again
+    nt = dist / "graph.nt"  # the build changes: a person more
+    nt.write_bytes(
+        nt.read_bytes()
+        + b"<https://example.org/new> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/sovereignty-kg/ontology#Person> .\n"
+    )
+    with open_graph(dist) as changed:
+        assert changed.runner.dist == dist and not kept.exists()  # stale: removed, the build loaded
+        assert len(list(changed.query(PEOPLE))) == len(expected) + 1
+
+
+def test_a_store_that_cannot_be_kept_beside_the_build_is_temporary(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import kg.ask.load
 
-    departures = "SELECT ?p WHERE { ?p a kg:Person } ORDER BY ?p"
-    with open_graph(seed_build.out) as in_memory:
-        expected = list(in_memory.query(departures))
-        assert in_memory.runner.dist == seed_build.out
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_build.out, dist)
+    (tmp_path / ".dist-store").write_text("a file in the way\n")
     monkeypatch.setattr(kg.ask.load, "ON_DISK", 0)
-    with open_graph(seed_build.out) as on_disk:
+    with open_graph(dist) as on_disk:
         folder = on_disk.runner.dist
-        assert folder != seed_build.out and folder is not None and (folder / "kg-store").is_file()
-        assert list(on_disk.query(departures)) == expected and len(expected) > 5
+        assert folder is not None and folder.name.startswith("kg-query-") and (folder / "kg-store").is_file()
+        assert len(list(on_disk.query(PEOPLE))) > 5
     assert not folder.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-store", "dist"]
 
 
 def test_a_temporary_store_left_by_a_killed_process_is_removed_by_the_next(

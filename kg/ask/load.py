@@ -26,8 +26,10 @@ from kg.errors import KgError, Location
 _DATABASE = "database"  # the store's own files, in a folder of their own
 _READY = "kg-store"  # written once the store is filled
 _OWNER = "kg-owner"  # the process of a temporary store, to remove it once that has ended
+_MADE_FROM = "made-from"  # in a kept store: the built files it was made from (`_fingerprint`)
 _CHUNK = 64 * 2**20  # bytes of a built file bulk-loaded at once into a store on disk
 ON_DISK = 2**30  # bytes of built files from which a query's store is kept on disk, not in memory
+REUSE = 64 * 2**20  # bytes of built files from which a store kept on disk is opened instead
 
 
 def check_graph(dist: Path) -> None:
@@ -62,7 +64,7 @@ def temporary_store(dist: Path, prefix: str, dataset: Dataset = WHOLE) -> Path:
     """`store_on_disk` in a new temporary folder named `prefix`…, for the caller to remove;
     first the folders of that name whose process ended without removing its own (killed)
     are removed."""
-    _remove_abandoned(prefix)
+    _remove_abandoned(Path(tempfile.gettempdir()), prefix)
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         (folder / _OWNER).write_text(f"{os.getpid()}\n", encoding="ascii")
@@ -72,9 +74,67 @@ def temporary_store(dist: Path, prefix: str, dataset: Dataset = WHOLE) -> Path:
         raise
 
 
-def _remove_abandoned(prefix: str) -> None:
-    """Remove this user's folders named `prefix`… whose process has ended."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+def kept_store(dist: Path) -> Path | None:
+    """The store `keep_store` made beside the build in `dist`, if it was made from the
+    build's files as they are now; one made from other files (an earlier build's) is
+    removed."""
+    try:
+        folder = _kept(dist)
+        made_from = (folder / _MADE_FROM).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if made_from == _fingerprint(dist) and (folder / _READY).is_file():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    return None
+
+
+def keep_store(dist: Path) -> Path:
+    """The build in `dist` as a store on disk beside it (`.NAME-store`), kept for the
+    next queries and servers of the same build instead of loaded again by each (at 10,000
+    documents, a minute): made unless `kept_store` finds one. Raises OSError where it
+    cannot be made."""
+    found = kept_store(dist)
+    if found is not None:
+        return found
+    target = _kept(dist)
+    fingerprint = _fingerprint(dist)
+    making = f"{target.name}-making-"
+    _remove_abandoned(target.parent, making)
+    staging = Path(tempfile.mkdtemp(prefix=making, dir=target.parent))
+    try:
+        (staging / _OWNER).write_text(f"{os.getpid()}\n", encoding="ascii")
+        store_on_disk(dist, staging)
+        (staging / _MADE_FROM).write_text(fingerprint, encoding="utf-8")
+        try:
+            os.rename(staging, target)
+        except OSError:
+            if kept_store(dist) is None:  # else another process kept its own first
+                raise
+        return target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _kept(dist: Path) -> Path:
+    dist = Path(os.path.abspath(dist))
+    if not dist.name:
+        raise OSError(f"no folder beside {dist} to keep a store in")
+    return dist.with_name(f".{dist.name}-store")
+
+
+def _fingerprint(dist: Path) -> str:
+    """What a store was made from: the built files' names, sizes and times of change."""
+    files = [dist / name for name in ("graph.nt", INFERRED_FILE, "graph.nq")]
+    made = [
+        f"{path.name} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in files if path.is_file()
+    ]
+    return "\n".join([f"pyoxigraph {ox.__version__}", *made]) + "\n"
+
+
+def _remove_abandoned(parent: Path, prefix: str) -> None:
+    """Remove this user's folders named `prefix`… in `parent` whose process has ended."""
+    for folder in parent.glob(f"{prefix}*"):
         try:
             if folder.is_symlink() or folder.stat().st_uid != os.getuid():
                 continue

@@ -31,6 +31,7 @@ no worker parses it again.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -82,8 +83,8 @@ class Runner:
     `workers` processes, within `limits` unless a call gives its own. `dist` may also be a
     store on disk (kg.ask.load.store_on_disk), which every worker opens read-only. The
     workers load of the build only the graphs `dataset` names (for queries that read no other);
-    more than kg.ask.load.ON_DISK bytes of them go into such a store first, in a temporary
-    folder removed by `close`."""
+    more than kg.ask.load.ON_DISK bytes of them go into such a store first, kept beside the
+    build for the next Runner (kg.ask.load.keep_store)."""
 
     def __init__(
         self,
@@ -97,8 +98,8 @@ class Runner:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
         self._lock = threading.Lock()
-        self._store = _store_on_disk(dist, dataset) if dist is not None else None
-        self.dist = self._store or dist  # what the workers open
+        store, self._temporary = _store_on_disk(dist, dataset) if dist is not None else (None, None)
+        self.dist = store or dist  # what the workers open
         for _ in range(max(1, workers)):
             self._idle.put(_Worker(self.dist, self.limits.memory_mb, nice, dataset))
 
@@ -143,8 +144,8 @@ class Runner:
                 self._idle.get_nowait().stop()
             except queue.Empty:
                 break
-        if self._store is not None:
-            shutil.rmtree(self._store, ignore_errors=True)
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
 
     def _call(
         self,
@@ -166,19 +167,28 @@ class Runner:
             self._idle.put(worker)
 
 
-def _store_on_disk(dist: Path, dataset: Dataset) -> Path | None:
-    """For a build too big to load into each worker's memory (kg.ask.load.ON_DISK), a store
-    on disk in a temporary folder, loaded once, that the workers open read-only; None when
-    the workers load the build themselves (also when the folder cannot be made or filled,
-    for want of space, say)."""
-    from kg.ask.load import ON_DISK, loaded_size, temporary_store
+def _store_on_disk(dist: Path, dataset: Dataset) -> tuple[Path | None, Path | None]:
+    """The store on disk the workers open read-only, and it again if it is temporary (to
+    remove on `close`). Past kg.ask.load.REUSE bytes of built files to load, the build's
+    kept store (kg.ask.load.kept_store), which holds every graph; past ON_DISK (too big to
+    load into each worker's memory), one made now and kept beside the build, or, where it
+    cannot be, in a temporary folder. (None, None) when the workers load the build
+    themselves (also when no store can be made, for want of space, say)."""
+    from kg.ask.load import ON_DISK, REUSE, keep_store, kept_store, loaded_size, temporary_store
 
-    if loaded_size(dist, dataset) <= ON_DISK:
-        return None
+    size = loaded_size(dist, dataset)
+    kept = kept_store(dist) if size > REUSE else None
+    if kept is not None:
+        return kept, None
+    if size <= ON_DISK:
+        return None, None
+    with contextlib.suppress(OSError):
+        return keep_store(dist), None
     try:
-        return temporary_store(dist, "kg-query-", dataset)
+        folder = temporary_store(dist, "kg-query-", dataset)
     except OSError:
-        return None
+        return None, None
+    return folder, folder
 
 
 class _Worker:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import anyio
 import pyoxigraph as ox
 
 from kg.ask.entities import Match, rank
-from kg.ask.load import temporary_store
+from kg.ask.load import keep_store, temporary_store
 from kg.ask.prepare import Term
 from kg.ask.query import QueryResult, result_of
 from kg.serve.cache import Cache
@@ -53,7 +54,7 @@ class Site:
         self.config = config
         # The graph loaded once, on disk, for the workers of both lanes to open read-only: six
         # copies in memory took ≈ 17 GiB and minutes of loading at 10,000 documents.
-        self._store = temporary_store(config.dist, "kg-serve-")
+        self._store, self._temporary = _store(config.dist)
         self.endpoint, self.pages = (
             Lane(
                 name,
@@ -128,7 +129,18 @@ class Site:
     def close(self) -> None:
         self.endpoint.close()
         self.pages.close()
-        shutil.rmtree(self._store, ignore_errors=True)
+        if self._temporary:
+            shutil.rmtree(self._store, ignore_errors=True)
+
+
+def _store(dist: Path) -> tuple[Path, bool]:
+    """The build as a store on disk, kept beside it for the next server or query
+    (kg.ask.load.keep_store), or, where it cannot be, in a temporary folder; and whether it
+    is temporary."""
+    try:
+        return keep_store(dist), False
+    except OSError:
+        return temporary_store(dist, "kg-serve-"), True
 
 
 def curie(iri: str) -> str:
