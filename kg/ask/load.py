@@ -1,5 +1,7 @@
-"""Loading the built graph into an in-memory Oxigraph store (or, for several processes, once
-into a store on disk that each opens read-only).
+"""Loading the built graph into an in-memory Oxigraph store, or once into a store on disk
+that processes open read-only: for several workers, or a build too big for memory. A store on
+disk is kept beside the build (`keep_store`) for the next query or server, until the build
+changes; where it cannot be, it is made in a temporary folder (`temporary_store`).
 
 The default graph holds the merged graph (`graph.nt`: each triple once, whichever documents
 state it) and, when the build reasoned, the inferred triples; the named graphs of
@@ -56,7 +58,7 @@ def store_on_disk(dist: Path, folder: Path, dataset: Dataset = WHOLE) -> Path:
     store.flush()
     del store
     (folder / _READY).write_text(
-        "an Oxigraph store of a kg build, for kg serve's workers\n", encoding="utf-8"
+        "an Oxigraph store of a kg build, for the workers of kg query and kg serve\n", encoding="utf-8"
     )
     return folder
 
