@@ -161,10 +161,7 @@ def _running(pid: int) -> bool:
 def loaded_size(dist: Path, dataset: Dataset = WHOLE) -> int:
     """The bytes of built files a store of `dataset` loads (some named graphs count as
     none: each is one document's, or the inferred triples)."""
-    files = [dist / "graph.nt", dist / INFERRED_FILE] if dataset.default else []
-    if dataset.graphs is None:
-        files.append(dist / "graph.nq")
-    return sum(path.stat().st_size for path in files if path.is_file())
+    return sum(path.stat().st_size for path, _ in _whole_files(dist, dataset) if path.is_file())
 
 
 def open_store(source: Path, dataset: Dataset = WHOLE) -> ox.Store:
@@ -175,12 +172,17 @@ def open_store(source: Path, dataset: Dataset = WHOLE) -> ox.Store:
     return load_graph(source, dataset)
 
 
-def _filled(store: ox.Store, dist: Path, dataset: Dataset = WHOLE, chunked: bool = False) -> ox.Store:
+def _whole_files(dist: Path, dataset: Dataset) -> list[tuple[Path, ox.RdfFormat]]:
+    """The built files a store of `dataset` loads whole (the inferred triples if there are any)."""
     defaults = (dist / "graph.nt", dist / INFERRED_FILE) if dataset.default else ()
     files = [(path, ox.RdfFormat.N_TRIPLES) for path in defaults if path.is_file()]
     if dataset.graphs is None:
         files.append((dist / "graph.nq", ox.RdfFormat.N_QUADS))
-    for path, fmt in files:
+    return files
+
+
+def _filled(store: ox.Store, dist: Path, dataset: Dataset = WHOLE, chunked: bool = False) -> ox.Store:
+    for path, fmt in _whole_files(dist, dataset):
         if chunked:
             _load_in_chunks(store, path, fmt)
         else:
