@@ -189,6 +189,8 @@ def build_summary(report: BuildReport) -> RenderableType:
     for graph, count in report.quads_per_graph.items():
         graphs.add_row(compact(graph), str(count))
     drafts = " (drafts included)" if report.include_drafts else ""
+    if report.recalled is not None:
+        return Group(graphs, classes, documents, _up_to_date(report, drafts))
     headline = (
         f"Built {report.out}{drafts}: {report.triples} triples, "
         f"{report.quotes_verified} quotes verified in their documents. "
@@ -205,6 +207,23 @@ def build_summary(report: BuildReport) -> RenderableType:
             f" in {report.reasoning.seconds:.1f} s, kept apart in graph:inferred."
         )
     return Group(graphs, classes, documents, headline)
+
+
+def _up_to_date(report: BuildReport, drafts: str) -> str:
+    """The headline of a build that found its output up to date (figures from its manifest)."""
+    assert report.recalled is not None
+    reasoning = report.recalled.get("reasoning")
+    reasoned = (
+        f" Reasoned: {reasoning['inferred']} triples inferred by {reasoning['engine']}, in graph:inferred."
+        if reasoning
+        else ""
+    )
+    return (
+        f"{report.out}{drafts} is up to date: built from the same inputs, options and code, and unchanged "
+        f"since, so nothing was rebuilt ('kg build --no-cache' builds anew). {report.triples} triples, "
+        f"{report.quotes_verified} quotes verified in their documents. RDFS closure: {report.entailed} "
+        f"triples, in graph:inferred.{reasoned}"
+    )
 
 
 def coverage_report(coverage: Coverage, every: bool = False) -> RenderableType:

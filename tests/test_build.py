@@ -145,6 +145,11 @@ def test_cli_build_prints_progress_and_summary(tmp_path: Path) -> None:
     assert "compiling facts and verifying quotes" in result.stderr
     assert "4 quotes verified" in result.stdout
     assert "Facts per document" in result.stdout
+    again = CliRunner().invoke(app, ["build", "--root", str(root)])
+    assert again.exit_code == 0, again.output
+    assert "compiling facts" not in again.stderr
+    assert "dist is up to date: built from the same inputs, options and code" in again.stdout
+    assert "4 quotes verified" in again.stdout and "Facts per document" in again.stdout
 
 
 def test_not_a_project_is_a_clear_error(tmp_path: Path) -> None:

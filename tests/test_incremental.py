@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +79,59 @@ def test_a_registry_edit_replays_every_document_and_an_ontology_edit_none(
     ontology.write_text(ontology.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     replayed, _ = _replayed_and_same_as_clean(synthetic, tmp_path, "ontology")
     assert replayed == 0
+
+
+def _times(dist: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in dist.iterdir()}
+
+
+def _rebuilt(root: Path, out: Path, **options: Any) -> bool:
+    """Build into `out`; whether anything was written (else it was found up to date, and
+    its report is what the build that wrote it reported)."""
+    before = _times(out) if out.exists() else {}
+    report = build(Project.at(root), out, **options)
+    if report.recalled is None:
+        return True
+    assert _times(out) == before
+    first = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert report.recalled == first
+    assert report.triples == first["triples"] and report.entailed == first["entailed"]
+    assert {doc: vars(stats) for doc, stats in report.documents.items()} == first["documents"]
+    return False
+
+
+def test_a_build_already_up_to_date_rewrites_nothing_until_anything_it_depends_on_changes(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "dist"
+    assert _rebuilt(synthetic, out)
+    assert not _rebuilt(synthetic, out)
+    clean = build(Project.at(synthetic), tmp_path / "clean", use_cache=False)
+    assert built_files(out) == built_files(clean.out)
+
+    assert _rebuilt(synthetic, out, include_drafts=True)  # an option
+    assert _rebuilt(synthetic, out) and not _rebuilt(synthetic, out)
+    assert _rebuilt(synthetic, out, use_cache=False)  # told to build anew, without the cache
+    assert _rebuilt(synthetic, out) and not _rebuilt(synthetic, out)  # written since its stamp
+
+    with (out / "graph.ttl").open("a", encoding="utf-8") as edited:  # an output edited by hand
+        edited.write("# edited\n")
+    assert _rebuilt(synthetic, out)
+    assert built_files(out) == built_files(clean.out)
+    (out / "graph.nt").unlink()  # or removed
+    assert _rebuilt(synthetic, out) and (out / "graph.nt").is_file()
+
+    seed = sorted((synthetic / "seeds").iterdir())[0]  # an input
+    seed.write_bytes(seed.read_bytes())
+    assert not _rebuilt(synthetic, out)  # touched, the same bytes
+    with seed.open("ab") as edited:
+        edited.write(b"\n")
+    assert _rebuilt(synthetic, out) and not _rebuilt(synthetic, out)
+
+    monkeypatch.setattr("kg.cache.code_version", lambda: "another version of kg")
+    assert _rebuilt(synthetic, out) and not _rebuilt(synthetic, out)
+    (out / "build.json").write_text("{}", encoding="utf-8")  # the manifest unreadable: built anew
+    assert _rebuilt(synthetic, out)
 
 
 def _seed_mappings() -> dict[str, Loaded[DocumentFile]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -24,7 +25,6 @@ from kg.compile.output import (
     INFERRED_GRAPH,
     MANIFEST,
     replace_directory,
-    sha256,
     write_graph_files,
     write_json,
 )
@@ -32,7 +32,8 @@ from kg.compile.quadtable import QuadTable
 from kg.compile.reference import reference_quads
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import Source, SourceMap
-from kg.errors import KgError
+from kg.compile.uptodate import Stamp, input_digests
+from kg.errors import KgError, Location
 from kg.mapping.load import load_mappings
 from kg.project import Project
 from kg.vocab import KG, RDF
@@ -74,6 +75,7 @@ class BuildReport:
     entailed: int = 0  # triples the RDFS closure added
     entailment_seconds: float = 0.0
     replayed: int = 0  # documents taken from the cache, not compiled again
+    recalled: dict[str, Any] | None = None  # a build found up to date: the manifest it read
 
     @property
     def quotes_verified(self) -> int:
@@ -133,12 +135,23 @@ def build(
     their own graph, graph:inferred, of the TriG and N-Quads files and in inferred.nt; Turtle
     and N-Triples keep the asserted graph only. With `use_cache`, what was read and compiled
     from an unchanged mapping file is taken from the project's .kg-cache/ (see kg.cache and
-    kg.compile.replay), and kept there when the build succeeds."""
+    kg.compile.replay), and kept there when the build succeeds; and when `target` already
+    holds what this build would write (kg.compile.uptodate), nothing is rebuilt: the report
+    is read from its manifest (`BuildReport.recalled`)."""
     target = out or project.dist
     _check_output_folder(target, project)
     cache = Cache(project.root / FOLDER if use_cache else None)
+    progress("reading the inputs")
+    inputs = input_digests(project)
+    stamp = Stamp.of(cache, target, inputs, include_drafts, reasoning.engine if reasoning else None)
     with cache.transaction():
-        return _build(project, target, cache, include_drafts, reasoning, progress)
+        if stamp.holds():
+            report = _recalled(target)
+            if report is not None:
+                return report
+        report = _build(project, target, cache, include_drafts, reasoning, progress, inputs)
+        stamp.record()
+        return report
 
 
 def _build(
@@ -148,6 +161,7 @@ def _build(
     include_drafts: bool,
     reasoning: Reasoner | None,
     progress: Progress,
+    inputs: dict[str, str],
 ) -> BuildReport:
     generated, compiled = compile_project(
         project, include_drafts=include_drafts, progress=progress, cache=cache
@@ -193,7 +207,7 @@ def _build(
 
         progress("writing Turtle, N-Triples, TriG and N-Quads")
         files = write_graph_files(staging, quads, triples, alongside=rest)
-        write_json(staging / MANIFEST, _manifest(project, report, files))
+        write_json(staging / MANIFEST, _manifest(report, inputs, files))
 
     replace_directory(target, fill)
     return report
@@ -223,13 +237,7 @@ def _instances_per_class(triples: Iterable[ox.Triple]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> dict[str, object]:
-    inputs = sorted(
-        (Path(folder.name) / p.relative_to(folder), p)
-        for folder in (project.ontology, project.mappings, project.seeds)
-        for p in folder.rglob("*")
-        if p.is_file()
-    )
+def _manifest(report: BuildReport, inputs: dict[str, str], files: dict[str, str]) -> dict[str, object]:
     return {
         "generator": f"sovereignty-kg {__version__}",
         "include_drafts": report.include_drafts,
@@ -244,6 +252,31 @@ def _manifest(project: Project, report: BuildReport, files: dict[str, str]) -> d
             if report.reasoning
             else None
         ),
-        "inputs": {name.as_posix(): sha256(p) for name, p in inputs},
+        "inputs": inputs,
         "files": files,
     }
+
+
+def _recalled(target: Path) -> BuildReport | None:
+    """The report of the build that wrote `target`, from its manifest (None if that
+    cannot be read)."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        return BuildReport(
+            target,
+            manifest["triples"],
+            manifest["quads_per_graph"],
+            manifest["instances_per_class"],
+            {doc: DocumentStats(**stats) for doc, stats in manifest["documents"].items()},
+            manifest["include_drafts"],
+            unplaced=[_unplaced(**entry) for entry in manifest["unplaced"]],
+            entailed=manifest["entailed"],
+            recalled=manifest,
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _unplaced(at: str, value: str, reason: str) -> Unplaced:
+    path, _, line = at.rpartition(":")
+    return Unplaced(Location(Path(path), int(line)) if line.isdigit() else Location(Path(at)), value, reason)
