@@ -139,7 +139,9 @@ def build(
 
     Writes Turtle, N-Triples, TriG and N-Quads. Only reviewed facts go in unless
     --include-drafts; every quote is checked against its document. With --reason, the graph
-    must be consistent, and the inferred facts are kept apart in graph:inferred.
+    must be consistent, and the inferred facts are kept apart in graph:inferred. An output
+    already built from the same inputs, options and code, and unchanged since, is left as
+    it is (--no-cache builds anew).
     """
     from kg.compile.builder import build as build_graph
     from kg.reason import ReasoningOptions
@@ -539,7 +541,7 @@ def validate(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Run every SHACL shape again, ignoring .kg-cache/.")
+        bool, typer.Option("--no-cache", help="Run every shape and check again, ignoring .kg-cache/.")
     ] = False,
 ) -> None:
     """Check the built graph with the SHACL shapes and named SPARQL checks of ontology/.
@@ -547,7 +549,8 @@ def validate(
     Exit code 0 when it conforms, 1 on violations (or warnings with --strict), 2 when
     validation cannot run. Each finding names the mapping file and line it came from. The
     SHACL report of each group of shapes is kept in .kg-cache/ by the digests of the shapes
-    and the triples they read, and reused while those are unchanged.
+    and the triples they read, the checks' answers by those of the checks and the built
+    files, and reused while those are unchanged.
     """
     from kg.cache import FOLDER, Cache
     from kg.check.reports import render, report_format, write_report

@@ -22,6 +22,7 @@ from kg.errors import KgErrors
 from kg.mapping.load import Loaded, load_mappings
 from kg.mapping.schema import DocumentFile
 from kg.mapping.sources import SourceDocument
+from kg.vocab import compact
 from tests.conftest import REPO, SYNTHETIC_DOCUMENTS, built_files
 
 DOCUMENTS = SYNTHETIC_DOCUMENTS
@@ -254,3 +255,41 @@ def test_validation_runs_again_only_the_shapes_whose_triples_changed(synthetic: 
     assert not first.findings or first.findings != edited.findings
     ran_again = _shacl_reports(synthetic) - kept
     assert 0 < len(ran_again) < len(kept)
+
+
+def _answers_kept(root: Path) -> set[str]:
+    return {p.name for p in (root / FOLDER).glob("check-answers-*.json")}
+
+
+def test_the_checks_answers_are_kept_until_a_check_or_the_build_changes(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The named checks' answers are kept by the digests of the checks and of the built files
+    their store reads: validating again loads no store, and a changed check or build runs
+    them again; the report is always the one validating without the cache gives."""
+    project, cache = Project.at(synthetic), Cache(synthetic / FOLDER)
+    build(project)
+    first = _validated(project, cache)
+    assert first == validate(project.ontology, project.dist, run_triples=RUN_TRIPLES)
+    kept = _answers_kept(synthetic)
+    assert len(kept) == 1
+    with monkeypatch.context() as patched:
+        patched.setattr("kg.check.validate.load_graph", lambda *_: pytest.fail("a store was loaded"))
+        assert _validated(project, cache) == first
+
+    check = synthetic / "ontology" / "checks" / "observation-warning.rq"
+    check.write_text("# Observations\nSELECT ?this WHERE { ?this a kg:Observation }\n", encoding="utf-8")
+    with_check = _validated(project, cache)
+    found = [f for f in with_check.findings if f.shape == "check:observation-warning"]
+    assert found and all(f.focus_label != compact(f.focus.value) for f in found)  # labelled
+    assert with_check == validate(project.ontology, project.dist, run_triples=RUN_TRIPLES)
+    assert len(_answers_kept(synthetic) - kept) == 1
+
+    mapping = synthetic / "mappings" / "documents" / "005.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("label:\n    en: ", "label:\n    en: Renamed ", 1), encoding="utf-8")
+    build(project)
+    renamed = _validated(project, cache)
+    assert renamed == validate(project.ontology, project.dist, run_triples=RUN_TRIPLES)
+    assert len(_answers_kept(synthetic) - kept) == 2
+    assert [f.focus_label for f in renamed.findings if f.focus_label.startswith("Renamed ")]

@@ -164,6 +164,12 @@ def loaded_size(dist: Path, dataset: Dataset = WHOLE) -> int:
     return sum(path.stat().st_size for path, _ in _whole_files(dist, dataset) if path.is_file())
 
 
+def files_read(dist: Path, dataset: Dataset = WHOLE) -> list[Path]:
+    """The built files a store of `dataset` reads, whole or in part."""
+    files = [path for path, _ in _whole_files(dist, dataset) if path.is_file()]
+    return [*files, dist / "graph.nq"] if dataset.graphs else files
+
+
 def open_store(source: Path, dataset: Dataset = WHOLE) -> ox.Store:
     """A store folder `store_on_disk` made, opened read-only; else a build folder, loaded
     (of its graphs only those `dataset` names)."""

@@ -19,6 +19,7 @@ Every finding is traced back to the mapping file and line that produced it.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import re
 import sys
 import warnings
@@ -36,7 +37,7 @@ from rdflib.term import Node
 
 from kg.ask.catalogue import query_header
 from kg.ask.dataset import Dataset
-from kg.ask.load import load_graph
+from kg.ask.load import check_graph, files_read, load_graph
 from kg.ask.reads import EVERYTHING, dataset_read
 from kg.cache import Cache
 from kg.check.findings import Finding, Report, Severity
@@ -52,7 +53,7 @@ from kg.check.shaperuns import (
     targeted,
     triples_read,
 )
-from kg.compile.output import INFERRED_FILE
+from kg.compile.output import INFERRED_FILE, sha256
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
@@ -81,18 +82,17 @@ def validate(
     when the build reasoned, the inferred ones. One copy of the graph at a time: the SHACL
     engine's runs first, each in a child process, then the store the checks run on; the
     source map last, for the findings. Nothing is written to disk but the report and, with
-    a `cache`, the SHACL report of each run (see `shacl_reports`). `run_triples`: how many
+    a `cache`, the SHACL report of each run (see `shacl_reports`) and the checks' answers
+    (`_checks_answered`). `run_triples`: how many
     triples the engine is handed at most at once, where the shapes can be split that far
     (kg.check.shaperuns)."""
+    check_graph(dist)
     shapes = load_shapes(ontology_dir / "shapes")
     reports = shacl_reports(dist, shapes, run_triples, cache)
     results = [result for report in reports for result in _shacl_results(report)]
     checks = _checks(ontology_dir / "checks")
-    store = load_graph(dist, _dataset_read(checks))
-    labels = _english_labels(store)
-    results += _check_results(store, checks)
-    del store
-    _give_back_freed_memory()
+    answers, labels = _checks_answered(dist, checks, {_keys(r[2], None, None)[0] for r in results}, cache)
+    results += _check_results(checks, answers)
     wanted = {key for _, _, focus, _, path, value, _ in results for key in _keys(focus, path, value) if key}
     sources = SourceMap.read(dist / SOURCES, wanted)
     findings = [_finding(*result, labels, sources) for result in results]
@@ -270,7 +270,56 @@ def _dataset_read(checks: dict[Path, str]) -> Dataset:
     return dataset
 
 
-def _check_results(store: ox.Store, checks: dict[Path, str]) -> list[Result]:
+def _checks_answered(
+    dist: Path, checks: dict[Path, str], focus: set[str], cache: Cache | None
+) -> tuple[dict[Path, bytes], dict[str, str]]:
+    """Each check's answer (SPARQL JSON results) on the graph built in `dist`, and the
+    English labels of the findings' focus nodes (those of `focus`, the SHACL findings', and
+    the checks'). Kept in `cache` under the digests of the checks and of the built files
+    their store reads, and taken from there while those are unchanged (and the SHACL
+    findings' focus nodes were all asked before): then no store is loaded."""
+    dataset = _dataset_read(checks)
+    key = _checks_key(cache, dist, dataset, checks) if cache and cache.folder else None
+    kept = cache.get(key) if cache and key else None
+    if isinstance(kept, dict) and focus <= set(kept["asked"]):
+        return {path: kept["answers"][path.stem].encode() for path in checks}, kept["labels"]
+    store = load_graph(dist, dataset)
+    labels = _english_labels(store)
+    answers = {path: _answer(store, path, text) for path, text in checks.items()}
+    del store
+    _give_back_freed_memory()
+    asked = focus | {_keys(r[2], None, None)[0] for r in _check_results(checks, answers)}
+    labels = {node: labels[node] for node in asked if node in labels}
+    if cache and key:
+        kept = {"answers": {p.stem: a.decode() for p, a in answers.items()}, "labels": labels}
+        cache.put(key, {**kept, "asked": sorted(asked)})
+    return answers, labels
+
+
+def _checks_key(cache: Cache, dist: Path, dataset: Dataset, checks: dict[Path, str]) -> str:
+    """The key of the checks' answers: the engine's version, each check's name and text,
+    and the digest of each built file the checks' store reads."""
+    made_from = [
+        f"pyoxigraph {ox.__version__}",
+        *(f"{path.name} {hashlib.sha256(text.encode()).hexdigest()}" for path, text in checks.items()),
+        *(f"{path.name} {sha256(path)}" for path in files_read(dist, dataset)),
+    ]
+    return cache.key("check-answers", " ".join(path.stem for path in checks), "\n".join(made_from))
+
+
+def _answer(store: ox.Store, path: Path, text: str) -> bytes:
+    """A check's answer on `store`, as SPARQL JSON results; a check that is not a SELECT
+    query returning ?this is an error."""
+    try:
+        solutions = store.query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise KgError(f"invalid SPARQL in check: {exc}", Location(path)) from None
+    if not isinstance(solutions, ox.QuerySolutions) or "this" not in {v.value for v in solutions.variables}:
+        raise KgError("a check must be a SELECT query returning ?this", Location(path))
+    return bytes(solutions.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+
+
+def _check_results(checks: dict[Path, str], answers: dict[Path, bytes]) -> list[Result]:
     found: list[Result] = []
     for path, text in checks.items():
         severity = (
@@ -281,14 +330,8 @@ def _check_results(store: ox.Store, checks: dict[Path, str]) -> list[Result]:
             else Severity.INFO
         )
         default = query_header(text).get("description", path.stem)
-        try:
-            solutions = store.query(text, prefixes=PREFIXES)
-        except SyntaxError as exc:
-            raise KgError(f"invalid SPARQL in check: {exc}", Location(path)) from None
-        if not isinstance(solutions, ox.QuerySolutions) or "this" not in {
-            v.value for v in solutions.variables
-        }:
-            raise KgError("a check must be a SELECT query returning ?this", Location(path))
+        solutions = ox.parse_query_results(answers[path], format=ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions)
         names = {v.value for v in solutions.variables}
         check = ox.NamedNode(CHECKS[path.stem])
         for row in solutions:
