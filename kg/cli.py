@@ -143,6 +143,7 @@ def build(
     already built from the same inputs, options and code, and unchanged since, is left as
     it is (--no-cache builds anew).
     """
+    from kg.ask.load import kept_store
     from kg.compile.builder import build as build_graph
     from kg.reason import ReasoningOptions
     from kg.render import build_summary
@@ -157,6 +158,7 @@ def build(
             progress=lambda step: err.print(f"[dim]… {step}[/]", highlight=False),
             use_cache=not no_cache,
         )
+        kept_store(report.out)  # a store kept beside the previous build (kg query) is removed now
     out.print(build_summary(report), soft_wrap=True)
 
 

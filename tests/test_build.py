@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg import BuildReport, KgError, Project, build
+from kg.ask.load import keep_store, kept_store
 from kg.cli import app
 from tests.conftest import REPO, make_project
 
@@ -150,6 +151,18 @@ def test_cli_build_prints_progress_and_summary(tmp_path: Path) -> None:
     assert "compiling facts" not in again.stderr
     assert "dist is up to date: built from the same inputs, options and code" in again.stdout
     assert "4 quotes verified" in again.stdout and "Facts per document" in again.stdout
+
+
+def test_cli_build_removes_the_store_kept_beside_the_build_it_replaces(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    assert CliRunner().invoke(app, ["build", "--root", str(root)]).exit_code == 0
+    kept = keep_store(root / "dist")
+    assert kept == root / ".dist-store" and kept.is_dir()
+    assert CliRunner().invoke(app, ["build", "--root", str(root)]).exit_code == 0  # up to date
+    assert kept_store(root / "dist") == kept
+    rebuilt = CliRunner().invoke(app, ["build", "--root", str(root), "--include-drafts"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert not kept.exists()
 
 
 def test_not_a_project_is_a_clear_error(tmp_path: Path) -> None:
