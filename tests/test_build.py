@@ -59,6 +59,11 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]
 
 
+def _edit_a_mapping(root: Path) -> None:
+    mapping = sorted((root / "mappings").rglob("*.yaml"))[0]
+    mapping.write_text(mapping.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+
+
 def test_failure_while_writing_leaves_previous_output_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +76,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("kg.compile.builder.write_graph_files", disk_full)
+    _edit_a_mapping(root)  # else the output is up to date, and nothing is written
     with pytest.raises(OSError, match="No space left"):
         build(Project.at(root))
 
@@ -93,6 +99,7 @@ def test_a_failure_in_the_process_writing_the_quads_fails_the_build_and_keeps_th
         serialize(data, output, fmt, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr("kg.compile.output.ox.serialize", disk_full_for_trig)
+    _edit_a_mapping(root)  # else the output is up to date, and nothing is written
     with pytest.raises(KgError, match="No space left on device"):
         build(Project.at(root))
     assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
