@@ -91,7 +91,7 @@ def validate(
     reports = shacl_reports(dist, shapes, run_triples, cache)
     results = [result for report in reports for result in _shacl_results(report)]
     checks = _checks(ontology_dir / "checks")
-    answers, labels = _checks_answered(dist, checks, {_keys(r[2], None, None)[0] for r in results}, cache)
+    answers, labels = _checks_answered(dist, checks, _labelled(results), cache)
     results += _check_results(checks, answers)
     wanted = {key for _, _, focus, _, path, value, _ in results for key in _keys(focus, path, value) if key}
     sources = SourceMap.read(dist / SOURCES, wanted)
@@ -274,7 +274,7 @@ def _checks_answered(
     dist: Path, checks: dict[Path, str], focus: set[str], cache: Cache | None
 ) -> tuple[dict[Path, bytes], dict[str, str]]:
     """Each check's answer (SPARQL JSON results) on the graph built in `dist`, and the
-    English labels of the findings' focus nodes (those of `focus`, the SHACL findings', and
+    English labels of the findings' focus nodes (of `focus`, the SHACL findings' IRIs, and
     the checks'). Kept in `cache` under the digests of the checks and of the built files
     their store reads, and taken from there while those are unchanged (and the SHACL
     findings' focus nodes were all asked before): then no store is loaded."""
@@ -288,12 +288,17 @@ def _checks_answered(
     answers = {path: _answer(store, path, text) for path, text in checks.items()}
     del store
     _give_back_freed_memory()
-    asked = focus | {_keys(r[2], None, None)[0] for r in _check_results(checks, answers)}
+    asked = focus | _labelled(_check_results(checks, answers))
     labels = {node: labels[node] for node in asked if node in labels}
     if cache and key:
         kept = {"answers": {p.stem: a.decode() for p, a in answers.items()}, "labels": labels}
         cache.put(key, {**kept, "asked": sorted(asked)})
     return answers, labels
+
+
+def _labelled(results: list[Result]) -> set[str]:
+    """The focus nodes of `results` that may have a label: the IRIs."""
+    return {focus.value for _, _, focus, *_ in results if isinstance(focus, ox.NamedNode)}
 
 
 def _checks_key(cache: Cache, dist: Path, dataset: Dataset, checks: dict[Path, str]) -> str:
