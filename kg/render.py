@@ -163,31 +163,33 @@ def catalogue_table(queries: dict[str, NamedQuery]) -> RenderableType:
     return table
 
 
+LISTED = 50  # documents (and document graphs) a build summary lists one by one; past that, their totals
+
+
 def build_summary(report: BuildReport) -> RenderableType:
+    """The named graphs, classes and documents of a build, then a headline. Past `LISTED`
+    documents, they (and their graphs) are summed in one row: every one is in build.json."""
     from kg.vocab import compact
 
-    documents = Table(
-        "document",
-        "facts",
-        "statements",
-        "quotes verified",
-        "drafts left out",
-        title="Facts per document",
-    )
-    for doc, stats in report.documents.items():
-        documents.add_row(
-            doc,
-            str(stats.facts),
-            str(stats.statements),
-            str(stats.quotes),
-            str(stats.drafts_left_out),
-        )
+    columns = ("facts", "statements", "quotes verified", "drafts left out")
+    documents = Table("document", *columns, title="Facts per document")
+    figures = {d: (s.facts, s.statements, s.quotes, s.drafts_left_out) for d, s in report.documents.items()}
+    if len(figures) > LISTED:
+        totals = tuple(sum(column) for column in zip(*figures.values(), strict=True))
+        figures = {f"all {len(figures)} (each in build.json)": totals}
+    for doc, counts in figures.items():
+        documents.add_row(doc, *map(str, counts))
     classes = Table("class", "instances", title="Instances per class")
     for name, count in report.instances_per_class.items():
         classes.add_row(f"kg:{name}", str(count))
     graphs = Table("named graph", "quads", title="Named graphs")
-    for graph, count in report.quads_per_graph.items():
-        graphs.add_row(compact(graph), str(count))
+    sizes = {compact(graph): count for graph, count in report.quads_per_graph.items()}
+    of_documents = [graph for graph in sizes if graph.startswith("graph:document-")]
+    if len(of_documents) > LISTED:
+        summed = sum(sizes.pop(graph) for graph in of_documents)
+        sizes[f"graph:document-… ({len(of_documents)} graphs)"] = summed
+    for graph, count in sorted(sizes.items()):
+        graphs.add_row(graph, str(count))
     drafts = " (drafts included)" if report.include_drafts else ""
     if report.recalled is not None:
         return Group(graphs, classes, documents, _up_to_date(report, drafts))

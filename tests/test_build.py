@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from kg import BuildReport, KgError, Project, build
 from kg.ask.load import keep_store, kept_store
 from kg.cli import app
+from kg.compile.context import DocumentStats
+from kg.render import LISTED, build_summary
 from tests.conftest import REPO, make_project
 
 
@@ -170,6 +173,27 @@ def test_cli_build_removes_the_store_kept_beside_the_build_it_replaces(tmp_path:
     rebuilt = CliRunner().invoke(app, ["build", "--root", str(root), "--include-drafts"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert not kept.exists()
+
+
+def test_the_summary_of_a_build_of_many_documents_sums_them(tmp_path: Path) -> None:
+    """Past LISTED documents, the summary gives their totals (each is in build.json), not a
+    table of thousands of rows."""
+    graph = "https://w3id.org/sovereignty-kg/graph/"
+    many = LISTED + 1
+    report = BuildReport(
+        tmp_path,
+        10,
+        {f"{graph}registry": 7, **{f"{graph}document-{i:03}": 2 for i in range(many)}},
+        {"Person": 3},
+        {f"{i:03}": DocumentStats(facts=1, statements=2, quotes=3) for i in range(many)},
+    )
+    console = Console(record=True, width=200)
+    console.print(build_summary(report))
+    text = console.export_text()
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if "│" in line]
+    assert [f"all {many} (each in build.json)", str(many), str(2 * many), str(3 * many), "0"] in rows
+    assert rows[:2] == [[f"graph:document-… ({many} graphs)", str(2 * many)], ["graph:registry", "7"]]
+    assert "document-000" not in text and f"{3 * many} quotes verified" in text
 
 
 def test_not_a_project_is_a_clear_error(tmp_path: Path) -> None:
