@@ -75,6 +75,22 @@ def test_on_the_focus_node_a_predicate_read_only_from_or_towards_it_is_anchored(
     )
 
 
+def test_one_step_of_a_path_from_or_towards_the_focus_node_is_anchored() -> None:
+    """`$this ex:a|ex:b ?x` reads ex:a and ex:b only from the focus node (as a label or a
+    description of it, say); a longer path is read anywhere."""
+    reads = sparql_reads(
+        "SELECT $this WHERE { $this ex:a|ex:b ?x . $this ^ex:c ?y . ?z ex:d|^ex:e $this ."
+        " $this ex:f/ex:g ?w . $this ex:h|ex:i/ex:j ?v . $this ex:k* ?u }",
+        NS,
+        True,
+    )
+    assert (_names(reads.of_focus), _names(reads.to_focus), _names(reads.predicates)) == (
+        {"a", "b", "e"},
+        {"c", "d"},
+        {"f", "g", "h", "i", "j", "k"},
+    )
+
+
 def test_a_predicate_also_read_from_the_values_is_not_anchored() -> None:
     shapes = _shapes("""
         ex:S a sh:NodeShape ; sh:targetClass ex:A ;

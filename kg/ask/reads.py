@@ -54,7 +54,8 @@ def sparql_reads(query: str, prefixes: dict[str, str], on_focus: bool = False) -
     """The predicates and classes a SPARQL query's patterns name: a pattern `?x a C` reads
     the types of C; a variable predicate or a negated path reads everything. With
     `on_focus`, `$this` is the focus node, and a predicate read only as `$this p ?x` (or
-    `?x p $this`) is read only from (towards) it."""
+    `?x p $this`, or one step of a path from it: `$this p|^q ?x`) is read only from (towards)
+    it."""
     try:
         algebra = prepareQuery(query, initNs=prefixes).algebra
     except Exception:  # rdflib raises several parser exception types; the engine will say what is wrong
@@ -64,8 +65,10 @@ def sparql_reads(query: str, prefixes: dict[str, str], on_focus: bool = False) -
         reads = _pattern_reads(predicate, value)
         if reads is None:
             return EVERYTHING
-        if on_focus and isinstance(predicate, URIRef) and predicate != RDF.type and _THIS in (subject, value):
-            reads = Reads(of_focus=reads.predicates) if subject == _THIS else Reads(to_focus=reads.predicates)
+        steps = _one_step(predicate) if on_focus and _THIS in (subject, value) else None
+        if steps is not None:
+            forward, backward = steps if subject == _THIS else steps[::-1]
+            reads = Reads(of_focus=forward, to_focus=backward)
         found.add(reads)
     return found.reads()
 
@@ -170,6 +173,22 @@ def _pattern_reads(predicate: object, value: object) -> Reads | None:
         return Reads(predicates=frozenset({str(predicate)}))
     names = _path_predicates(predicate)
     return None if names is None else Reads(predicates=frozenset(names))
+
+
+def _one_step(path: object) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The predicates a path follows forwards and backwards when it is one step (`p`, `^p`,
+    `p|^q`); None for a longer path, or one through rdf:type (read as the types of classes)."""
+    if isinstance(path, URIRef):
+        return None if path == RDF.type else (frozenset({str(path)}), frozenset())
+    if isinstance(path, InvPath):
+        step = _one_step(path.arg)
+        return None if step is None else step[::-1]
+    if isinstance(path, AlternativePath):
+        steps = [_one_step(part) for part in path.args]
+        if any(step is None for step in steps):
+            return None
+        return frozenset().union(*(s[0] for s in steps if s)), frozenset().union(*(s[1] for s in steps if s))
+    return None
 
 
 def _path_predicates(path: object) -> set[str] | None:
