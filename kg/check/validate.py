@@ -91,8 +91,8 @@ def validate(
     reports = shacl_reports(dist, shapes, run_triples, cache)
     results = [result for report in reports for result in _shacl_results(report)]
     checks = _checks(ontology_dir / "checks")
-    answers, labels = _checks_answered(dist, checks, _labelled(results), cache)
-    results += _check_results(checks, answers)
+    found, labels = _checks_answered(dist, checks, _labelled(results), cache)
+    results += found
     wanted = {key for _, _, focus, _, path, value, _ in results for key in _keys(focus, path, value) if key}
     sources = SourceMap.read(dist / SOURCES, wanted)
     findings = [_finding(*result, labels, sources) for result in results]
@@ -272,9 +272,9 @@ def _dataset_read(checks: dict[Path, str]) -> Dataset:
 
 def _checks_answered(
     dist: Path, checks: dict[Path, str], focus: set[str], cache: Cache | None
-) -> tuple[dict[Path, bytes], dict[str, str]]:
-    """Each check's answer (SPARQL JSON results) on the graph built in `dist`, and the
-    English labels of the findings' focus nodes (of `focus`, the SHACL findings' IRIs, and
+) -> tuple[list[Result], dict[str, str]]:
+    """The checks' findings from their answers (SPARQL JSON results) on the graph built in
+    `dist`, and the English labels of the findings' focus nodes (of `focus`, the SHACL findings' IRIs, and
     the checks'). Kept in `cache` under the digests of the checks and of the built files
     their store reads, and taken from there while those are unchanged (and the SHACL
     findings' focus nodes were all asked before): then no store is loaded."""
@@ -282,18 +282,20 @@ def _checks_answered(
     key = _checks_key(cache, dist, dataset, checks) if cache and cache.folder else None
     kept = cache.get(key) if cache and key else None
     if isinstance(kept, dict) and focus <= set(kept["asked"]):
-        return {path: kept["answers"][path.stem].encode() for path in checks}, kept["labels"]
+        answered = {path: kept["answers"][path.stem].encode() for path in checks}
+        return _check_results(checks, answered), kept["labels"]
     store = load_graph(dist, dataset)
     labels = _english_labels(store)
     answers = {path: _answer(store, path, text) for path, text in checks.items()}
     del store
     _give_back_freed_memory()
-    asked = focus | _labelled(_check_results(checks, answers))
+    found = _check_results(checks, answers)
+    asked = focus | _labelled(found)
     labels = {node: labels[node] for node in asked if node in labels}
     if cache and key:
         kept = {"answers": {p.stem: a.decode() for p, a in answers.items()}, "labels": labels}
         cache.put(key, {**kept, "asked": sorted(asked)})
-    return answers, labels
+    return found, labels
 
 
 def _labelled(results: list[Result]) -> set[str]:
