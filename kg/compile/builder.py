@@ -27,6 +27,7 @@ from kg.compile.output import (
     replace_directory,
     write_graph_files,
     write_json,
+    write_rows,
 )
 from kg.compile.quadtable import QuadTable
 from kg.compile.reference import reference_quads
@@ -202,7 +203,7 @@ def _build(
 
     def fill(staging: Path) -> None:
         def rest() -> None:
-            ox.serialize(quads.graph(INFERRED_GRAPH), str(staging / INFERRED_FILE), ox.RdfFormat.N_TRIPLES)
+            write_rows(staging / INFERRED_FILE, quads.graph(INFERRED_GRAPH), ox.RdfFormat.N_TRIPLES)
             compiled.sources.write(staging / SOURCES)
 
         progress("writing Turtle, N-Triples, TriG and N-Quads")

@@ -25,12 +25,13 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
 
+from kg.compile.quadtable import Ordered
 from kg.errors import KgError, Location
 from kg.sidebyside import side_by_side
 from kg.vocab import GRAPH, PREFIXES
@@ -51,22 +52,20 @@ _OF_QUADS = ("graph.nq", "graph.trig")
 
 def write_graph_files(
     directory: Path,
-    quads: Iterable[ox.Quad],
-    triples: Iterable[ox.Triple],
+    quads: Ordered[ox.Quad],
+    triples: Ordered[ox.Triple],
     alongside: Callable[[], None] = lambda: None,
 ) -> dict[str, str]:
-    """Write every graph file into `directory`, each streamed from `quads` or `triples` (read
-    twice each: collections, not iterators); return their SHA-256 digests. The files of quads
-    are written by a forked child while this process writes those of triples, then runs
-    `alongside` (the build's other files): two cores, about half the time."""
+    """Write every graph file into `directory`, from `quads` or `triples`; return their
+    SHA-256 digests. The files of quads are written by a forked child while this process
+    writes those of triples, then runs `alongside` (the build's other files): two cores,
+    about half the time."""
 
     def write(formats: dict[str, ox.RdfFormat]) -> dict[str, str]:
         digests = {}
         for name, fmt in formats.items():
-            data = quads if name in _OF_QUADS else triples
-            prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
             path = directory / name
-            ox.serialize(data, str(path), fmt, prefixes=prefixes)
+            write_rows(path, quads if name in _OF_QUADS else triples, fmt)
             digests[name] = sha256(path)
         return digests
 
@@ -79,6 +78,16 @@ def write_graph_files(
         lambda: write({name: GRAPH_FILES[name] for name in _OF_QUADS}), own_part
     )
     return {name: {**of_quads, **of_triples}[name] for name in GRAPH_FILES}
+
+
+def write_rows(path: Path, rows: Ordered[ox.Quad] | Ordered[ox.Triple], fmt: ox.RdfFormat) -> None:
+    """Write `rows` to `path` in `fmt`: lines of N-Triples or N-Quads as they are
+    (`Ordered.write_lines`), Turtle and TriG through pyoxigraph with the project's prefixes."""
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        with path.open("wb") as handle:
+            rows.write_lines(handle)
+    else:
+        ox.serialize(rows, str(path), fmt, prefixes=PREFIXES)
 
 
 def write_json(path: Path, content: dict[str, Any]) -> None:
