@@ -63,9 +63,10 @@ def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[An
 
 
 def first_half(count: int) -> int:
-    """How many of `count` items to work on here when the rest go to a child (`halves`): a
-    little over half, as the child also hands its results over."""
-    return count * 11 // 20
+    """How many of `count` items to work on here when the rest go to a child (`halves`): 3
+    in 5, as the child also writes its results down to hand them over (at 10,000 documents,
+    a child's half of the compiling took 22 s where this process's took 18)."""
+    return count * 3 // 5
 
 
 def halves(

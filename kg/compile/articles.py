@@ -30,10 +30,11 @@ from kg.mapping.sources import SourceDocument, resolve_seed, seed_display
 from kg.vocab import ARTICLE, DCTERMS, DOCUMENT, GRAPH, KG, RDF, RDFS
 
 
-def sources(ctx: Context) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceDocument]]:
+def sources(ctx: Context, skip: int = 0) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceDocument]]:
     """Each document mapping with its seed file; one mapping per id and per seed. Each is
     taken out of `ctx.mappings` as it is handed out, to be let go once compiled (at 10,000
-    documents the mappings read take 700 MiB)."""
+    documents the mappings read take 700 MiB). The first `skip` are checked against the
+    rest but their seeds not read, nor handed out (a child compiling the others)."""
     ids: dict[str, Location] = {}
     paths: dict[Path, Location] = {}
     pending = ctx.mappings.documents
@@ -49,6 +50,9 @@ def sources(ctx: Context) -> Iterator[tuple[Loaded[schema.DocumentFile], SourceD
             if path in paths:
                 raise KgError(f"document '{doc.document}' is already mapped at {paths[path]}", here)
             paths[path] = here
+            if skip:
+                skip -= 1
+                continue
             source = SourceDocument.read(path, seed_display(ctx.paths.seeds, path))
             if doc.sha256 and doc.sha256 != source.sha256:
                 raise KgError(

@@ -59,7 +59,7 @@ def compile_mappings(
             return Replay(kept, ontology.digest, include_drafts)
 
         halves(
-            lambda kept: _compile_beside(ctx, replay, beside(kept), islice(documents, half, None)),
+            lambda kept: _compile_beside(ctx, replay, beside(kept), sources(ctx, skip=half)),
             lambda: _add(ctx, replay, None, islice(documents, half)),
             lambda kept: _add(ctx, replay, beside(kept), documents),
         )
