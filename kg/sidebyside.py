@@ -1,12 +1,12 @@
 """Two pieces of work at once on two cores: one in a forked child process, one here (or
 one piece of work in a child, `apart`, for the memory it takes to go back when it ends).
 
-A build's last stage writes files that do not depend on each other, each mostly Python
-turning rows into pyoxigraph objects, so one core each halves it. The child is a fork:
-it sees the sorted graph as it is, without copying or pickling it, and sends back only
-its (JSON) result through a pipe. Where `os.fork` does not exist, the two run one after
-the other. Either failing fails the whole: a failure here stops the child, and the
-child's failure (an exception, or a signal that killed it) is raised here as a KgError.
+A build writes files that do not depend on each other, so children write some of them
+while this process goes on (`Beside`). A child is a fork: it sees the sorted graph as it
+is, without copying or pickling it, and sends back only its (JSON) result through a pipe.
+Where `os.fork` does not exist, the work runs here when its result is asked for. Either
+failing fails the whole: a failure here stops the child, and the child's failure (an
+exception, or a signal that killed it) is raised here as a KgError.
 
 Reading and compiling many mapping files is split in `halves`: the child keeps what it
 made in a temporary cache, from which it is taken here, in order, once this process has
@@ -31,35 +31,63 @@ T = TypeVar("T")
 MANY = 200  # files from which reading or compiling them is split in halves
 
 
+class Beside:
+    """`work()` started now in a forked child (its result must be JSON), taken with `result()`
+    once this process has done what it does meanwhile. Used as a context manager, a failure
+    here stops the child. Where `os.fork` does not exist, the work runs when its result is
+    asked for."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._work: Callable[[], Any] | None = work
+        self._pid = 0
+        if hasattr(os, "fork"):
+            self._read, write = os.pipe()
+            self._pid = os.fork()
+            if self._pid == 0:  # pragma: no cover - the child; its work is checked through its result
+                os.close(self._read)
+                _child(work, write)
+            os.close(write)
+            self._work = None
+
+    def result(self) -> Any:
+        """The child's result once it has ended; its error or its killing as a KgError."""
+        if self._work is not None:
+            return self._work()
+        with os.fdopen(self._read, "rb") as pipe:
+            sent = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        if os.WIFSIGNALED(status):
+            raise KgError(f"the process working beside this one was stopped by signal {os.WTERMSIG(status)}")
+        if not sent:
+            raise KgError("the process working beside this one ended without an answer")
+        answer = json.loads(sent)
+        if "error" in answer:
+            raise KgError(answer["error"])
+        return answer["result"]
+
+    def stop(self) -> None:
+        """End the child unfinished (if it is still to be waited for)."""
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._read)
+            self._pid = 0
+
+    def __enter__(self) -> Beside:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.stop()
+
+
 def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[Any, T]:
     """`in_child()` in a forked child (its result must be JSON) and `here()` in this process,
     at once; both results."""
-    if not hasattr(os, "fork"):
-        return in_child(), here()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; its work is checked through its result
-        os.close(read)
-        _child(in_child, write)
-    os.close(write)
-    try:
+    with Beside(in_child) as beside:
         own = here()
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read)
-        raise
-    with os.fdopen(read, "rb") as pipe:
-        sent = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        raise KgError(f"the process working beside this one was stopped by signal {os.WTERMSIG(status)}")
-    if not sent:
-        raise KgError("the process working beside this one ended without an answer")
-    answer = json.loads(sent)
-    if "error" in answer:
-        raise KgError(answer["error"])
-    return answer["result"], own
+        return beside.result(), own
 
 
 def first_half(count: int) -> int:
@@ -108,7 +136,7 @@ def halves(
 def apart(work: Callable[[], Any]) -> Any:
     """`work()` in a forked child, so that all the memory it takes is given back when it
     ends; its (JSON) result."""
-    return side_by_side(work, lambda: None)[0]
+    return Beside(work).result()
 
 
 def _child(work: Callable[[], Any], write: int) -> None:

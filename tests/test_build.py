@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -16,6 +17,7 @@ from kg import BuildReport, KgError, Project, build
 from kg.ask.load import keep_store, kept_store
 from kg.cli import app
 from kg.compile.context import DocumentStats
+from kg.compile.output import GraphFiles
 from kg.render import LISTED, build_summary
 from tests.conftest import REPO, make_project
 
@@ -74,11 +76,11 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     build(Project.at(root))
     before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
 
-    def disk_full(*args: object, **kwargs: object) -> None:
-        (args[0] / "graph.nq").write_text("half written")  # type: ignore[operator]
+    def disk_full(files: GraphFiles, *args: object, **kwargs: object) -> None:
+        (files.directory / "graph.nq").write_text("half written")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kg.compile.builder.write_graph_files", disk_full)
+    monkeypatch.setattr(GraphFiles, "finish", disk_full)
     _edit_a_mapping(root)  # else the output is up to date, and nothing is written
     with pytest.raises(OSError, match="No space left"):
         build(Project.at(root))
@@ -87,23 +89,41 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]
 
 
-def test_a_failure_in_the_process_writing_the_quads_fails_the_build_and_keeps_the_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failing", "error"),
+    [
+        ("graph.ttl", KgError),  # in the child writing the asserted triples during the closure
+        ("graph.nq", KgError),  # in the child writing beside this process
+        ("graph.trig", OSError),  # here, while both children write
+        ("sources.json", KgError),  # what the second child writes after graph.nq
+    ],
+)
+def test_a_failure_writing_any_file_fails_the_build_and_keeps_the_output(
+    failing: str, error: type[Exception], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """graph.trig is written by a forked child (kg.sidebyside): its error is the build's."""
+    """The graph files are written by forked children and here (kg.compile.output.GraphFiles):
+    an error in any is the build's."""
     root = make_project(tmp_path)
     build(Project.at(root))
     before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    open_file = Path.open
+
+    def disk_full(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if path.name == failing and "w" in mode:
+            raise OSError(28, "No space left on device")
+        return open_file(path, mode, *args, **kwargs)
+
     serialize = ox.serialize
 
-    def disk_full_for_trig(data: object, output: str, fmt: ox.RdfFormat, **kwargs: object) -> None:
-        if fmt == ox.RdfFormat.TRIG:
+    def disk_full_in_pyoxigraph(data: object, output: str, fmt: ox.RdfFormat, **kwargs: object) -> None:
+        if Path(output).name == failing:
             raise OSError(28, "No space left on device")
         serialize(data, output, fmt, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("kg.compile.output.ox.serialize", disk_full_for_trig)
+    monkeypatch.setattr(Path, "open", disk_full)
+    monkeypatch.setattr("kg.compile.output.ox.serialize", disk_full_in_pyoxigraph)
     _edit_a_mapping(root)  # else the output is up to date, and nothing is written
-    with pytest.raises(KgError, match="No space left on device"):
+    with pytest.raises(error, match="No space left on device"):
         build(Project.at(root))
     assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
     assert sorted(p.name for p in root.iterdir()) == [".kg-cache", "dist", "mappings", "ontology", "seeds"]

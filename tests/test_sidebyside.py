@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KgError
-from kg.sidebyside import side_by_side
+from kg.sidebyside import Beside, side_by_side
 
 
 def test_both_results_come_back_and_the_child_ran_in_another_process() -> None:
@@ -49,3 +49,22 @@ def test_a_failure_here_stops_the_child(tmp_path: Path) -> None:
         side_by_side(slow, failing)
     time.sleep(1.5)
     assert not late.exists()
+
+
+def test_a_failure_while_a_child_works_beside_stops_it(tmp_path: Path) -> None:
+    late = tmp_path / "written by the child after a second"
+
+    def slow() -> None:
+        time.sleep(1)
+        late.write_text("too late")
+
+    with pytest.raises(ValueError, match="failed here"), Beside(slow):
+        raise ValueError("failed here")
+    time.sleep(1.5)
+    assert not late.exists()
+
+
+def test_the_result_of_a_child_started_earlier_is_taken_later() -> None:
+    with Beside(lambda: os.getpid()) as beside:
+        time.sleep(0.1)
+        assert beside.result() != os.getpid()

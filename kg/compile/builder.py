@@ -21,13 +21,11 @@ from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
 from kg.compile.entailment import inferred_quads, rdfs_closure
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
-    INFERRED_FILE,
     INFERRED_GRAPH,
     MANIFEST,
-    replace_directory,
-    write_graph_files,
+    GraphFiles,
+    replaced_directory,
     write_json,
-    write_rows,
 )
 from kg.compile.quadtable import QuadTable
 from kg.compile.reference import reference_quads
@@ -172,45 +170,41 @@ def _build(
     graph.extend(generated)
     del generated
     triples = graph.triples()
-    outcome = None
-    if reasoning:
-        progress(f"reasoning (engine: {reasoning.engine})")
-        outcome = reasoning(triples, compiled.sources, project.ontology)
-    progress("adding the RDFS subclass and subproperty closure")
-    start = time.perf_counter()
-    reasoned = outcome.inferred if outcome else []
-    if reasoned:  # the closure of what is asserted and what was reasoned
-        graph.extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in reasoned)
-    entailed = rdfs_closure(graph.triples() if reasoned else triples)
-    graph.extend(inferred_quads(entailed, reasoned))
-    seconds = time.perf_counter() - start
-    progress("sorting")
-    quads = graph.sorted()
-    del graph
-    report = BuildReport(
-        target,
-        len(triples),
-        quads.graph_sizes(),
-        _instances_per_class(triples.with_predicate(str(RDF.type))),
-        compiled.documents,
-        include_drafts,
-        outcome,
-        compiled.unplaced,
-        len(entailed),
-        seconds,
-        compiled.replayed,
-    )
-
-    def fill(staging: Path) -> None:
-        def rest() -> None:
-            write_rows(staging / INFERRED_FILE, quads.graph(INFERRED_GRAPH), ox.RdfFormat.N_TRIPLES)
-            compiled.sources.write(staging / SOURCES)
-
+    with (
+        replaced_directory(target) as staging,
+        GraphFiles(staging, triples) as files,
+    ):
+        outcome = None
+        if reasoning:
+            progress(f"reasoning (engine: {reasoning.engine})")
+            outcome = reasoning(triples, compiled.sources, project.ontology)
+        progress("adding the RDFS subclass and subproperty closure")
+        start = time.perf_counter()
+        reasoned = outcome.inferred if outcome else []
+        if reasoned:  # the closure of what is asserted and what was reasoned
+            graph.extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in reasoned)
+        entailed = rdfs_closure(graph.triples() if reasoned else triples)
+        graph.extend(inferred_quads(entailed, reasoned))
+        seconds = time.perf_counter() - start
+        progress("sorting")
+        quads = graph.sorted()
+        del graph
+        report = BuildReport(
+            target,
+            len(triples),
+            quads.graph_sizes(),
+            _instances_per_class(triples.with_predicate(str(RDF.type))),
+            compiled.documents,
+            include_drafts,
+            outcome,
+            compiled.unplaced,
+            len(entailed),
+            seconds,
+            compiled.replayed,
+        )
         progress("writing Turtle, N-Triples, TriG and N-Quads")
-        files = write_graph_files(staging, quads, triples, alongside=rest)
-        write_json(staging / MANIFEST, _manifest(report, inputs, files))
-
-    replace_directory(target, fill)
+        digests = files.finish(quads, alongside=lambda: compiled.sources.write(staging / SOURCES))
+        write_json(staging / MANIFEST, _manifest(report, inputs, digests))
     return report
 
 

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from kg.compile.quadtable import Ordered
 from kg.errors import KgError, Location
-from kg.sidebyside import side_by_side
+from kg.sidebyside import Beside, side_by_side
 from kg.vocab import GRAPH, PREFIXES
 
 MANIFEST = "build.json"
@@ -47,37 +47,48 @@ GRAPH_FILES = {
     "graph.nt": ox.RdfFormat.N_TRIPLES,
     "graph.ttl": ox.RdfFormat.TURTLE,
 }
-_OF_QUADS = ("graph.nq", "graph.trig")
 
 
-def write_graph_files(
-    directory: Path,
-    quads: Ordered[ox.Quad],
-    triples: Ordered[ox.Triple],
-    alongside: Callable[[], None] = lambda: None,
-) -> dict[str, str]:
-    """Write every graph file into `directory`, from `quads` or `triples`; return their
-    SHA-256 digests. The files of quads are written by a forked child while this process
-    writes those of triples, then runs `alongside` (the build's other files): two cores,
-    about half the time."""
+class GraphFiles:
+    """The graph files of a build, each written by a forked child as soon as its rows are
+    known: graph.nt and graph.ttl (the asserted triples) while this process goes on to reason
+    and add the closure; then graph.nq and what else is to be written (`finish`) while this
+    process writes graph.trig and inferred.nt. Two cores kept busy: at 10,000 documents,
+    writing took 19.7 s after the closure, and about 12 s so. Used as a context manager, a
+    failure stops the children."""
 
-    def write(formats: dict[str, ox.RdfFormat]) -> dict[str, str]:
-        digests = {}
-        for name, fmt in formats.items():
-            path = directory / name
-            write_rows(path, quads if name in _OF_QUADS else triples, fmt)
-            digests[name] = sha256(path)
-        return digests
+    def __init__(self, directory: Path, triples: Ordered[ox.Triple]) -> None:
+        self.directory = directory
+        self._asserted = Beside(lambda: self._written(triples, ("graph.nt", "graph.ttl")))
 
-    def own_part() -> dict[str, str]:
-        digests = write({name: fmt for name, fmt in GRAPH_FILES.items() if name not in _OF_QUADS})
-        alongside()
-        return digests
+    def finish(self, quads: Ordered[ox.Quad], alongside: Callable[[], None]) -> dict[str, str]:
+        """Write the files of `quads`, and `alongside` beside graph.nq; the SHA-256 of every
+        graph file but inferred.nt."""
 
-    of_quads, of_triples = side_by_side(
-        lambda: write({name: GRAPH_FILES[name] for name in _OF_QUADS}), own_part
-    )
-    return {name: {**of_quads, **of_triples}[name] for name in GRAPH_FILES}
+        def beside() -> dict[str, str]:
+            digests = self._written(quads, ("graph.nq",))
+            alongside()
+            return digests
+
+        def here() -> dict[str, str]:
+            write_rows(self.directory / INFERRED_FILE, quads.graph(INFERRED_GRAPH), ox.RdfFormat.N_TRIPLES)
+            return self._written(quads, ("graph.trig",))
+
+        of_quads, trig = side_by_side(beside, here)
+        written = {**self._asserted.result(), **of_quads, **trig}
+        return {name: written[name] for name in GRAPH_FILES}
+
+    def _written(self, rows: Ordered[ox.Quad] | Ordered[ox.Triple], names: tuple[str, ...]) -> dict[str, str]:
+        for name in names:
+            write_rows(self.directory / name, rows, GRAPH_FILES[name])
+        return {name: sha256(self.directory / name) for name in names}
+
+    def __enter__(self) -> GraphFiles:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self._asserted.stop()
 
 
 def write_rows(path: Path, rows: Ordered[ox.Quad] | Ordered[ox.Triple], fmt: ox.RdfFormat) -> None:
@@ -96,8 +107,10 @@ def write_json(path: Path, content: dict[str, Any]) -> None:
     )
 
 
-def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:
-    """Build a new `target` in a sibling folder with `fill`, then swap it in.
+@contextlib.contextmanager
+def replaced_directory(target: Path) -> Iterator[Path]:
+    """A new folder beside `target` to build in, swapped in for `target` when the block ends
+    (and removed if it fails).
 
     Refuses to replace a folder that an earlier build did not make (it would lose data).
     """
@@ -113,7 +126,7 @@ def replace_directory(target: Path, fill: Callable[[Path], None]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        fill(staging)
+        yield staging
         staging.chmod(0o755)
         _swap(staging, target)
     finally:
