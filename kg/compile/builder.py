@@ -18,7 +18,7 @@ from kg import __version__
 from kg.cache import FOLDER, Cache
 from kg.compile.compiler import compile_mappings
 from kg.compile.context import Compiled, DocumentStats, Paths, Unplaced
-from kg.compile.entailment import inferred_quads, rdfs_closure
+from kg.compile.entailment import add_inferred, rdfs_closure
 from kg.compile.ontology import Ontology
 from kg.compile.output import (
     INFERRED_GRAPH,
@@ -184,7 +184,7 @@ def _build(
         if reasoned:  # the closure of what is asserted and what was reasoned
             graph.extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in reasoned)
         entailed = rdfs_closure(graph.triples() if reasoned else triples)
-        graph.extend(inferred_quads(entailed, reasoned))
+        add_inferred(graph, entailed, reasoned)
         seconds = time.perf_counter() - start
         progress("sorting")
         quads = graph.sorted()

@@ -8,7 +8,7 @@ super-properties), over named classes and properties. Domains and ranges (rdfs2,
 are not applied: a typo'd fact would silently retype its subject, where the shapes should
 catch it. The asserted graph is left as it is; what follows goes in graph:inferred, beside
 what `kg build --reason` infers, each fact about an entity with a statement marked
-`kg:derivation kg:InferredByReasoning` (supertypes excepted: see `inferred_quads`). The
+`kg:derivation kg:InferredByReasoning` (supertypes excepted: see `add_inferred`). The
 closure is worked out on the term numbers of the build's quad table (kg.compile.quadtable).
 """
 
@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 import numpy as np
 import pyoxigraph as ox
 
 from kg.compile.facts import statement_node
 from kg.compile.output import INFERRED_GRAPH
-from kg.compile.quadtable import Ordered, Rows
+from kg.compile.quadtable import Ordered, QuadTable, Rows
 from kg.vocab import BASE, KG, RDF, RDFS
 
 _INSTANCES = tuple(BASE + kind for kind in ("entity/", "element/", "country/"))
@@ -57,20 +58,24 @@ def _rows(*columns: int | Rows) -> Rows:
     return np.column_stack(np.broadcast_arrays(*(np.asarray(c, dtype=np.uintc) for c in columns)))
 
 
-def inferred_quads(entailed: Iterable[ox.Triple], reasoned: Iterable[ox.Triple] = ()) -> Iterator[ox.Quad]:
-    """The entailed and the reasoned triples in graph:inferred, each about an entity with its
-    statement, marked `kg:derivation kg:InferredByReasoning`: provenance queries and the
-    evidence shapes tell it from a fact a document states. A supertype that the closure adds to
-    an entity's kinds gets no statement, as the kinds declared in the registry have none."""
-    for triple in entailed:
-        yield from _inferred(triple, statement=triple.predicate != _TYPE)
-    for triple in reasoned:
-        yield from _inferred(triple, statement=True)
+def add_inferred(graph: QuadTable, entailed: Ordered[ox.Triple], reasoned: Iterable[ox.Triple] = ()) -> None:
+    """Add the entailed and the reasoned triples to `graph`, in graph:inferred, each about an
+    entity with its statement, marked `kg:derivation kg:InferredByReasoning`: provenance
+    queries and the evidence shapes tell it from a fact a document states. A supertype that
+    the closure adds to an entity's kinds gets no statement, as the kinds declared in the
+    registry have none: those, nearly all the closure (980,000 of 990,000 triples at 10,000
+    documents), are added as rows of term numbers, not one object at a time."""
+    is_type = entailed.rows[:, 1] == entailed.number(_TYPE)
+    supertypes = entailed.rows[is_type]
+    in_inferred = np.full((len(supertypes), 1), len(entailed.terms), dtype=np.uintc)
+    graph.add_rows([*entailed.terms, INFERRED_GRAPH], np.hstack((in_inferred, supertypes)))
+    for triple in chain(Ordered[ox.Triple](entailed.terms, entailed.rows[~is_type]), reasoned):
+        graph.extend(_inferred(triple))
 
 
-def _inferred(triple: ox.Triple, statement: bool) -> Iterator[ox.Quad]:
+def _inferred(triple: ox.Triple) -> Iterator[ox.Quad]:
     yield ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH)
-    if not statement or not is_instance(triple.subject):
+    if not is_instance(triple.subject):
         return
     node = statement_node(triple)
     for predicate, value in (

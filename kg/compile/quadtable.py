@@ -10,6 +10,7 @@ out in the same stable order as sorting the quads by their text (code point orde
 from __future__ import annotations
 
 import bisect
+import operator
 from array import array
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -95,15 +96,14 @@ class QuadTable:
         text order."""
         text = [str(term) for term in self._terms]
         by_text = sorted(range(len(text)), key=text.__getitem__)
-        rank = np.empty(len(text), dtype=np.uintc)
-        terms: list[Term] = []
-        last = None
-        for i in by_text:
-            if text[i] != last:
-                terms.append(self._terms[i])
-                last = text[i]
-            rank[i] = len(terms) - 1
-        del text, by_text
+        in_order = [text[i] for i in by_text]
+        first = np.ones(len(text), dtype=bool)  # the first of its text (two literals can be one term)
+        first[1:] = np.fromiter(map(operator.ne, in_order[1:], in_order[:-1]), bool, len(first) - 1)
+        del text, in_order
+        order = np.array(by_text, dtype=np.intp)
+        rank = np.empty(len(order), dtype=np.uintc)
+        rank[order] = np.cumsum(first) - 1
+        terms = [self._terms[i] for i in order[first].tolist()]
         return terms, _distinct(rank[self._view()[:, columns]])
 
     def _term(self, term: Term) -> int:
