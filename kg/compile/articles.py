@@ -37,6 +37,7 @@ def sources(ctx: Context, skip: int = 0) -> Iterator[tuple[Loaded[schema.Documen
     rest but their seeds not read, nor handed out (a child compiling the others)."""
     ids: dict[str, Location] = {}
     paths: dict[Path, Location] = {}
+    seeds = ctx.paths.seeds.resolve()  # a folder (kg.project checked), once for every document
     pending = ctx.mappings.documents
     pending.reverse()
     while pending:
@@ -46,14 +47,14 @@ def sources(ctx: Context, skip: int = 0) -> Iterator[tuple[Loaded[schema.Documen
             if doc.id in ids:
                 raise KgError(f"duplicate document id '{doc.id}' (also at {ids[doc.id]})", loaded.at("id"))
             ids[doc.id] = loaded.at("id")
-            path = resolve_seed(ctx.paths.seeds, doc.document, ctx.paths.root, here)
+            path = resolve_seed(seeds, doc.document, ctx.paths.root, here)
             if path in paths:
                 raise KgError(f"document '{doc.document}' is already mapped at {paths[path]}", here)
             paths[path] = here
             if skip:
                 skip -= 1
                 continue
-            source = SourceDocument.read(path, seed_display(ctx.paths.seeds, path))
+            source = SourceDocument.read(path, seed_display(seeds, path))
             if doc.sha256 and doc.sha256 != source.sha256:
                 raise KgError(
                     f"{doc.document} has SHA-256 {source.sha256}, "

@@ -133,18 +133,19 @@ def _character(c: str) -> str:
     return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
 
 
-def resolve_seed(seeds_dir: Path, relative: str, root: Path, location: Location) -> Path:
-    """The seed file a mapping names, refusing any path outside `seeds/` (which may itself
-    be a symbolic link to the folder holding the documents)."""
+def resolve_seed(seeds: Path, relative: str, root: Path, location: Location) -> Path:
+    """The seed file a mapping names, refusing any path outside `seeds` (the seeds folder,
+    resolved: `seeds/` may be a symbolic link to the folder holding the documents). One path
+    resolved for a name under seeds/ (at 10,000 documents, four took 5 s)."""
     try:
-        seeds = seeds_dir.resolve()
-        candidate = (root / relative).resolve()
-        within = seeds_dir / Path(relative).relative_to("seeds") if _under_seeds(relative) else None
+        within = seeds / Path(relative).relative_to("seeds") if _under_seeds(relative) else None
         inside = within.resolve() if within is not None else None
+        if inside is not None and inside.is_relative_to(seeds) and inside != seeds:
+            candidate = inside
+        else:
+            candidate = (root / relative).resolve()
     except (RuntimeError, OSError) as exc:  # a symbolic link that points to itself
         raise KgError(f"document path '{relative}' cannot be followed ({exc})", location) from None
-    if inside is not None and inside.is_relative_to(seeds) and inside != seeds:
-        candidate = inside
     if not candidate.is_relative_to(seeds) or candidate == seeds:
         raise KgError(f"document path '{relative}' is outside seeds/", location)
     if not candidate.exists():
@@ -154,9 +155,10 @@ def resolve_seed(seeds_dir: Path, relative: str, root: Path, location: Location)
     return candidate
 
 
-def seed_display(seeds_dir: Path, path: Path) -> Path:
-    """How a seed file is named in messages: seeds/NAME, wherever seeds/ points."""
-    return Path("seeds") / path.relative_to(seeds_dir.resolve())
+def seed_display(seeds: Path, path: Path) -> Path:
+    """How a seed file is named in messages: seeds/NAME, wherever seeds/ (resolved: `seeds`)
+    points."""
+    return Path("seeds") / path.relative_to(seeds)
 
 
 def _under_seeds(relative: str) -> bool:
