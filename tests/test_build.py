@@ -94,7 +94,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
     [
         ("graph.ttl", KgError),  # in the child writing the asserted triples during the closure
         ("graph.nq", KgError),  # in the child writing beside this process
-        ("graph.trig", OSError),  # here, while both children write
+        ("graph.trig", OSError),  # here, while the second child writes
         ("sources.json", KgError),  # what the second child writes after graph.nq
     ],
 )
