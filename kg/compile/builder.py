@@ -166,14 +166,15 @@ def _build(
         project, include_drafts=include_drafts, progress=progress, cache=cache
     )
     progress("sorting")
-    graph, compiled.quads = compiled.quads, QuadTable()  # the one table, let go once sorted
-    graph.extend(generated)
-    del generated
-    triples = graph.triples()
     with (
         replaced_directory(target) as staging,
-        GraphFiles(staging, triples) as files,
+        GraphFiles(staging, alongside=lambda: compiled.sources.write(staging / SOURCES)) as files,
     ):
+        graph, compiled.quads = compiled.quads, QuadTable()  # the one table, let go once sorted
+        graph.extend(generated)
+        del generated
+        triples = graph.triples()
+        files.asserted(triples)
         outcome = None
         if reasoning:
             progress(f"reasoning (engine: {reasoning.engine})")
@@ -203,7 +204,7 @@ def _build(
             compiled.replayed,
         )
         progress("writing Turtle, N-Triples, TriG and N-Quads")
-        digests = files.finish(quads, alongside=lambda: compiled.sources.write(staging / SOURCES))
+        digests = files.finish(quads)
         write_json(staging / MANIFEST, _manifest(report, inputs, digests))
     return report
 

@@ -50,33 +50,36 @@ GRAPH_FILES = {
 
 
 class GraphFiles:
-    """The graph files of a build, each written by a forked child as soon as its rows are
-    known: graph.nt and graph.ttl (the asserted triples) while this process goes on to reason
-    and add the closure; then graph.nq and what else is to be written (`finish`) while this
-    process writes graph.trig and inferred.nt. The first child has ended before the second
-    starts: three processes at once took 2.5 GiB together at 10,000 documents, two 2.2 GiB.
-    Two cores kept busy: the last stage took 15-18 s, where writing every file after the
-    closure took 19.5 s. Used as a context manager, a failure stops the children."""
+    """The files of a build, each written by a forked child as soon as what it holds is
+    known: `alongside` (the source map) from the start, while this process sorts the quads;
+    graph.nt and graph.ttl (`asserted`) while this process reasons and adds the closure; then
+    graph.nq (`finish`) while this process writes graph.trig and inferred.nt. The children
+    before have ended when the last starts: three processes at once took 2.5 GiB together at
+    10,000 documents, two 2.2 GiB. Used as a context manager, a failure stops the children.
 
-    def __init__(self, directory: Path, triples: Ordered[ox.Triple]) -> None:
+    Two cores kept busy: at 10,000 documents the last stage took 15-18 s with the source map
+    written beside graph.nq, where writing every file after the closure took 19.5 s."""
+
+    def __init__(self, directory: Path, alongside: Callable[[], None]) -> None:
         self.directory = directory
+        self._alongside = Beside(alongside)
+        self._asserted: Beside | None = None
+
+    def asserted(self, triples: Ordered[ox.Triple]) -> None:
+        """Write the files of the asserted `triples` in a child, from now."""
         self._asserted = Beside(lambda: self._written(triples, ("graph.nt", "graph.ttl")))
 
-    def finish(self, quads: Ordered[ox.Quad], alongside: Callable[[], None]) -> dict[str, str]:
-        """Write the files of `quads`, and `alongside` beside graph.nq; the SHA-256 of every
-        graph file but inferred.nt."""
-
-        def beside() -> dict[str, str]:
-            digests = self._written(quads, ("graph.nq",))
-            alongside()
-            return digests
+    def finish(self, quads: Ordered[ox.Quad]) -> dict[str, str]:
+        """Write the files of `quads`; the SHA-256 of every graph file but inferred.nt."""
 
         def here() -> dict[str, str]:
             write_rows(self.directory / INFERRED_FILE, quads.graph(INFERRED_GRAPH), ox.RdfFormat.N_TRIPLES)
             return self._written(quads, ("graph.trig",))
 
-        asserted = self._asserted.result()  # ended before the next child starts
-        of_quads, trig = side_by_side(beside, here)
+        assert self._asserted is not None, "the asserted triples are written first"
+        self._alongside.result()  # both ended before the last child starts
+        asserted = self._asserted.result()
+        of_quads, trig = side_by_side(lambda: self._written(quads, ("graph.nq",)), here)
         written = {**asserted, **of_quads, **trig}
         return {name: written[name] for name in GRAPH_FILES}
 
@@ -90,7 +93,9 @@ class GraphFiles:
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is not None:
-            self._asserted.stop()
+            for child in (self._alongside, self._asserted):
+                if child is not None:
+                    child.stop()
 
 
 def write_rows(path: Path, rows: Ordered[ox.Quad] | Ordered[ox.Triple], fmt: ox.RdfFormat) -> None:
