@@ -94,6 +94,21 @@ def test_discard_leaves_out_a_triple_in_every_graph() -> None:
     assert list(table) == [q for q in quads if q.triple not in gone]
 
 
+def test_subjects_of_a_predicate_with_one_of_some_objects() -> None:
+    quads = _quads()
+    table = QuadTable(quads)
+    link, wanted = EX + "a/", {EX + "b", EX + "é", EX + "never"}
+    expected = {
+        q.subject
+        for q in quads
+        if q.predicate.value == link and isinstance(q.object, ox.NamedNode) and q.object.value in wanted
+    }
+    assert len(expected) > 1
+    assert table.subjects(link, wanted) == expected
+    assert table.subjects(EX + "never", wanted) == set()
+    assert table.subjects(link, {EX + "never"}) == set()
+
+
 def test_the_built_files_are_sorted_and_distinct(seed_build: BuildReport) -> None:
     out = Path(seed_build.out)
     quads = [_text(q) for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)]

@@ -70,6 +70,15 @@ class QuadTable:
         rows = self._view()
         return iter(Ordered[ox.Quad](self._terms, rows[np.isin(rows[:, 2], known)]))
 
+    def subjects(self, predicate: str, objects: Collection[str]) -> set[Term]:
+        """The subjects of the quads with `predicate` and one of `objects` (IRIs)."""
+        known = [self._number[o] for o in map(ox.NamedNode, objects) if o in self._number]
+        if (link := self._number.get(ox.NamedNode(predicate))) is None or not known:
+            return set()
+        rows = self._view()
+        found = rows[(rows[:, 2] == link) & np.isin(rows[:, 3], known), 1]
+        return {self._terms[i] for i in np.unique(found).tolist()}
+
     def discard(self, triples: Collection[ox.Triple]) -> None:
         """Leave out every quad of these triples, in whichever graph."""
         number = self._number.get

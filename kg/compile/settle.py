@@ -54,11 +54,7 @@ def _inferred_references(ctx: Context) -> None:
 
 def _reported_on(ctx: Context) -> None:
     kinds = ctx.resolve.ontology.below({str(kind) for kind in REPORTED_KINDS}, str(RDFS.subClassOf))
-    typed = {
-        q.subject
-        for q in ctx.result.quads.with_predicate({str(RDF.type)})
-        if isinstance(q.object, ox.NamedNode) and q.object.value in kinds
-    }
+    typed = ctx.result.quads.subjects(str(RDF.type), kinds)
     for subject, by_article in ctx.reported.items():
         if subject not in typed:
             continue
