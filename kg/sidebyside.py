@@ -20,7 +20,9 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,11 +92,14 @@ def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[An
         return beside.result(), own
 
 
-def first_half(count: int) -> int:
-    """How many of `count` items to work on here when the rest go to a child (`halves`): 3
-    in 5, as the child also writes its results down to hand them over (at 10,000 documents,
-    a child's half of the compiling took 22 s where this process's took 18)."""
-    return count * 3 // 5
+def first_half(weights: Sequence[float], here: float = 0) -> int:
+    """How many of the items of these `weights` (sizes, say) to work on here when the rest go
+    to a child (`halves`), with `here` of the same work done here besides: 5/8 of the whole,
+    as the child also writes its results down to hand them over (at 10,000 documents, the
+    child took 0.45 s a megabyte of YAML to read, this process 0.26 s; 35 and 20.5 us a YAML
+    node to compile)."""
+    totals = list(accumulate(weights, initial=here))
+    return bisect_left(totals, totals[-1] * 5 / 8)
 
 
 def halves(

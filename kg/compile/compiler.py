@@ -23,7 +23,7 @@ from kg.compile.combined import compile_combinations
 from kg.compile.context import Compiled, Context, Paths
 from kg.compile.facts import compile_facts
 from kg.compile.ontology import Ontology
-from kg.compile.registry import compile_entities
+from kg.compile.registry import compile_entities, declare_entities
 from kg.compile.replay import DocumentContext, Recorded, Replay, merge
 from kg.compile.settle import settle
 from kg.errors import KgError
@@ -46,21 +46,29 @@ def compile_mappings(
     """Check every mapping against the ontology and the seeds; return the quads. With
     `cache`, a document compiled by an earlier build from the same inputs is replayed."""
     ctx = Context.start(mappings, ontology, paths, include_drafts)
-    compile_entities(ctx)
+    declared = declare_entities(ctx)
     replay = Replay(cache or Cache(None), ontology.digest, include_drafts)
     documents = sources(ctx)
     count = len(mappings.documents)
     if count < MANY:
+        compile_entities(ctx, declared)
         _add(ctx, replay, None, documents)
     else:
-        half = first_half(count)
+        half = first_half(  # the work of a file as its YAML nodes; the registry's is done here
+            [len(loaded.source.lines) for loaded in mappings.documents],
+            here=sum(len(loaded.source.lines) for loaded in mappings.registry),
+        )
 
         def beside(kept: Cache) -> Replay:
             return Replay(kept, ontology.digest, include_drafts)
 
+        def here() -> None:
+            compile_entities(ctx, declared)
+            _add(ctx, replay, None, islice(documents, half))
+
         halves(
             lambda kept: _compile_beside(ctx, replay, beside(kept), sources(ctx, skip=half)),
-            lambda: _add(ctx, replay, None, islice(documents, half)),
+            here,
             lambda kept: _add(ctx, replay, beside(kept), documents),
         )
     compile_combinations(ctx)

@@ -1,5 +1,7 @@
 """Compiling declared entities (registry files, and a document's own `entities:`) into the
-registry graph: kind, identifier, names, description, country and parent."""
+registry graph: kind, identifier, names, description, country and parent. Documents need
+only to know which ids are declared, and where (`declare_entities`), so their compiling can
+start before the entities' own."""
 
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from kg.vocab import DCTERMS, ENTITY, GRAPH, KG, ORG, RDF, RDFS, SDO, SKOS
 REGISTRY_GRAPH = ox.NamedNode(GRAPH.registry)
 
 
-def compile_entities(ctx: Context) -> None:
-    """Declare every entity once (duplicates are errors), then compile each."""
+def declare_entities(ctx: Context) -> list[tuple[schema.Entity, At]]:
+    """Note where every entity is declared (duplicates are errors); the declarations, to be
+    compiled (`compile_entities`)."""
     declared = list(_declared_entities(ctx))
     for entity, at in declared:
         if entity.id in ctx.entities:
@@ -27,6 +30,11 @@ def compile_entities(ctx: Context) -> None:
             ctx.errors.add(f"duplicate entity id '{entity.id}' (first declared at {first})", at.loc("id"))
         else:
             ctx.entities[entity.id] = at.loc("id")
+    return declared
+
+
+def compile_entities(ctx: Context, declared: list[tuple[schema.Entity, At]]) -> None:
+    """The registry graph's quads of each declared entity."""
     for entity, at in declared:
         _entity(ctx, entity, at)
 

@@ -38,6 +38,9 @@ class Loaded(Generic[M]):
         return self.source.at(path)
 
 
+_File = tuple[Path, Path, type[BaseModel]]  # a mapping file, its name as shown, its model
+
+
 @dataclass(frozen=True)
 class Mappings:
     registry: list[Loaded[schema.RegistryFile]]
@@ -45,49 +48,57 @@ class Mappings:
 
 
 def load_mappings(directory: Path, display: Path, cache: Cache | None = None) -> Mappings:
-    """Load `registry/*.yaml` and `documents/*.yaml` under `directory`; report all errors."""
+    """Load `registry/*.yaml` and `documents/*.yaml` under `directory`; report all errors.
+    Many files are read in halves by size, the second half parsed at the same time in a
+    child (kg.sidebyside.halves), and taken from it in order."""
     errors = ErrorCollector()
-    registry = _load_all(directory / "registry", display / "registry", schema.RegistryFile, errors, cache)
-    documents = _load_all(directory / "documents", display / "documents", schema.DocumentFile, errors, cache)
-    if not registry and not documents and not errors.errors:
-        errors.add(
-            "no mapping files found (expected registry/*.yaml and documents/*.yaml)",
-            Location(display),
-        )
-    errors.raise_if_any()
-    return Mappings(registry, documents)
+    files: list[_File] = [
+        (path, display / folder / path.name, model)
+        for folder, model in (("registry", schema.RegistryFile), ("documents", schema.DocumentFile))
+        for path in _yaml_files(directory / folder, display / folder, errors)
+    ]
+    loaded: list[Loaded[Any]] = []
 
-
-def _load_all(
-    directory: Path, display: Path, model: type[M], errors: ErrorCollector, cache: Cache | None
-) -> list[Loaded[M]]:
-    if directory.exists() and not directory.is_dir():
-        errors.add("not a folder", Location(display))
-        return []
-    paths = sorted(directory.glob("*.yaml"))
-    loaded = []
-
-    def load(part: list[Path], beside: Cache | None = None) -> None:
-        for path in part:
+    def load(part: list[_File], beside: Cache | None = None) -> None:
+        for path, shown, model in part:
             try:
-                loaded.append(load_model(path, display / path.name, model, cache, beside))
+                loaded.append(load_model(path, shown, model, cache, beside))
             except KgError as exc:
                 errors.extend(exc)
 
-    def parse(part: list[Path], kept: Cache) -> None:
-        for path in part:
-            parse_beside(path, display / path.name, cache, kept)
+    def parse(part: list[_File], kept: Cache) -> None:
+        for path, shown, _ in part:
+            parse_beside(path, shown, cache, kept)
 
-    if len(paths) < MANY:
-        load(paths)
-    else:  # the second half parsed at the same time in a child, and taken from it in order
-        half = first_half(len(paths))
+    if len(files) < MANY:
+        load(files)
+    else:
+        half = first_half([_size(path) for path, _, _ in files])
         halves(
-            lambda kept: parse(paths[half:], kept),
-            lambda: load(paths[:half]),
-            lambda kept: load(paths[half:], kept),
+            lambda kept: parse(files[half:], kept),
+            lambda: load(files[:half]),
+            lambda kept: load(files[half:], kept),
         )
-    return loaded
+    if not files and not errors.errors:
+        expected = "expected registry/*.yaml and documents/*.yaml"
+        errors.add(f"no mapping files found ({expected})", Location(display))
+    errors.raise_if_any()
+    registry = [f for f in loaded if isinstance(f.model, schema.RegistryFile)]
+    return Mappings(registry, [f for f in loaded if isinstance(f.model, schema.DocumentFile)])
+
+
+def _yaml_files(directory: Path, display: Path, errors: ErrorCollector) -> list[Path]:
+    if directory.exists() and not directory.is_dir():
+        errors.add("not a folder", Location(display))
+        return []
+    return sorted(directory.glob("*.yaml"))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported when it is read
 
 
 def load_model(
