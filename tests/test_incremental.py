@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from kg import Project, build
@@ -17,7 +18,7 @@ from kg.check.coverage import coverage_report
 from kg.check.findings import Report, Severity
 from kg.check.validate import validate
 from kg.compile.builder import compile_project
-from kg.compile.replay import Recorded, Replay, decode, encode
+from kg.compile.replay import Recorded, Replay, _parse_terms, decode, encode
 from kg.errors import KgErrors
 from kg.mapping.load import Loaded, load_mappings
 from kg.mapping.schema import DocumentFile
@@ -173,6 +174,19 @@ def test_every_seed_document_record_survives_encoding(tmp_path: Path) -> None:
         recorded: Recorded = decode(entry, SourceDocument(Path("x"), "", "", [0]), mappings[entry["doc"]])
         assert json.loads(json.dumps(encode(recorded))) == entry
         assert recorded.rows.shape == (len(entry["rows"]) // 4, 4)
+
+
+def test_a_records_terms_are_parsed_once_a_build_and_a_damaged_term_refused() -> None:
+    parsed: dict[str, Any] = {}
+    first = _parse_terms(["<http://example.org/a>", None, '"x"@en'], parsed)
+    second = _parse_terms(['"x"@en', "<http://example.org/b>"], parsed)
+    assert first == [ox.NamedNode("http://example.org/a"), ox.DefaultGraph(), ox.Literal("x", language="en")]
+    assert second == [first[2], ox.NamedNode("http://example.org/b")] and second[0] is first[2]
+    with pytest.raises(ValueError, match="not one N-Triples term"):  # a record written by other code
+        _parse_terms(["<http://example.org/c> .\n<k:> <k:> <http://example.org/d>"], parsed)
+    with pytest.raises(SyntaxError):
+        _parse_terms(["<http://example.org/open"], parsed)
+    assert len(parsed) == 3
 
 
 def test_a_failed_build_keeps_nothing_in_the_cache(synthetic: Path, tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ error is collected, and all are raised together.
 
 With many documents, the second half are compiled at the same time in a forked child (two
 cores, kg.sidebyside.halves), into records that are then replayed here in order, as from the
-cache: the graph is the same as compiled here one by one.
+cache: the graph is the same as compiled here one by one. The child needs only to know which
+entities are declared, so this process compiles the entities' quads while it starts.
 """
 
 from __future__ import annotations
