@@ -34,9 +34,12 @@ def declare_entities(ctx: Context) -> list[tuple[schema.Entity, At]]:
 
 
 def compile_entities(ctx: Context, declared: list[tuple[schema.Entity, At]]) -> None:
-    """The registry graph's quads of each declared entity."""
+    """The registry graph's quads of each declared entity. The list is emptied: what it
+    refers to holds every mapping file, each let go once its document is compiled
+    (kg.compile.articles.sources; at 10,000 documents, 230 MiB more at the build's peak)."""
     for entity, at in declared:
         _entity(ctx, entity, at)
+    declared.clear()
 
 
 def _declared_entities(ctx: Context) -> Iterator[tuple[schema.Entity, At]]:
