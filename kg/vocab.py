@@ -6,12 +6,51 @@ term listed here is declared in `ontology/`.
 
 from __future__ import annotations
 
+import inspect
+
 import pyoxigraph as ox
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+import rdflib
+from rdflib import URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    XSD,
+    DefinedNamespace,
+    DefinedNamespaceMeta,
+)
 
 BASE = "https://w3id.org/sovereignty-kg/"
 ONTOLOGY_IRI = BASE + "ontology"
+
+
+class Namespace(rdflib.Namespace):
+    """rdflib's `Namespace`, each term read as an attribute made once: rdflib makes and checks
+    a new URIRef each time (1.3 us, where an attribute takes 0.03 us)."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
+def _as_attributes(*namespaces: DefinedNamespaceMeta) -> None:
+    """Each term of these closed namespaces set as a plain attribute of its class, the very
+    URIRef rdflib gives for it: rdflib finds a term through its metaclass's `__getattr__` and
+    a cache each time it is read (0.7 us, where an attribute takes 0.03 us), and a build of
+    10,000 documents reads millions."""
+    for namespace in namespaces:
+        for kind in namespace.mro():
+            for name in inspect.get_annotations(kind) if isinstance(kind, DefinedNamespaceMeta) else ():
+                if not name.startswith("_"):
+                    type.__setattr__(namespace, name, namespace[name])
+
 
 ENTITY = Namespace(BASE + "entity/")
 ROLE = Namespace(BASE + "role/")
@@ -102,6 +141,8 @@ class KG(DefinedNamespace):
     unitHalfYear: URIRef
     unitQuarter: URIRef
 
+
+_as_attributes(KG, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD)
 
 # Prefixes written into Turtle and TriG output, accepted as CURIEs in mapping files, and
 # predeclared for every SPARQL query (`kg query --prefixes` lists them).

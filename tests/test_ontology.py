@@ -4,10 +4,11 @@ terms the code writes exist; the release header carries the version."""
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import __version__
+from kg import __version__, vocab
 from kg.vocab import KG, ONTOLOGY_IRI
 from tests.conftest import REPO, select
 
@@ -42,6 +43,18 @@ def test_terms_the_code_writes_are_declared() -> None:
     declared = set(graph.subjects(RDF.type, None))
     written = {KG._NS[name] for name in KG.__annotations__}
     assert written - declared == set()
+
+
+def test_a_term_read_as_an_attribute_is_the_one_rdflib_gives_and_kg_stays_closed() -> None:
+    """kg.vocab sets closed namespaces' terms as attributes, and makes an open namespace's
+    once: the same IRIs, read faster."""
+    for namespace in (KG, vocab.RDF, vocab.RDFS, vocab.SKOS, vocab.XSD, vocab.SDO):
+        names = [name for name in namespace.__annotations__ if not name.startswith("_")]
+        assert names and all(name in vars(namespace) for name in names)
+        assert all(getattr(namespace, name) == URIRef(namespace._NS + name) for name in names)
+    assert vocab.OA.exact is vocab.OA.exact == URIRef("http://www.w3.org/ns/oa#exact")
+    with pytest.raises(AttributeError, match="not in namespace"):
+        KG.notATerm  # noqa: B018
 
 
 def test_people_organisations_countries_elements_documents_are_disjoint() -> None:
