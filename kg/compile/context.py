@@ -90,10 +90,22 @@ class Adder:
     graph: ox.NamedNode
 
     def __call__(self, predicate: str, obj: Object, source: Location | None = None) -> None:
-        quad = ox.Quad(self.subject, ox.NamedNode(predicate), obj, self.graph)
-        self.compiled.quads.append(quad)
+        link = named(predicate)
+        self.compiled.quads.add(self.graph, self.subject, link, obj)
         if source:
-            self.compiled.sources.triple(quad.triple, Source.at(source))
+            self.compiled.sources.stated(self.subject, link, obj, Source.at(source))
+
+
+_NAMED: dict[str, ox.NamedNode] = {}
+
+
+def named(iri: str) -> ox.NamedNode:
+    """The node of an ontology term, made once (a build writes millions of triples with a
+    hundred predicates)."""
+    node = _NAMED.get(iri)
+    if node is None:
+        node = _NAMED[iri] = ox.NamedNode(iri)
+    return node
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.compile.context import Article, At, Claimed, Context, Document, Object, Unplaced, offset
+from kg.compile.context import Article, At, Claimed, Context, Document, Object, Unplaced, named, offset
 from kg.compile.dating import Dated
 from kg.compile.sourcemap import Source
 from kg.compile.units import read_unit
@@ -328,15 +328,16 @@ def statement(
 ) -> ox.NamedNode:
     """The statement node with its evidence, and (unless ranked later) the plain triple. A
     derived statement has a `key` saying how, so it is not merged with a stated one."""
+    subject, predicate, obj = triple.subject, triple.predicate, triple.object
     if plain:
-        ctx.result.quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        ctx.result.quads.add(graph, subject, predicate, obj)
     node = statement_node(triple, key)
     ctx.result.sources.node(node, fact)
     add = ctx.result.adder(node, graph)
-    add(RDF.type, ox.NamedNode(KG.Statement))
-    add(RDF.subject, triple.subject)  # type: ignore[arg-type]
-    add(RDF.predicate, triple.predicate)
-    add(RDF.object, triple.object)  # type: ignore[arg-type]
+    add(RDF.type, named(KG.Statement))
+    add(RDF.subject, subject)  # type: ignore[arg-type]
+    add(RDF.predicate, predicate)
+    add(RDF.object, obj)  # type: ignore[arg-type]
     for item in evidence:
         add(KG.evidence, item)
     return node

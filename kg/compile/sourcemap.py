@@ -55,7 +55,11 @@ class SourceMap:
         _add(self.nodes, node.value, source)
 
     def triple(self, triple: ox.Triple, source: Source) -> None:
-        _add(self.triples, triple_key(triple.subject, triple.predicate, triple.object), source)
+        self.stated(triple.subject, triple.predicate, triple.object, source)
+
+    def stated(self, subject: object, predicate: object, obj: object, source: Source) -> None:
+        """The source of the triple of these terms."""
+        _add(self.triples, triple_key(subject, predicate, obj), source)
 
     def update(self, nodes: dict[str, tuple[Source, ...]], triples: dict[str, tuple[Source, ...]]) -> None:
         """Add the entries of another map's tables (each a tuple of distinct sources)."""
