@@ -92,14 +92,13 @@ def side_by_side(in_child: Callable[[], Any], here: Callable[[], T]) -> tuple[An
         return beside.result(), own
 
 
-def first_half(weights: Sequence[float], here: float = 0) -> int:
+def first_half(weights: Sequence[float], here: float = 0, share: float = 5 / 8) -> int:
     """How many of the items of these `weights` (sizes, say) to work on here when the rest go
-    to a child (`halves`), with `here` of the same work done here besides: 5/8 of the whole,
-    as the child also writes its results down to hand them over (at 10,000 documents, the
-    child took 0.45 s a megabyte of YAML to read, this process 0.26 s; 35 and 20.5 us a YAML
-    node to compile)."""
+    to a child (`halves`), with `here` of the same work done here besides: `share` of the
+    whole, more than half as the child also writes its results down to hand them over (at
+    10,000 documents, the child took 0.45 s a megabyte of YAML to read, this process 0.26 s)."""
     totals = list(accumulate(weights, initial=here))
-    return bisect_left(totals, totals[-1] * 5 / 8)
+    return bisect_left(totals, totals[-1] * share)
 
 
 def halves(

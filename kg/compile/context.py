@@ -7,6 +7,7 @@ the mapping line behind every node and triple.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.compile.dating import Dated, calendar_quads, date_node
 from kg.compile.ontology import Ontology
-from kg.compile.quadtable import QuadTable
+from kg.compile.quadtable import QuadTable, Term
 from kg.compile.resolve import Resolver
 from kg.compile.sourcemap import Source, SourceMap
 from kg.errors import ErrorCollector, Location
@@ -78,7 +79,7 @@ class Compiled:
     replayed: int = 0  # documents taken from the cache (kg.compile.replay), not compiled
 
     def adder(self, subject: ox.NamedNode, graph: ox.NamedNode) -> Adder:
-        return Adder(self, subject, graph)
+        return Adder(self, subject, graph, self.quads.about(graph, subject))
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,11 @@ class Adder:
     compiled: Compiled
     subject: ox.NamedNode
     graph: ox.NamedNode
+    add: Callable[[Term, Term], None]  # kg.compile.quadtable.QuadTable.about
 
     def __call__(self, predicate: str, obj: Object, source: Location | None = None) -> None:
         link = named(predicate)
-        self.compiled.quads.add(self.graph, self.subject, link, obj)
+        self.add(link, obj)
         if source:
             self.compiled.sources.stated(self.subject, link, obj, Source.at(source))
 
