@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KgError
-from kg.sidebyside import Beside, side_by_side
+from kg.sidebyside import Beside, first_half, side_by_side
 
 
 def test_both_results_come_back_and_the_child_ran_in_another_process() -> None:
@@ -68,3 +68,12 @@ def test_the_result_of_a_child_started_earlier_is_taken_later() -> None:
     with Beside(lambda: os.getpid()) as beside:
         time.sleep(0.1)
         assert beside.result() != os.getpid()
+
+
+def test_the_first_half_is_the_share_of_the_weight_done_here() -> None:
+    assert first_half([1] * 10) == 7  # 5/8 of 10 is 6.25: seven items here, three in the child
+    assert first_half([1] * 10, share=0.5) == 5
+    assert first_half([5, 1, 1, 1, 1, 1]) == 3  # by weight, not by count
+    assert first_half([1] * 10, here=10) == 3  # 12.5 of 20, with 10 done here besides
+    assert first_half([1, 1], here=10) == 0
+    assert first_half([]) == 0
