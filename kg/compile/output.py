@@ -54,10 +54,10 @@ class GraphFiles:
     known: `alongside` (the source map) from the start, while this process sorts the quads;
     graph.nt and graph.ttl (`asserted`) while this process reasons, adds the closure and
     writes inferred.nt; then graph.nq (`finish`) while this process writes graph.trig. The
-    children before have ended when the last starts: three processes at once took 2.5 GiB
-    together at 10,000 documents, two 2.2 GiB. Used as a context manager, a failure stops the
-    children. Two cores kept busy: at 10,000 documents, the last stage took 11.6 s, where
-    writing every file after the closure took 19.5 s."""
+    first two overlap for about 2 s, when three processes at once took 2.7 GiB together at
+    10,000 documents; both have ended when the last starts. Used as a context manager, a
+    failure stops the children. Two cores kept busy: at 10,000 documents, the last stage took
+    11.6 s, where writing every file after the closure took 19.5 s."""
 
     def __init__(self, directory: Path, alongside: Callable[[], None]) -> None:
         self.directory = directory
