@@ -95,7 +95,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(
         ("graph.ttl", KgError),  # in the child writing the asserted triples during the closure
         ("graph.nq", KgError),  # in the last child, writing beside this process
         ("graph.trig", OSError),  # here, while the last child writes
-        ("sources.json", KgError),  # in the child forked before the first sort
+        ("sources.json", KgError),  # in the child forked before the first sort, waited for after it
     ],
 )
 def test_a_failure_writing_any_file_fails_the_build_and_keeps_the_output(
