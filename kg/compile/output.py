@@ -73,7 +73,6 @@ class GraphFiles:
 
     def finish(self, quads: Ordered[ox.Quad]) -> dict[str, str]:
         """Write the files of `quads`; the SHA-256 of every graph file but inferred.nt."""
-
         assert self._asserted is not None, "the asserted triples are written first"
         write_rows(self.directory / INFERRED_FILE, quads.graph(INFERRED_GRAPH), ox.RdfFormat.N_TRIPLES)
         asserted = self._asserted.result()
