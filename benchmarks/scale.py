@@ -318,25 +318,33 @@ def _push(table: Table, project: Path, timeout: float, baseline_timeout: float) 
 def _queries(table: Table, project: Path, n: int, options: argparse.Namespace) -> None:
     """Every catalogue query: kg (its worker process) and pyoxigraph directly, median and p95.
     The ratio is to pyoxigraph on the same kind of store kg answered from: the store on disk
-    kept beside the build, opened read-only, if kg used one; else the build in memory."""
+    kept beside the build, opened read-only, if kg used one (then kg also answers with
+    `--store memory`, beside pyoxigraph in memory); else the build in memory."""
     timeout = options.timeout
     args = [str(project / "dist"), str(n), str(options.seed), str(options.runs)]
     ours = run([*SELF, "queries-kg", *args], timeout)
     kept = run([*SELF, "queries-ox-kept", *args], timeout)
     theirs = run([*SELF, "queries-ox", *args], timeout)
+    kept_times, memory_times = _timings(kept), _timings(theirs)
+    ours_in_memory = run([*SELF, "queries-kg", *args, "memory"], timeout) if kept_times else None
     rdflib = (
         None if "rdflib" in options.skip else run([*SELF, "queries-rdflib", *args], options.baseline_timeout)
     )
-    kg_times, kept_times, memory_times = _timings(ours), _timings(kept), _timings(theirs)
+    kg_times = _timings(ours)
+    kg_memory_times = _timings(ours_in_memory) if ours_in_memory else {}
     rd_times = _timings(rdflib) if rdflib else {}
+    baseline = kept if kept_times else theirs
     table.row(
         "queries: the whole process",
         ours.time(),
         f"{ours.rss_mb:.0f} MiB",
         "pyoxigraph: the whole process" + (", on kg's store on disk" if kept_times else ""),
-        (kept if kept_times else theirs).time(),
-        f"{(kept if kept_times else theirs).rss_mb:.0f} MiB",
-        f"in memory: {theirs.time()}, {theirs.rss_mb:.0f} MiB" if kept_times else "",
+        baseline.time(),
+        f"{baseline.rss_mb:.0f} MiB",
+        f"in memory: kg {ours_in_memory.time()}, {ours_in_memory.rss_mb:.0f} MiB; "
+        f"pyoxigraph {theirs.time()}, {theirs.rss_mb:.0f} MiB"
+        if ours_in_memory
+        else "",
         f"{ours.load:.1f}",
     )
     for name, timings in kg_times.items():
@@ -347,9 +355,10 @@ def _queries(table: Table, project: Path, n: int, options: argparse.Namespace) -
         median = statistics.median(timings)
         base = statistics.median(direct) if direct else None
         extra = ""
-        if kept_times and memory_times.get(name):
-            in_memory = statistics.median(memory_times[name])
-            extra += f"; in memory {in_memory:.1f} ms ({median / in_memory:.2f}x)"
+        in_memory, ox_in_memory = kg_memory_times.get(name), memory_times.get(name)
+        if isinstance(in_memory, list) and ox_in_memory:
+            ours_ms, theirs_ms = statistics.median(in_memory), statistics.median(ox_in_memory)
+            extra += f"; in memory {ours_ms:.1f} ms against {theirs_ms:.1f} ms ({ours_ms / theirs_ms:.2f}x)"
         rd = rd_times.get(name, [])
         extra += f"; rdflib {_ms(rd)}" if rd else ("; rdflib stopped" if rdflib else "")
         table.row(
@@ -589,11 +598,12 @@ def _post(path: str, url: str) -> None:
         ).raise_for_status()
 
 
-def _queries_kg(dist: str, n: str, seed: str, runs: str) -> None:
+def _queries_kg(dist: str, n: str, seed: str, runs: str, store: str = "auto") -> None:
+    from kg.ask.placement import Placement
     from kg.ask.query import open_graph, run_query
     from kg.errors import KgError
 
-    with open_graph(Path(dist)) as graph:
+    with open_graph(Path(dist), placement=Placement(store)) as graph:
         for name, text, values, _ in _catalogue(int(n), int(seed)):
             try:
                 run_query(graph, text, values)  # the first run loads the worker's store

@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from kg import __version__
 from kg.ask.limits import Limits
+from kg.ask.placement import Placement
 from kg.errors import KgError, KgErrors, Refused
 from kg.project import Project
 from kg.serve.config import ServeConfig
@@ -365,6 +366,14 @@ def query(
         bool,
         typer.Option("--prefixes", help="List the prefixes every query has predeclared (as PREFIX lines)."),
     ] = False,
+    store: Annotated[
+        Placement,
+        typer.Option(
+            "--store",
+            help="Where the build is queried: memory (fastest; about 0.3 GiB per 1,000 documents), disk "
+            "(a store kept beside the build, made once), or auto (disk past 1 GiB of built files).",
+        ),
+    ] = Placement.AUTO,
 ) -> None:
     """Run a SPARQL query — inline, from a file, or from the catalogue — on the built graph,
     or on a remote endpoint (e.g. after 'kg push').
@@ -406,8 +415,8 @@ def query(
                 _print_answer(remote, query_text, values, source, fmt, lang)
         else:
             dataset = dataset_read(query_text, PREFIXES)  # load no graph it does not read
-            with open_graph(graph_dir or Project.at(root).dist, limits, dataset) as store:
-                _print_answer(store, query_text, values, source, fmt, lang, not dataset.default)
+            with open_graph(graph_dir or Project.at(root).dist, limits, dataset, store) as graph:
+                _print_answer(graph, query_text, values, source, fmt, lang, not dataset.default)
 
 
 def _print_answer(

@@ -190,6 +190,47 @@ def test_a_build_too_big_for_memory_is_queried_on_a_store_kept_beside_it_until_i
         assert len(list(changed.query(PEOPLE))) == len(expected) + 1
 
 
+def test_store_option_chooses_memory_or_the_kept_store_whatever_the_size(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg query --store disk` keeps a store beside even a small build and answers as
+    `--store memory` does; `memory` loads the build even where a kept store would be opened."""
+    import kg.ask.load
+    from kg.ask.placement import Placement
+
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_build.out, dist)
+    answers = {}
+    for store in ("memory", "disk"):
+        result = CliRunner().invoke(
+            app, ["query", "--graph", str(dist), "--store", store, "--format", "csv", PEOPLE]
+        )
+        assert result.exit_code == 0, result.output
+        answers[store] = result.stdout
+        assert (tmp_path / ".dist-store" / "kg-store").is_file() == (store == "disk")
+    assert answers["disk"] == answers["memory"] and answers["memory"].count("\n") > 5
+    monkeypatch.setattr(kg.ask.load, "REUSE", 0)
+    with open_graph(dist, placement=Placement.MEMORY) as in_memory:
+        assert in_memory.runner.dist == dist
+    with open_graph(dist) as auto:
+        assert auto.runner.dist == tmp_path / ".dist-store"
+
+
+def test_store_on_disk_asked_for_where_none_can_be_made_is_an_error(
+    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_build.out, dist)
+    (tmp_path / ".dist-store").write_text("a file in the way\n")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    result = CliRunner().invoke(app, ["query", "--graph", str(dist), "--store", "disk", PEOPLE])
+    assert result.exit_code == 1
+    assert f"{dist}: no store on disk could be made for the build: " in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-store", "dist"]
+
+
 def test_a_store_that_cannot_be_kept_beside_the_build_is_temporary(
     seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

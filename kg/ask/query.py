@@ -20,6 +20,7 @@ from kg.ask.bindings import guess_value
 from kg.ask.dataset import WHOLE, Dataset
 from kg.ask.limits import Limits
 from kg.ask.load import check_graph
+from kg.ask.placement import Placement
 from kg.ask.prepare import measure, prepare
 from kg.ask.runner import Answer, Runner, answer
 from kg.errors import KgError, Location
@@ -74,11 +75,16 @@ class Graph:
     (kg.ask.runner.Runner); close it, or use it as a context manager, to stop them."""
 
     def __init__(
-        self, dist: Path, limits: Limits | None = None, workers: int = 1, dataset: Dataset = WHOLE
+        self,
+        dist: Path,
+        limits: Limits | None = None,
+        workers: int = 1,
+        dataset: Dataset = WHOLE,
+        placement: Placement = Placement.AUTO,
     ) -> None:
         check_graph(dist)
         self.dist = dist
-        self.runner = Runner(dist, limits, workers, dataset=dataset)
+        self.runner = Runner(dist, limits, workers, dataset=dataset, placement=placement)
 
     def __enter__(self) -> Graph:
         return self
@@ -98,14 +104,16 @@ class Graph:
         return self.run(query).result()
 
 
-def open_graph(dist: Path, limits: Limits | None = None, dataset: Dataset = WHOLE) -> Graph:
+def open_graph(
+    dist: Path, limits: Limits | None = None, dataset: Dataset = WHOLE, placement: Placement = Placement.AUTO
+) -> Graph:
     """The built graph, ready for queries: the asserted graph and, when the build reasoned,
     the inferred triples as default graph; every named graph for GRAPH patterns (ask
     `GRAPH graph:inferred { … }` whether a triple was inferred). Of these only what `dataset`
     names are loaded (what `kg.ask.reads.dataset_read` says a query reads: at 10,000
     documents, half the quads are the documents' named graphs, the other half the default
-    graph)."""
-    return Graph(Path(dist), limits, dataset=dataset)
+    graph). `placement`: in memory or on disk (kg.ask.placement.Placement)."""
+    return Graph(Path(dist), limits, dataset=dataset, placement=placement)
 
 
 class Queryable(Protocol):

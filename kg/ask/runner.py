@@ -51,8 +51,9 @@ import pyoxigraph as ox
 
 from kg.ask.dataset import WHOLE, Dataset
 from kg.ask.limits import Limits
+from kg.ask.placement import Placement
 from kg.ask.prepare import Prepared, Term, measure, prepare
-from kg.errors import KgError, Refused, Stopped
+from kg.errors import KgError, Location, Refused, Stopped
 
 TSV = "tsv"
 JSON = "json"
@@ -84,7 +85,7 @@ class Runner:
     store on disk (kg.ask.load.store_on_disk), which every worker opens read-only. The
     workers load of the build only the graphs `dataset` names (for queries that read no other);
     more than kg.ask.load.ON_DISK bytes of them go into such a store first, kept beside the
-    build for the next Runner (kg.ask.load.keep_store)."""
+    build for the next Runner (kg.ask.load.keep_store), unless `placement` says otherwise."""
 
     def __init__(
         self,
@@ -93,12 +94,13 @@ class Runner:
         workers: int = 1,
         nice: int = 0,
         dataset: Dataset = WHOLE,
+        placement: Placement = Placement.AUTO,
     ) -> None:
         self.limits = limits or Limits()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._checked: OrderedDict[str, Prepared] = OrderedDict()  # texts run without parameters
         self._lock = threading.Lock()
-        store, self._temporary = _store_on_disk(dist, dataset) if dist is not None else (None, None)
+        store, self._temporary = (None, None) if dist is None else _store_on_disk(dist, dataset, placement)
         self.dist = store or dist  # what the workers open
         for _ in range(max(1, workers)):
             self._idle.put(_Worker(self.dist, self.limits.memory_mb, nice, dataset))
@@ -167,26 +169,34 @@ class Runner:
             self._idle.put(worker)
 
 
-def _store_on_disk(dist: Path, dataset: Dataset) -> tuple[Path | None, Path | None]:
+def _store_on_disk(
+    dist: Path, dataset: Dataset, placement: Placement = Placement.AUTO
+) -> tuple[Path | None, Path | None]:
     """The store on disk the workers open read-only, and it again if it is temporary (to
-    remove on `close`). Past kg.ask.load.REUSE bytes of built files to load, the build's
+    remove on `close`); (None, None) when the workers load the build themselves. `auto`
+    (kg.ask.load.Placement): past kg.ask.load.REUSE bytes of built files to load, the build's
     kept store (kg.ask.load.kept_store), which holds every graph; past ON_DISK (too big to
     load into each worker's memory), one made now and kept beside the build, or, where it
-    cannot be, in a temporary folder. (None, None) when the workers load the build
-    themselves (also when no store can be made, for want of space, say)."""
+    cannot be, in a temporary folder; where no store can be made (for want of space, say),
+    none. `disk`: the kept store whatever the size, and an error where no store can be
+    made. `memory`: none."""
     from kg.ask.load import ON_DISK, REUSE, keep_store, kept_store, loaded_size, temporary_store
 
+    if placement is Placement.MEMORY:
+        return None, None
     size = loaded_size(dist, dataset)
-    kept = kept_store(dist) if size > REUSE else None
+    kept = kept_store(dist) if size > REUSE or placement is Placement.DISK else None
     if kept is not None:
         return kept, None
-    if size <= ON_DISK:
+    if size <= ON_DISK and placement is Placement.AUTO:
         return None, None
     with contextlib.suppress(OSError):
         return keep_store(dist), None
     try:
         folder = temporary_store(dist, "kg-query-", dataset)
-    except OSError:
+    except OSError as exc:
+        if placement is Placement.DISK:
+            raise KgError(f"no store on disk could be made for the build: {exc}", Location(dist)) from None
         return None, None
     return folder, folder
 
