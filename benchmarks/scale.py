@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import functools
 import json
@@ -58,6 +59,7 @@ DATASET_FORMATS = {"nq", "trig", "jsonld"}
 GIB = 1024
 RDFLIB_SECONDS = 30  # per query
 REPEAT_SECONDS = 10  # a query slower than this in all is not run again
+WORKER_PEAK = "(the query worker's peak RSS, MiB)"  # printed by queries-kg beside the timings
 
 
 @dataclass
@@ -332,16 +334,18 @@ def _queries(table: Table, project: Path, n: int, options: argparse.Namespace) -
     )
     kg_times = _timings(ours)
     kg_memory_times = _timings(ours_in_memory) if ours_in_memory else {}
+    worker, memory_worker = kg_times.pop(WORKER_PEAK, 0), kg_memory_times.pop(WORKER_PEAK, 0)
     rd_times = _timings(rdflib) if rdflib else {}
     baseline = kept if kept_times else theirs
     table.row(
         "queries: the whole process",
         ours.time(),
-        f"{ours.rss_mb:.0f} MiB",
+        f"{ours.rss_mb:.0f} MiB, its worker {worker:.0f} MiB",
         "pyoxigraph: the whole process" + (", on kg's store on disk" if kept_times else ""),
         baseline.time(),
         f"{baseline.rss_mb:.0f} MiB",
-        f"in memory: kg {ours_in_memory.time()}, {ours_in_memory.rss_mb:.0f} MiB; "
+        f"in memory: kg {ours_in_memory.time()}, {ours_in_memory.rss_mb:.0f} MiB, its worker "
+        f"{memory_worker:.0f} MiB; "
         f"pyoxigraph {theirs.time()}, {theirs.rss_mb:.0f} MiB"
         if ours_in_memory
         else "",
@@ -612,6 +616,28 @@ def _queries_kg(dist: str, n: str, seed: str, runs: str, store: str = "auto") ->
                 print(json.dumps({name: str(exc)}), flush=True)
                 continue
             print(json.dumps({name: timings}), flush=True)
+        print(json.dumps({WORKER_PEAK: _descendants_peak_mib()}), flush=True)
+
+
+def _descendants_peak_mib() -> float:
+    """The biggest peak RSS of this process's descendants still running (the query worker,
+    a child of multiprocessing's fork server, is never waited for by this process, so
+    `os.wait4` does not count it)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    peak = 0.0
+    for pid in parents:
+        ancestor = parents.get(pid)
+        while ancestor and ancestor != os.getpid():
+            ancestor = parents.get(ancestor)
+        if ancestor:
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
 
 
 def _queries_ox(dist: str, n: str, seed: str, runs: str) -> None:
