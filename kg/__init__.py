@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kg.ask.catalogue import catalogue, run_named
+    from kg.ask.placement import Placement
     from kg.ask.query import QueryResult, labels, open_graph, run_query
     from kg.ask.remote import Endpoint
     from kg.compile.builder import BuildReport, build
@@ -21,6 +22,7 @@ _HOMES = {
     "BuildReport": "kg.compile.builder",
     "Endpoint": "kg.ask.remote",
     "KgError": "kg.errors",
+    "Placement": "kg.ask.placement",
     "Project": "kg.project",
     "QueryResult": "kg.ask.query",
     "build": "kg.compile.builder",
@@ -35,6 +37,7 @@ __all__ = [
     "BuildReport",
     "Endpoint",
     "KgError",
+    "Placement",
     "Project",
     "QueryResult",
     "__version__",

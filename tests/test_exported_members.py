@@ -13,6 +13,7 @@ def test_exported_members() -> None:
         "BuildReport",
         "Endpoint",
         "KgError",
+        "Placement",
         "Project",
         "QueryResult",
         "__version__",
