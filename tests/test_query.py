@@ -216,24 +216,13 @@ def test_store_option_chooses_memory_or_the_kept_store_whatever_the_size(
         assert auto.runner.dist == tmp_path / ".dist-store"
 
 
-def test_store_on_disk_asked_for_where_none_can_be_made_is_an_error(
-    seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import tempfile
-
-    dist = tmp_path / "dist"
-    shutil.copytree(seed_build.out, dist)
-    (tmp_path / ".dist-store").write_text("a file in the way\n")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
-    result = CliRunner().invoke(app, ["query", "--graph", str(dist), "--store", "disk", PEOPLE])
-    assert result.exit_code == 1
-    assert f"{dist}: no store on disk could be made for the build: " in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-store", "dist"]
-
-
 def test_a_store_that_cannot_be_kept_beside_the_build_is_temporary(
     seed_build: BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Where no store can be kept beside the build, one is made in a temporary folder; where
+    none can be made there either, `--store disk` is an error (`auto` loads into memory)."""
+    import tempfile
+
     import kg.ask.load
 
     dist = tmp_path / "dist"
@@ -245,6 +234,11 @@ def test_a_store_that_cannot_be_kept_beside_the_build_is_temporary(
         assert folder is not None and folder.name.startswith("kg-query-") and (folder / "kg-store").is_file()
         assert len(list(on_disk.query(PEOPLE))) > 5
     assert not folder.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-store", "dist"]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    result = CliRunner().invoke(app, ["query", "--graph", str(dist), "--store", "disk", PEOPLE])
+    assert result.exit_code == 1
+    assert f"{dist}: no store on disk could be made for the build: " in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-store", "dist"]
 
 
