@@ -410,6 +410,8 @@ def query(
             values = {key: guess_value(value, key) for key, value in given.items()}
             source = file
         limits = Limits(timeout=timeout, max_rows=max_rows, memory_mb=memory)
+        if endpoint and store is not Placement.AUTO:
+            raise KgError("--store chooses where the built graph is queried: give it or --endpoint, not both")
         if endpoint:
             with Endpoint(endpoint, limits=limits) as remote:
                 _print_answer(remote, query_text, values, source, fmt, lang)

@@ -212,8 +212,13 @@ def test_store_option_chooses_memory_or_the_kept_store_whatever_the_size(
     monkeypatch.setattr(kg.ask.load, "REUSE", 0)
     with open_graph(dist, placement=Placement.MEMORY) as in_memory:
         assert in_memory.runner.dist == dist
+    with open_graph(dist, placement="memory") as named:  # type: ignore[arg-type]
+        assert named.runner.dist == dist
     with open_graph(dist) as auto:
         assert auto.runner.dist == tmp_path / ".dist-store"
+    remote = ["query", "--endpoint", "http://127.0.0.1:9/query", "--store", "memory", PEOPLE]
+    result = CliRunner().invoke(app, remote)
+    assert result.exit_code == 1 and "give it or --endpoint, not both" in result.output
 
 
 def test_a_store_that_cannot_be_kept_beside_the_build_is_temporary(

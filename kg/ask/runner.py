@@ -174,7 +174,7 @@ def _store_on_disk(
 ) -> tuple[Path | None, Path | None]:
     """The store on disk the workers open read-only, and it again if it is temporary (to
     remove on `close`); (None, None) when the workers load the build themselves. `auto`
-    (kg.ask.load.Placement): past kg.ask.load.REUSE bytes of built files to load, the build's
+    (kg.ask.placement.Placement): past kg.ask.load.REUSE bytes of built files to load, the build's
     kept store (kg.ask.load.kept_store), which holds every graph; past ON_DISK (too big to
     load into each worker's memory), one made now and kept beside the build, or, where it
     cannot be, in a temporary folder; where no store can be made (for want of space, say),
@@ -182,6 +182,7 @@ def _store_on_disk(
     made. `memory`: none."""
     from kg.ask.load import ON_DISK, REUSE, keep_store, kept_store, loaded_size, temporary_store
 
+    placement = Placement(placement)  # also from its name, as the Python API may give it
     if placement is Placement.MEMORY:
         return None, None
     size = loaded_size(dist, dataset)
