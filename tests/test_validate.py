@@ -436,3 +436,72 @@ def test_kg_validate_keeps_the_shacl_reports_in_the_cache_and_no_cache_ignores_t
     assert first.exit_code == again.exit_code == 0
     assert first.stdout == again.stdout == uncached.stdout
     assert kept and sorted(p.name for p in cache.glob("shacl-report-*.json")) == kept
+
+
+def test_runs_in_turn_give_each_run_s_own_report_and_a_failing_engine_leaves_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine works on one run in a child while this process reads the next run's
+    triples: the reports come in the runs' order, each the one its run gives alone; an
+    engine that fails fails them all with its message, and every child has been waited for."""
+    import os
+
+    from rdflib import Graph, URIRef
+    from rdflib.compare import isomorphic
+
+    import kg.check.validate
+    from kg.check.shaperuns import Census, Run, entry_shapes, plan, shape_reads, target_classes, triples_read
+    from kg.check.validate import _engine, _reports_in_turn
+
+    ex = "http://example.org/"
+    data = tmp_path / "data.nt"
+    lines = [f"<{ex}a{i}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{ex}A> ." for i in range(30)]
+    lines += [f"<{ex}a{i}> <{ex}p> <{ex}b{i}> ." for i in range(20)]  # a20 to a29 lack ex:p
+    lines += [f"<{ex}c{i}> <{ex}q> <{ex}d{i}> ." for i in range(5)]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shapes = Graph().parse(
+        data=f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <{ex}> .
+        ex:Big a sh:NodeShape ; sh:targetClass ex:A ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+        ex:Small a sh:NodeShape ; sh:targetSubjectsOf ex:q ; sh:property [ sh:path ex:q ; sh:maxCount 1 ] .""",
+        format="turtle",
+    )
+    reads = {str(shape): shape_reads(shapes, shape) for shape in entry_shapes(shapes)}
+    census = Census.of([data])
+    runs = plan(reads, census, {name: target_classes(shapes, URIRef(name)) for name in reads}, 40)
+    assert len(runs) == 3
+    alone = [Graph().parse(data=_engine([data], run, census, shapes)(), format="nt") for run in runs]
+    in_turn = [Graph().parse(data=r, format="nt") for r in _reports_in_turn([data], runs, census, shapes)]
+    assert len(in_turn) == 3 and all(isomorphic(a, b) for a, b in zip(alone, in_turn, strict=True))
+    assert sum(len(set(g.subjects(URIRef("http://www.w3.org/ns/shacl#focusNode")))) for g in in_turn) == 10
+
+    forked: list[int] = []
+    fork = os.fork
+
+    def noting() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def broken_engine(*_: object) -> Graph:
+        raise KgError("the shapes cannot be run: broken")
+
+    def broken_second_read(files: list[Path], run: Run, census: Census) -> tuple[bytes, list[bytes]]:
+        if run is runs[1]:
+            raise KgError("the data cannot be read")
+        return triples_read(files, run, census)
+
+    monkeypatch.setattr(os, "fork", noting)
+    for broken, message in (
+        (("shacl_report", broken_engine), "the shapes cannot be run: broken"),
+        (("triples_read", broken_second_read), "the data cannot be read"),  # while the first run works
+    ):
+        forked.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(kg.check.validate, *broken)
+            with pytest.raises(KgError) as caught:
+                list(_reports_in_turn([data], runs, census, shapes))
+        assert str(caught.value) == message and forked
+        for pid in forked:
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)

@@ -23,8 +23,7 @@ import hashlib
 import re
 import sys
 import warnings
-from collections.abc import Iterator
-from functools import partial
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -57,7 +56,7 @@ from kg.compile.output import INFERRED_FILE, sha256
 from kg.compile.sourcemap import FILE as SOURCES
 from kg.compile.sourcemap import SourceMap, triple_key
 from kg.errors import KgError, Location
-from kg.sidebyside import apart
+from kg.sidebyside import Beside
 from kg.vocab import CHECKS, PREFIXES, RDFS, compact
 
 SHIFTY_VERSION = version("pyshifty")
@@ -165,8 +164,9 @@ def shacl_reports(
 ) -> Iterator[Graph]:
     """The SHACL reports of `shapes` on the asserted and inferred triples of `dist`, one for
     each run of `kg.check.shaperuns`, each run in a process of its own (so that the memory
-    the engine takes is given back after each), and its triples handed to the engine as
-    bytes (no temporary file, so a full disk cannot stop it). A run's report is kept in
+    the engine takes is given back after each) while this process reads the next run's
+    triples (`_reports_in_turn`), handed to the engine as bytes (no temporary file, so a full
+    disk cannot stop it). A run's report is kept in
     `cache` under the digests of the shapes and of the triples it was handed (of every run
     in one pass over the data), and taken from there when a later run is handed the same:
     after a build that changed a few documents, only the runs handed other triples are run
@@ -182,11 +182,16 @@ def shacl_reports(
         targets = {str(entry): target_classes(shapes, entry) for entry in entries}
         runs = plan(reads, census, targets, run_triples)
     handed = handed_digests(files, runs, census) if cache.folder else [None] * len(runs)
-    for run, digests in zip(runs, handed, strict=True):
-        key = _key(cache, digest, run, digests) if digests else None
-        report = cache.get(key) if key else None
+    keys = [
+        _key(cache, digest, run, digests) if digests else None
+        for run, digests in zip(runs, handed, strict=True)
+    ]
+    kept = [cache.get(key) if key else None for key in keys]
+    missing = [run for run, report in zip(runs, kept, strict=True) if not isinstance(report, str)]
+    made = _reports_in_turn(files, missing, census, shapes)
+    for key, report in zip(keys, kept, strict=True):
         if not isinstance(report, str):
-            report = apart(partial(_run, files, run, census, shapes))
+            report = next(made)
             if key:
                 cache.put(key, report)
         yield Graph().parse(data=report, format="nt")
@@ -199,14 +204,36 @@ def _key(cache: Cache, digest: str, run: Run, handed: tuple[str, str]) -> str:
     return cache.key("shacl-report", " ".join(run.shapes), "\n".join((digest, part, *handed)))
 
 
-def _run(files: list[Path], run: Run, census: Census, shapes: Graph) -> str:
-    """The report of one run, as N-Triples."""
+def _reports_in_turn(files: list[Path], runs: list[Run], census: Census, shapes: Graph) -> Iterator[str]:
+    """The report of each run, as N-Triples, in turn: the engine works on one run's triples
+    in a child process (so that the memory it takes is given back when it ends) while this
+    process reads the next run's from the data (at 10,000 documents, 3-4 s a run)."""
+    working: Beside | None = None
+    try:
+        for run in runs:
+            engine = _engine(files, run, census, shapes)
+            report = working.result() if working is not None else None
+            working = Beside(engine)
+            del engine  # the child has the run's triples
+            if report is not None:
+                yield report
+        if working is not None:
+            report, working = working.result(), None
+            yield report
+    finally:
+        if working is not None:
+            working.stop()
+
+
+def _engine(files: list[Path], run: Run, census: Census, shapes: Graph) -> Callable[[], str]:
+    """The engine's work on one run, its triples read now."""
     data, focus = triples_read(files, run, census)
     if run.part is not None:
         if not focus:
-            return ""
+            return lambda: ""
         shapes = targeted(shapes, run, focus)
-    return str(shacl_report(data, shapes, list(run.shapes) or None).serialize(format="nt"))
+    names = list(run.shapes) or None
+    return lambda: str(shacl_report(data, shapes, names).serialize(format="nt"))
 
 
 def shacl_report(data: bytes, shapes: Graph, names: list[str] | None) -> Graph:
