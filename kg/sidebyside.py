@@ -1,5 +1,5 @@
-"""Two pieces of work at once on two cores: one in a forked child process, one here (or
-one piece of work in a child, `apart`, for the memory it takes to go back when it ends).
+"""Two pieces of work at once on two cores: one in a forked child process, one here (a
+child also gives back all the memory its work took when it ends: kg validate's engine).
 
 A build writes files that do not depend on each other, so children write some of them
 while this process goes on (`Beside`). A child is a fork: it sees the sorted graph as it
@@ -135,12 +135,6 @@ def halves(
         then(kept)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def apart(work: Callable[[], Any]) -> Any:
-    """`work()` in a forked child, so that all the memory it takes is given back when it
-    ends; its (JSON) result."""
-    return Beside(work).result()
 
 
 def _child(work: Callable[[], Any], write: int) -> None:
